@@ -1,0 +1,1 @@
+"""FLAMES-style harmlessness annotation: store, rubric, importers, agreement, leaderboard."""

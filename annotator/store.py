@@ -1,0 +1,126 @@
+"""Opening the project's SQLite file, transactions, settings and the project rubric.
+
+Every other module takes the `sqlite_utils.Database` that `open_db` returns. Writes go through
+`transaction`, which takes SQLite's write lock up front (BEGIN IMMEDIATE) so that concurrent
+writers wait on the busy timeout instead of failing with "database is locked" mid-transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from annotator.migrations import migrate
+from annotator.rubric import Rubric, flames_rubric, parse_rubric
+
+DEFAULT_DB_PATH = Path("db") / "annotations.db"
+BUSY_TIMEOUT_SECONDS = 30
+
+
+class StoreError(RuntimeError):
+    """The database file cannot be opened or written (read-only, disk full, corrupt)."""
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("ANNOTATOR_DB") or DEFAULT_DB_PATH)
+
+
+def open_db(path: str | Path | None = None) -> sqlite_utils.Database:
+    """Open (creating if needed) the project database and bring its schema up to date."""
+    path = default_db_path() if path is None else path
+    memory = str(path) == ":memory:"
+    if not memory:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(
+            str(path),
+            timeout=BUSY_TIMEOUT_SECONDS,
+            isolation_level=None,  # autocommit; `transaction` opens transactions explicitly
+            check_same_thread=False,  # a Streamlit session's reruns move between threads
+        )
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not memory:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        migrate(conn)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot open database {path}: {exc}") from None
+    return sqlite_utils.Database(conn)
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """All writes inside commit together or not at all; nested use joins the outer one."""
+    conn = db.conn
+    if conn.in_transaction:
+        yield db
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise StoreError(_explain(exc)) from None
+    try:
+        yield db
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise StoreError(_explain(exc)) from None
+
+
+def _explain(exc: sqlite3.OperationalError) -> str:
+    message = str(exc)
+    if "readonly" in message:
+        return "the database is read-only: nothing was saved"
+    if "disk is full" in message or "full" in message:
+        return "the disk is full: nothing was saved"
+    if "locked" in message or "busy" in message:
+        return "the database is busy: nothing was saved, please try again"
+    return f"database error: {message}: nothing was saved"
+
+
+def now() -> str:
+    """UTC timestamp as stored everywhere: ISO 8601 with milliseconds and a Z."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def get_setting(db: sqlite_utils.Database, key: str, default: str | None = None) -> str | None:
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    return default if row is None else row[0]
+
+
+def set_setting(db: sqlite_utils.Database, key: str, value: str) -> None:
+    with transaction(db):
+        db.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+
+
+def project_rubric(db: sqlite_utils.Database) -> Rubric:
+    """The rubric this project was set up with; FLAMES unless another was stored."""
+    source = get_setting(db, "rubric")
+    return flames_rubric() if source is None else parse_rubric(source, origin="stored rubric")
+
+
+def set_project_rubric(db: sqlite_utils.Database, rubric: Rubric) -> None:
+    """Store a rubric; refused once prompts exist whose dimension it lacks."""
+    used = {row[0] for row in db.execute("SELECT DISTINCT dimension FROM prompts")}
+    missing = sorted(used - set(rubric.dimension_names))
+    if missing:
+        raise ValueError(
+            f"the rubric lacks dimensions that prompts already use: {', '.join(missing)}"
+        )
+    set_setting(db, "rubric", rubric.source)
