@@ -248,10 +248,7 @@ def migrate(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> list[int]
         if current < migration.version <= target:
             # One script, so the DDL and the version bump commit together (executescript
             # would commit a transaction opened outside it).
-            script = (
-                f"BEGIN IMMEDIATE;\n{migration.sql}\n"
-                f"PRAGMA user_version = {migration.version};\nCOMMIT;"
-            )
+            script = f"BEGIN IMMEDIATE;\n{migration.sql}\nPRAGMA user_version = {migration.version};\nCOMMIT;"
             try:
                 conn.executescript(script)
             except BaseException:

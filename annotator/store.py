@@ -120,7 +120,5 @@ def set_project_rubric(db: sqlite_utils.Database, rubric: Rubric) -> None:
     used = {row[0] for row in db.execute("SELECT DISTINCT dimension FROM prompts")}
     missing = sorted(used - set(rubric.dimension_names))
     if missing:
-        raise ValueError(
-            f"the rubric lacks dimensions that prompts already use: {', '.join(missing)}"
-        )
+        raise ValueError(f"the rubric lacks dimensions that prompts already use: {', '.join(missing)}")
     set_setting(db, "rubric", rubric.source)
