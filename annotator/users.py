@@ -1,0 +1,138 @@
+"""Accounts: roles, argon2 password hashes, activation. Login sessions live in `auth`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sqlite_utils
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from annotator.store import now, transaction
+
+ROLES = ("annotator", "lead", "admin")
+MIN_PASSWORD_LENGTH = 8
+_NAME_PATTERN = re.compile(r"^[\w.@-]{1,64}$")  # \w includes CJK characters
+_hasher = PasswordHasher()
+
+
+class UserError(ValueError):
+    """A user name, role or password that cannot be accepted, or an unknown user."""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    active: bool
+    language: str | None = None
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role in ("lead", "admin")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    if not password_hash:
+        return False
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_name(name: str) -> str:
+    if not _NAME_PATTERN.match(name or ""):
+        raise UserError(
+            f"invalid user name {name!r}: use 1-64 letters, digits, CJK characters, '.', '_', '-' or '@'"
+        )
+    return name
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise UserError(f"invalid role {role!r} (allowed: {', '.join(ROLES)})")
+    return role
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    return password
+
+
+def add_user(
+    db: sqlite_utils.Database,
+    name: str,
+    role: str,
+    password: str | None,
+    *,
+    active: bool = True,
+) -> User:
+    """Create an account; `password=None` makes one that cannot log in (e.g. imported labels)."""
+    check_name(name)
+    check_role(role)
+    password_hash = None if password is None else hash_password(check_password(password))
+    with transaction(db):
+        if get_user(db, name) is not None:
+            raise UserError(f"user {name!r} already exists")
+        db.execute(
+            "INSERT INTO users (name, role, password_hash, active, created_at) VALUES (?, ?, ?, ?, ?)",
+            [name, role, password_hash, int(active), now()],
+        )
+    return User(name=name, role=role, active=active)
+
+
+def get_user(db: sqlite_utils.Database, name: str) -> User | None:
+    row = db.execute("SELECT name, role, active, language FROM users WHERE name = ?", [name]).fetchone()
+    return None if row is None else User(name=row[0], role=row[1], active=bool(row[2]), language=row[3])
+
+
+def require_user(db: sqlite_utils.Database, name: str) -> User:
+    user = get_user(db, name)
+    if user is None:
+        raise UserError(f"no user named {name!r}")
+    return user
+
+
+def list_users(db: sqlite_utils.Database) -> list[User]:
+    rows = db.execute("SELECT name, role, active, language FROM users ORDER BY name").fetchall()
+    return [User(name=r[0], role=r[1], active=bool(r[2]), language=r[3]) for r in rows]
+
+
+def set_role(db: sqlite_utils.Database, name: str, role: str) -> None:
+    check_role(role)
+    with transaction(db):
+        require_user(db, name)
+        db.execute("UPDATE users SET role = ? WHERE name = ?", [role, name])
+
+
+def reset_password(db: sqlite_utils.Database, name: str, password: str) -> None:
+    """Set a new password and end the user's open sessions."""
+    password_hash = hash_password(check_password(password))
+    with transaction(db):
+        require_user(db, name)
+        db.execute(
+            "UPDATE users SET password_hash = ?, failed_logins = 0, last_failed_at = NULL WHERE name = ?",
+            [password_hash, name],
+        )
+        db.execute("DELETE FROM sessions WHERE user = ?", [name])
+
+
+def set_active(db: sqlite_utils.Database, name: str, active: bool) -> None:
+    """Deactivate (or reactivate) an account; its labels stay, its sessions end."""
+    with transaction(db):
+        require_user(db, name)
+        db.execute("UPDATE users SET active = ? WHERE name = ?", [int(active), name])
+        if not active:
+            db.execute("DELETE FROM sessions WHERE user = ?", [name])
+
+
+def set_language(db: sqlite_utils.Database, name: str, language: str) -> None:
+    with transaction(db):
+        db.execute("UPDATE users SET language = ? WHERE name = ?", [language, name])
