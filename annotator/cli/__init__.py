@@ -1,0 +1,49 @@
+"""`python -m annotator [--db PATH] COMMAND ...`: a thin shell over the library.
+
+Each command group lives in its own module with a `register(subparsers)` function that adds
+its commands; a command's handler is `run(args) -> int` set with `set_defaults(run=...)`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from collections.abc import Sequence
+
+from annotator.store import StoreError
+
+# Modules that add command groups; each has register(subparsers).
+COMMAND_MODULES: list[str] = []
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m annotator",
+        description="FLAMES-style harmlessness annotation: store, import, annotate, agree, rank, export.",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="SQLite database file (default: $ANNOTATOR_DB or db/annotations.db)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except (ValueError, StoreError, OSError, sqlite3.DatabaseError) as exc:
+        # User errors: one line, no traceback.
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted: nothing more was written", file=sys.stderr)
+        return 130
