@@ -7,6 +7,7 @@ its commands; a command's handler is `run(args) -> int` set with `set_defaults(r
 from __future__ import annotations
 
 import argparse
+import importlib
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -28,7 +29,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="SQLite database file (default: $ANNOTATOR_DB or db/annotations.db)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    import importlib
 
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
