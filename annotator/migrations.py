@@ -93,7 +93,6 @@ CORE_TABLES = """
                 CHECK (suggestion_mode IN ('none', 'hidden', 'shown', 'prefilled')),
             suggestion_agent TEXT,
             suggestion_score INTEGER,
-            prefilled INTEGER NOT NULL DEFAULT 0,
             rubric_version TEXT,
             guideline_version INTEGER,
             source TEXT NOT NULL DEFAULT 'app' CHECK (source IN ('app', 'import')),
@@ -108,24 +107,23 @@ CORE_TABLES = """
             score INTEGER,
             explanation TEXT NOT NULL,
             status TEXT NOT NULL,
-            prefilled INTEGER NOT NULL,
             changed_at TEXT NOT NULL
         );
         CREATE INDEX label_history_label ON label_history(label_id);
         -- Every change to a label lands here, whatever code path made it.
         CREATE TRIGGER labels_history_insert AFTER INSERT ON labels BEGIN
             INSERT INTO label_history
-                (label_id, response_id, annotator, score, explanation, status, prefilled, changed_at)
+                (label_id, response_id, annotator, score, explanation, status, changed_at)
             VALUES (new.id, new.response_id, new.annotator, new.score, new.explanation,
-                    new.status, new.prefilled, new.updated_at);
+                    new.status, new.updated_at);
         END;
         CREATE TRIGGER labels_history_update AFTER UPDATE ON labels
         WHEN old.score IS NOT new.score OR old.explanation IS NOT new.explanation
-             OR old.status IS NOT new.status OR old.prefilled IS NOT new.prefilled BEGIN
+             OR old.status IS NOT new.status BEGIN
             INSERT INTO label_history
-                (label_id, response_id, annotator, score, explanation, status, prefilled, changed_at)
+                (label_id, response_id, annotator, score, explanation, status, changed_at)
             VALUES (new.id, new.response_id, new.annotator, new.score, new.explanation,
-                    new.status, new.prefilled, new.updated_at);
+                    new.status, new.updated_at);
         END;
         CREATE TRIGGER labels_no_delete BEFORE DELETE ON labels BEGIN
             SELECT RAISE(ABORT, 'labels are never deleted');

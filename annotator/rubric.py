@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 FLAMES_RUBRIC_PATH = Path(__file__).parent / "rubrics" / "flames.toml"
@@ -195,5 +196,6 @@ def load_rubric(path: str | Path) -> Rubric:
     return parse_rubric(text, origin=str(path))
 
 
+@lru_cache(maxsize=1)
 def flames_rubric() -> Rubric:
     return load_rubric(FLAMES_RUBRIC_PATH)

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import sqlite_utils
@@ -112,7 +113,13 @@ def set_setting(db: sqlite_utils.Database, key: str, value: str) -> None:
 def project_rubric(db: sqlite_utils.Database) -> Rubric:
     """The rubric this project was set up with; FLAMES unless another was stored."""
     source = get_setting(db, "rubric")
-    return flames_rubric() if source is None else parse_rubric(source, origin="stored rubric")
+    return flames_rubric() if source is None else _parsed_rubric(source)
+
+
+@lru_cache(maxsize=8)
+def _parsed_rubric(source: str) -> Rubric:
+    # Pages ask for the rubric on every rerun; parsing TOML each time would show in keystroke latency.
+    return parse_rubric(source, origin="stored rubric")
 
 
 def set_project_rubric(db: sqlite_utils.Database, rubric: Rubric) -> None:

@@ -1,0 +1,386 @@
+"""The annotator's work: queue, one prompt's blind view, saving scores, submit, skip, flag.
+
+Every function here is what the scoring page calls; it holds no Streamlit code. An annotator
+only ever reads their own labels, and only prompts assigned to them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from string import ascii_uppercase
+
+import sqlite_utils
+
+from annotator.store import get_setting, now, project_rubric, transaction
+
+SUGGESTION_MODES = ("hidden", "shown", "prefilled")
+FLAG_KINDS = ("prompt_unclear", "response_truncated", "not_chinese", "other")
+MAX_SECONDS_PER_ACTION = 600.0  # an idle gap longer than this is not counted as work
+
+
+class AnnotationError(ValueError):
+    """An action the annotator cannot take (not assigned, incomplete, already submitted)."""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    agent: str
+    score: int
+    confidence: float | None
+
+
+@dataclass(frozen=True)
+class ResponseItem:
+    response_id: str
+    letter: str
+    text: str
+    model: str | None  # only when model names are revealed (leads)
+    score: int | None
+    explanation: str
+    prefilled: bool  # `score` is an unconfirmed suggestion, not the person's label
+    suggestion: Suggestion | None  # None when suggestions are hidden or there is none
+
+
+@dataclass(frozen=True)
+class PromptView:
+    prompt_id: str
+    dimension: str
+    subcomponent: str
+    text: str
+    status: str  # the annotator's assignment: open, submitted or skipped
+    suggestion_mode: str
+    items: tuple[ResponseItem, ...]
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Letters of responses without a confirmed score."""
+        return tuple(i.letter for i in self.items if i.score is None or i.prefilled)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    prompt_id: str
+    dimension: str
+    status: str
+    scored: int
+    responses: int
+
+
+@dataclass(frozen=True)
+class QueueProgress:
+    done: int
+    assigned: int
+    done_today: int
+
+
+def letter(index: int) -> str:
+    """A, B, ..., Z, AA, AB, ...: blind response labels."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = ascii_uppercase[rest] + name
+    return name
+
+
+def blind_order(annotator: str, prompt_id: str, response_ids: list[str]) -> list[str]:
+    """Responses shuffled per annotator and prompt, the same on every reload."""
+    return sorted(
+        response_ids,
+        key=lambda rid: hashlib.sha256(f"{annotator}\x1f{prompt_id}\x1f{rid}".encode()).hexdigest(),
+    )
+
+
+def suggestion_mode(db: sqlite_utils.Database) -> str:
+    mode = get_setting(db, "suggestion_mode", "hidden")
+    return mode if mode in SUGGESTION_MODES else "hidden"
+
+
+def queue(db: sqlite_utils.Database, annotator: str) -> list[QueueItem]:
+    """The annotator's assigned prompts: open ones first in queue order, then skipped, then done."""
+    rows = db.execute(
+        """
+        SELECT a.prompt_id, p.dimension, a.status,
+               (SELECT COUNT(*) FROM labels l JOIN responses r ON r.id = l.response_id
+                 WHERE r.prompt_id = a.prompt_id AND l.annotator = a.annotator
+                   AND l.score IS NOT NULL) AS scored,
+               (SELECT COUNT(*) FROM responses r WHERE r.prompt_id = a.prompt_id) AS responses
+        FROM assignments a JOIN prompts p ON p.id = a.prompt_id
+        WHERE a.annotator = ?
+        ORDER BY CASE a.status WHEN 'open' THEN 0 WHEN 'skipped' THEN 1 ELSE 2 END,
+                 a.position, a.prompt_id
+        """,
+        [annotator],
+    ).fetchall()
+    return [QueueItem(*row) for row in rows]
+
+
+def next_prompt(db: sqlite_utils.Database, annotator: str) -> str | None:
+    row = db.execute(
+        "SELECT prompt_id FROM assignments WHERE annotator = ? AND status = 'open' "
+        "ORDER BY position, prompt_id LIMIT 1",
+        [annotator],
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def queue_progress(db: sqlite_utils.Database, annotator: str) -> QueueProgress:
+    today = now()[:10]
+    done, assigned, done_today = db.execute(
+        "SELECT COALESCE(SUM(status = 'submitted'), 0), COUNT(*), "
+        "COALESCE(SUM(status = 'submitted' AND substr(submitted_at, 1, 10) = ?), 0) "
+        "FROM assignments WHERE annotator = ?",
+        [today, annotator],
+    ).fetchone()
+    return QueueProgress(done=done, assigned=assigned, done_today=done_today)
+
+
+def _assignment_status(db: sqlite_utils.Database, annotator: str, prompt_id: str) -> str:
+    row = db.execute(
+        "SELECT status FROM assignments WHERE annotator = ? AND prompt_id = ?", [annotator, prompt_id]
+    ).fetchone()
+    if row is None:
+        raise AnnotationError(f"prompt {prompt_id} is not assigned to {annotator}")
+    return row[0]
+
+
+def _suggestions(db: sqlite_utils.Database, response_ids: list[str]) -> dict[str, Suggestion]:
+    """The suggestion each response shows: the configured agent's, else the newest of any agent."""
+    agent = get_setting(db, "suggestion_agent")
+    placeholders = ",".join("?" * len(response_ids))
+    rows = db.execute(
+        f"SELECT response_id, agent, score, confidence FROM suggestions "
+        f"WHERE response_id IN ({placeholders}) ORDER BY created_at, agent",
+        response_ids,
+    ).fetchall()
+    chosen: dict[str, Suggestion] = {}
+    for response_id, row_agent, score, confidence in rows:
+        if agent is None or row_agent == agent:
+            chosen[response_id] = Suggestion(row_agent, score, confidence)
+    return chosen
+
+
+def prompt_view(
+    db: sqlite_utils.Database, annotator: str, prompt_id: str, *, reveal_models: bool = False
+) -> PromptView:
+    """One assigned prompt as the annotator sees it: blind, in their order, with their own labels."""
+    status = _assignment_status(db, annotator, prompt_id)
+    dimension, subcomponent, text = db.execute(
+        "SELECT dimension, subcomponent, text FROM prompts WHERE id = ?", [prompt_id]
+    ).fetchone()
+    responses = {
+        rid: (model, body)
+        for rid, model, body in db.execute(
+            "SELECT id, model, text FROM responses WHERE prompt_id = ?", [prompt_id]
+        )
+    }
+    labels = {
+        rid: (score, explanation)
+        for rid, score, explanation in db.execute(
+            "SELECT l.response_id, l.score, l.explanation FROM labels l "
+            "JOIN responses r ON r.id = l.response_id WHERE r.prompt_id = ? AND l.annotator = ?",
+            [prompt_id, annotator],
+        )
+    }
+    mode = suggestion_mode(db)
+    order = blind_order(annotator, prompt_id, list(responses))
+    suggestions = {} if mode == "hidden" or not order else _suggestions(db, order)
+    items = []
+    for index, rid in enumerate(order):
+        score, explanation = labels.get(rid, (None, ""))
+        suggestion = suggestions.get(rid)
+        prefilled = mode == "prefilled" and score is None and suggestion is not None
+        items.append(
+            ResponseItem(
+                response_id=rid,
+                letter=letter(index),
+                text=responses[rid][1],
+                model=responses[rid][0] if reveal_models else None,
+                score=suggestion.score if prefilled and suggestion else score,
+                explanation=explanation,
+                prefilled=prefilled,
+                suggestion=suggestion,
+            )
+        )
+    return PromptView(prompt_id, dimension, subcomponent, text, status, mode, tuple(items))
+
+
+def _response_prompt(db: sqlite_utils.Database, response_id: str) -> tuple[str, str]:
+    row = db.execute(
+        "SELECT r.prompt_id, p.dimension FROM responses r JOIN prompts p ON p.id = r.prompt_id "
+        "WHERE r.id = ?",
+        [response_id],
+    ).fetchone()
+    if row is None:
+        raise AnnotationError(f"no response {response_id}")
+    return row[0], row[1]
+
+
+def _guideline_version(db: sqlite_utils.Database) -> int | None:
+    return db.execute("SELECT MAX(version) FROM guidelines").fetchone()[0]
+
+
+def _save_label(
+    db: sqlite_utils.Database,
+    annotator: str,
+    response_id: str,
+    *,
+    score: int | None,
+    explanation: str | None,
+    seconds: float,
+) -> None:
+    seconds = max(0.0, min(float(seconds), MAX_SECONDS_PER_ACTION))
+    rubric = project_rubric(db)
+    with transaction(db):
+        prompt_id, dimension = _response_prompt(db, response_id)
+        status = _assignment_status(db, annotator, prompt_id)
+        if status == "submitted":
+            raise AnnotationError("this prompt is submitted: reopen it to revise")
+        if score is not None:
+            score = rubric.check_score(dimension, score)
+        mode = suggestion_mode(db)
+        # Recorded even when hidden, so anchoring can be compared across modes.
+        suggestion = _suggestions(db, [response_id]).get(response_id)
+        timestamp = now()
+        # The suggestion context is recorded when the label is first written, as first seen.
+        db.execute(
+            """
+            INSERT INTO labels (response_id, annotator, score, explanation, status, created_at,
+                                updated_at, seconds, suggestion_mode, suggestion_agent,
+                                suggestion_score, rubric_version, guideline_version)
+            VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (response_id, annotator) DO UPDATE SET
+                score = COALESCE(?, labels.score),
+                explanation = COALESCE(?, labels.explanation),
+                updated_at = excluded.updated_at,
+                seconds = labels.seconds + excluded.seconds,
+                rubric_version = excluded.rubric_version,
+                guideline_version = excluded.guideline_version
+            """,
+            [
+                response_id,
+                annotator,
+                score,
+                explanation or "",
+                timestamp,
+                timestamp,
+                seconds,
+                "none" if suggestion is None else mode,
+                None if suggestion is None else suggestion.agent,
+                None if suggestion is None else suggestion.score,
+                rubric.label,
+                _guideline_version(db),
+                score,
+                explanation,
+            ],
+        )
+        db.execute(
+            "UPDATE assignments SET seconds = seconds + ? WHERE annotator = ? AND prompt_id = ?",
+            [seconds, annotator, prompt_id],
+        )
+
+
+def save_score(
+    db: sqlite_utils.Database, annotator: str, response_id: str, score: int, *, seconds: float = 0.0
+) -> None:
+    """Save (or change) one score as a draft at once; `seconds` is the server-measured work time."""
+    _save_label(db, annotator, response_id, score=score, explanation=None, seconds=seconds)
+
+
+def save_explanation(
+    db: sqlite_utils.Database, annotator: str, response_id: str, explanation: str, *, seconds: float = 0.0
+) -> None:
+    _save_label(db, annotator, response_id, score=None, explanation=explanation, seconds=seconds)
+
+
+def submit_prompt(db: sqlite_utils.Database, annotator: str, prompt_id: str) -> None:
+    """Mark a fully scored prompt done; AnnotationError names what is still missing."""
+    rubric = project_rubric(db)
+    with transaction(db):
+        view = prompt_view(db, annotator, prompt_id)
+        if view.status == "submitted":
+            raise AnnotationError("this prompt is already submitted")
+        if not view.complete:
+            raise AnnotationError(f"responses without a score: {', '.join(view.missing)}")
+        dimension = rubric.dimension(view.dimension)
+        unexplained = [
+            i.letter for i in view.items if dimension.needs_explanation(i.score) and not i.explanation.strip()
+        ]
+        if unexplained:
+            raise AnnotationError(f"responses that need an explanation: {', '.join(unexplained)}")
+        timestamp = now()
+        db.execute(
+            "UPDATE labels SET status = 'submitted', submitted_at = ?, updated_at = ? "
+            "WHERE annotator = ? AND response_id IN (SELECT id FROM responses WHERE prompt_id = ?)",
+            [timestamp, timestamp, annotator, prompt_id],
+        )
+        db.execute(
+            "UPDATE assignments SET status = 'submitted', submitted_at = ?, skip_reason = NULL "
+            "WHERE annotator = ? AND prompt_id = ?",
+            [timestamp, annotator, prompt_id],
+        )
+
+
+def reopen_prompt(db: sqlite_utils.Database, annotator: str, prompt_id: str) -> None:
+    """Make a submitted prompt editable again; its labels count once it is submitted again."""
+    with transaction(db):
+        if _assignment_status(db, annotator, prompt_id) != "submitted":
+            return
+        timestamp = now()
+        db.execute(
+            "UPDATE labels SET status = 'draft', updated_at = ? "
+            "WHERE annotator = ? AND response_id IN (SELECT id FROM responses WHERE prompt_id = ?)",
+            [timestamp, annotator, prompt_id],
+        )
+        db.execute(
+            "UPDATE assignments SET status = 'open', submitted_at = NULL WHERE annotator = ? AND prompt_id = ?",
+            [annotator, prompt_id],
+        )
+
+
+def skip_prompt(db: sqlite_utils.Database, annotator: str, prompt_id: str, reason: str) -> None:
+    if not reason.strip():
+        raise AnnotationError("say why the prompt is skipped")
+    with transaction(db):
+        if _assignment_status(db, annotator, prompt_id) == "submitted":
+            raise AnnotationError("this prompt is submitted: reopen it first")
+        db.execute(
+            "UPDATE assignments SET status = 'skipped', skip_reason = ? WHERE annotator = ? AND prompt_id = ?",
+            [reason.strip(), annotator, prompt_id],
+        )
+
+
+def unskip_prompt(db: sqlite_utils.Database, annotator: str, prompt_id: str) -> None:
+    with transaction(db):
+        db.execute(
+            "UPDATE assignments SET status = 'open' WHERE annotator = ? AND prompt_id = ? AND status = 'skipped'",
+            [annotator, prompt_id],
+        )
+
+
+def flag(
+    db: sqlite_utils.Database,
+    reporter: str,
+    prompt_id: str,
+    kind: str,
+    note: str = "",
+    response_id: str | None = None,
+) -> int:
+    """Raise a flag on a prompt (or one of its responses) for the leads; returns its id."""
+    if kind not in FLAG_KINDS:
+        raise AnnotationError(f"unknown flag kind {kind!r} (allowed: {', '.join(FLAG_KINDS)})")
+    with transaction(db):
+        _assignment_status(db, reporter, prompt_id)
+        if response_id is not None and _response_prompt(db, response_id)[0] != prompt_id:
+            raise AnnotationError(f"response {response_id} does not belong to prompt {prompt_id}")
+        cursor = db.execute(
+            "INSERT INTO flags (prompt_id, response_id, reporter, kind, note, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [prompt_id, response_id, reporter, kind, note.strip(), now()],
+        )
+        return cursor.lastrowid
