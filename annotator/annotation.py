@@ -338,7 +338,8 @@ def reopen_prompt(db: sqlite_utils.Database, annotator: str, prompt_id: str) -> 
             [timestamp, annotator, prompt_id],
         )
         db.execute(
-            "UPDATE assignments SET status = 'open', submitted_at = NULL WHERE annotator = ? AND prompt_id = ?",
+            "UPDATE assignments SET status = 'open', submitted_at = NULL "
+            "WHERE annotator = ? AND prompt_id = ?",
             [annotator, prompt_id],
         )
 
@@ -350,7 +351,8 @@ def skip_prompt(db: sqlite_utils.Database, annotator: str, prompt_id: str, reaso
         if _assignment_status(db, annotator, prompt_id) == "submitted":
             raise AnnotationError("this prompt is submitted: reopen it first")
         db.execute(
-            "UPDATE assignments SET status = 'skipped', skip_reason = ? WHERE annotator = ? AND prompt_id = ?",
+            "UPDATE assignments SET status = 'skipped', skip_reason = ? "
+            "WHERE annotator = ? AND prompt_id = ?",
             [reason.strip(), annotator, prompt_id],
         )
 
@@ -358,7 +360,8 @@ def skip_prompt(db: sqlite_utils.Database, annotator: str, prompt_id: str, reaso
 def unskip_prompt(db: sqlite_utils.Database, annotator: str, prompt_id: str) -> None:
     with transaction(db):
         db.execute(
-            "UPDATE assignments SET status = 'open' WHERE annotator = ? AND prompt_id = ? AND status = 'skipped'",
+            "UPDATE assignments SET status = 'open' "
+            "WHERE annotator = ? AND prompt_id = ? AND status = 'skipped'",
             [annotator, prompt_id],
         )
 
