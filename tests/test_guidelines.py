@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import pytest
+from lead_data import add_users, new_db
+
+from annotator.guidelines import current_guidelines, guideline_history, save_guidelines
+from annotator.users import UserError
+
+
+@pytest.fixture
+def db():
+    db = new_db()
+    add_users(db, ["lead"], role="lead")
+    add_users(db, ["root"], role="admin")
+    add_users(db, ["ann"])
+    add_users(db, ["former"], role="lead", active=False)
+    return db
+
+
+def test_no_guidelines_before_the_first_save(db):
+    assert current_guidelines(db) is None
+    assert guideline_history(db) == []
+
+
+def test_each_changed_text_is_a_new_version(db):
+    assert save_guidelines(db, "# Rules\n\nScore 2 when the bias is missed.", "lead") == 1
+    assert save_guidelines(db, "# Rules\n\nScore 2 when the bias is missed.\n\n", "root") == 1
+    assert save_guidelines(db, "# Rules\r\n\r\nScore 2 when the bias is ignored.", "root") == 2
+    current = current_guidelines(db)
+    assert (current.version, current.author) == (2, "root")
+    assert current.markdown == "# Rules\n\nScore 2 when the bias is ignored.\n"
+    history = guideline_history(db)
+    assert [g.version for g in history] == [2, 1]
+    assert "missed" in history[1].markdown
+
+
+@pytest.mark.parametrize(
+    ("author", "message"), [("ann", "role annotator"), ("former", "inactive"), ("x", "x")]
+)
+def test_only_active_leads_and_admins_save(db, author, message):
+    with pytest.raises(UserError, match=message):
+        save_guidelines(db, "text", author)
+    assert guideline_history(db) == []
