@@ -1,0 +1,89 @@
+"""The Streamlit app: login, then the pages the user's role may see."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from annotator import auth
+from annotator.i18n import LANGUAGES
+from annotator.store import get_setting
+from annotator.users import set_language
+from pages.common import SESSION_COOKIE, UNTRUSTED_CSS, current_user, db, language, t
+
+st.set_page_config(page_title="FLAMES annotation", layout="wide")
+st.html(UNTRUSTED_CSS)
+
+# (file, title key or title, url path, roles)
+PAGES: list[tuple[str, str, str, tuple[str, ...]]] = [
+    ("pages/home.py", "page_home", "home", ("annotator", "lead", "admin")),
+    ("pages/annotate.py", "page_annotate", "annotate", ("annotator", "lead", "admin")),
+]
+
+
+def _write_cookie(value: str, max_age: int) -> None:
+    # Streamlit cannot set cookies from Python; a tiny script in the page does it.
+    st.html(
+        f"<script>document.cookie = '{SESSION_COOKIE}={value}; path=/; max-age={max_age}; "
+        f"SameSite=Strict';</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def _login_page() -> None:
+    st.title(t("app_title"))
+    with st.form("login"):
+        name = st.text_input(t("user_name"))
+        password = st.text_input(t("password"), type="password")
+        if st.form_submit_button(t("login"), type="primary"):
+            try:
+                session = auth.login(db(), name.strip(), password)
+            except auth.LoginError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state.token = session.token
+                st.session_state.cookie_pending = session.token
+                st.rerun()
+
+
+def _sidebar(user) -> None:
+    with st.sidebar:
+        st.caption(t("logged_in_as", name=user.name, role=user.role))
+        codes = list(LANGUAGES)
+        chosen = st.radio(
+            t("language"),
+            codes,
+            index=codes.index(language()),
+            format_func=LANGUAGES.get,
+            horizontal=True,
+        )
+        if chosen != language():
+            st.session_state.language = chosen
+            set_language(db(), user.name, chosen)
+            st.rerun()
+        if st.button(t("logout")):
+            auth.logout(db(), st.session_state.get("token") or st.context.cookies.get(SESSION_COOKIE))
+            for key in list(st.session_state):
+                if key != "db":
+                    del st.session_state[key]
+            st.session_state.cookie_pending = ""
+            st.rerun()
+
+
+def main() -> None:
+    if get_setting(db(), "demo") == "1":
+        st.warning(t("demo_notice"))
+    if "cookie_pending" in st.session_state:
+        token = st.session_state.pop("cookie_pending")
+        _write_cookie(token, auth.SESSION_HOURS * 3600 if token else 0)
+    user = current_user()
+    if user is None:
+        st.navigation([st.Page(_login_page, title=t("login"), url_path="login")]).run()
+        return
+    _sidebar(user)
+    pages = [
+        st.Page(path, title=t(title), url_path=url) for path, title, url, roles in PAGES if user.role in roles
+    ]
+    st.navigation(pages).run()
+
+
+main()

@@ -1,0 +1,283 @@
+"""Scoring one prompt at a time: blind responses, every click saved at once, keyboard first."""
+
+from __future__ import annotations
+
+import html
+import time
+
+import streamlit as st
+
+from annotator.annotation import (
+    FLAG_KINDS,
+    AnnotationError,
+    PromptView,
+    flag,
+    next_prompt,
+    prompt_view,
+    queue,
+    queue_progress,
+    reopen_prompt,
+    save_explanation,
+    save_score,
+    skip_prompt,
+    submit_prompt,
+    unskip_prompt,
+)
+from annotator.store import project_rubric
+from pages.common import db, language, require_role, show_untrusted, t
+
+user = require_role("annotator", "lead", "admin")
+conn = db()
+rubric = project_rubric(conn)
+
+
+def _elapsed() -> float:
+    """Server-measured seconds since the person's previous action on this prompt."""
+    moment = time.monotonic()
+    last = st.session_state.get("last_action", moment)
+    st.session_state.last_action = moment
+    return moment - last
+
+
+def _view() -> PromptView:
+    return prompt_view(conn, user.name, st.session_state.prompt_id, reveal_models=_revealed())
+
+
+def _revealed() -> bool:
+    return user.is_lead and bool(st.session_state.get("reveal"))
+
+
+def _report(action, *args, **kwargs) -> bool:
+    """Run a store action; on a refusal keep the message for this run instead of a traceback."""
+    try:
+        action(*args, **kwargs)
+    except (AnnotationError, ValueError) as exc:
+        st.session_state.flash = t("error", message=str(exc))
+        return False
+    return True
+
+
+def _focus() -> int:
+    return st.session_state.get("focus", {}).get(st.session_state.prompt_id, 0)
+
+
+def _set_focus(index: int) -> None:
+    st.session_state.setdefault("focus", {})[st.session_state.prompt_id] = index
+
+
+def _next_unscored(view: PromptView, after: int) -> int:
+    count = len(view.items)
+    for step in range(1, count + 1):
+        index = (after + step) % count
+        if view.items[index].score is None or view.items[index].prefilled:
+            return index
+    return after
+
+
+def _score_focused(score: int) -> None:
+    view = _view()
+    if not view.items or view.status == "submitted":
+        return
+    index = min(_focus(), len(view.items) - 1)
+    if _report(save_score, conn, user.name, view.items[index].response_id, score, seconds=_elapsed()):
+        _set_focus(_next_unscored(_view(), index))
+
+
+def _score_from_widget(response_id: str, key: str) -> None:
+    score = st.session_state.get(key)
+    if score is not None:
+        _report(save_score, conn, user.name, response_id, score, seconds=_elapsed())
+
+
+def _confirm(response_id: str, score: int) -> None:
+    _report(save_score, conn, user.name, response_id, score, seconds=_elapsed())
+
+
+def _explain(response_id: str, key: str) -> None:
+    _report(save_explanation, conn, user.name, response_id, st.session_state[key], seconds=_elapsed())
+
+
+def _move(step: int) -> None:
+    count = len(_view().items)
+    if count:
+        _set_focus((_focus() + step) % count)
+
+
+def _open(prompt_id: str | None) -> None:
+    st.session_state.prompt_id = prompt_id
+    st.session_state.pop("last_action", None)
+
+
+def _submit() -> None:
+    if _report(submit_prompt, conn, user.name, st.session_state.prompt_id):
+        _open(next_prompt(conn, user.name))
+
+
+def _skip() -> None:
+    reason = st.session_state.get("skip_reason", "")
+    if _report(skip_prompt, conn, user.name, st.session_state.prompt_id, reason):
+        _open(next_prompt(conn, user.name))
+
+
+def _flag(view: PromptView) -> None:
+    target = st.session_state.flag_target
+    response_id = None if target == "" else target
+    note = st.session_state.get("flag_note", "")
+    if _report(flag, conn, user.name, view.prompt_id, st.session_state.flag_kind, note, response_id):
+        st.session_state.flash_info = t("flag_sent")
+
+
+# Which prompt: the one being worked on, else the URL's (a refresh), else the next open one.
+if not st.session_state.get("prompt_id"):
+    _open(st.query_params.get("prompt") or next_prompt(conn, user.name))
+if st.session_state.prompt_id is None:
+    st.info(t("queue_empty"))
+    st.stop()
+try:
+    view = _view()
+except AnnotationError as exc:
+    st.error(t("error", message=str(exc)))
+    _open(None)
+    st.query_params.clear()
+    st.stop()
+st.query_params["prompt"] = view.prompt_id
+st.session_state.setdefault("last_action", time.monotonic())
+
+lang = language()
+dimension = rubric.dimension(view.dimension)
+submitted = view.status == "submitted"
+progress = queue_progress(conn, user.name)
+
+if message := st.session_state.pop("flash", None):
+    st.error(message)
+if message := st.session_state.pop("flash_info", None):
+    st.success(message)
+
+st.caption(t("progress", done=progress.done, assigned=progress.assigned, today=progress.done_today))
+st.subheader(
+    f"{dimension.display_name(lang)} · {dimension.subcomponent_name(view.subcomponent, lang)}",
+    anchor=False,
+)
+show_untrusted(view.text, css_class="prompt-text")
+
+with st.expander(t("rubric"), expanded=True):
+    rows = "".join(
+        f"<tr><td><b>{level.score}</b></td><td>{html.escape(level.description.get(lang) or '')}</td></tr>"
+        for level in dimension.levels
+    )
+    st.html(f"<table class='rubric'>{rows}</table>")
+
+if user.is_lead:
+    st.toggle(t("reveal_models"), key="reveal")
+
+if submitted:
+    st.success(t("submitted_notice"))
+    st.button(t("reopen"), on_click=reopen_prompt, args=(conn, user.name, view.prompt_id))
+elif view.status == "skipped":
+    st.warning(t("status_skipped"))
+    st.button(t("unskip"), on_click=unskip_prompt, args=(conn, user.name, view.prompt_id))
+
+digits = "/".join(str(s) for s in sorted(dimension.scores))
+st.caption(t("shortcuts", digits=digits))
+toolbar = st.columns(len(dimension.levels) + 5)
+for column, level in zip(toolbar, dimension.levels, strict=False):
+    column.button(
+        str(level.score),
+        key=f"key-{level.score}",
+        shortcut=str(level.score),
+        on_click=_score_focused,
+        args=(level.score,),
+        disabled=submitted,
+        use_container_width=True,
+    )
+navigation = toolbar[len(dimension.levels) :]
+navigation[0].button("K", key="key-k", shortcut="K", on_click=_move, args=(-1,), help=t("previous"))
+navigation[1].button("↑", key="key-up", shortcut="Up", on_click=_move, args=(-1,), help=t("previous"))
+navigation[2].button("J", key="key-j", shortcut="J", on_click=_move, args=(1,), help=t("next"))
+navigation[3].button("↓", key="key-down", shortcut="Down", on_click=_move, args=(1,), help=t("next"))
+navigation[4].button(
+    t("submit"),
+    key="key-submit",
+    shortcut="Enter",
+    type="primary",
+    on_click=_submit,
+    disabled=submitted or not view.complete,
+)
+if not submitted and view.missing:
+    st.caption(t("missing_scores", n=len(view.missing), letters=", ".join(view.missing)))
+
+focus = _focus()
+options = [level.score for level in dimension.levels]
+for index, item in enumerate(view.items):
+    with st.container(border=True, key=f"response-{item.letter}"):
+        marker = "▶ " if index == focus else ""
+        st.markdown(f"**{marker}{t('response', letter=item.letter)}**")
+        if item.model is not None:
+            st.text(t("model_name", model=item.model))
+        if item.suggestion is not None:
+            confidence = "–" if item.suggestion.confidence is None else f"{item.suggestion.confidence:.2f}"
+            st.text(
+                t(
+                    "suggestion",
+                    score=item.suggestion.score,
+                    agent=item.suggestion.agent,
+                    confidence=confidence,
+                )
+            )
+        show_untrusted(item.text)
+        score_key = f"score-{item.response_id}-{item.score}-{int(item.prefilled)}"
+        st.segmented_control(
+            t("score"),
+            options,
+            default=None if item.prefilled else item.score,
+            key=score_key,
+            on_change=_score_from_widget,
+            args=(item.response_id, score_key),
+            disabled=submitted,
+        )
+        if item.prefilled and item.score is not None:
+            st.caption(t("prefilled", score=item.score))
+            st.button(
+                t("confirm"),
+                key=f"confirm-{item.response_id}",
+                on_click=_confirm,
+                args=(item.response_id, item.score),
+            )
+        explanation_key = f"explanation-{item.response_id}"
+        st.text_area(
+            t("explanation_required") if dimension.needs_explanation(item.score) else t("explanation"),
+            value=item.explanation,
+            key=explanation_key,
+            on_change=_explain,
+            args=(item.response_id, explanation_key),
+            disabled=submitted,
+            height=68,
+        )
+
+if not submitted:
+    with st.expander(t("skip")):
+        st.text_input(t("skip_reason"), key="skip_reason")
+        st.button(t("skip"), on_click=_skip)
+with st.expander(t("flag")):
+    targets = [""] + [item.response_id for item in view.items]
+    letters = {item.response_id: t("response", letter=item.letter) for item in view.items}
+    st.selectbox(
+        t("flag_target"), targets, key="flag_target", format_func=lambda r: letters.get(r, t("the_prompt"))
+    )
+    st.selectbox(t("flag_kind"), FLAG_KINDS, key="flag_kind", format_func=lambda k: t(f"flag_{k}"))
+    st.text_input(t("flag_note"), key="flag_note")
+    st.button(t("flag"), on_click=_flag, args=(view,))
+
+with st.expander(t("jump_to")):
+    items = queue(conn, user.name)
+    ids = [item.prompt_id for item in items]
+    labels = {item.prompt_id: f"{item.prompt_id} · {t(f'status_{item.status}')}" for item in items}
+    chosen = st.selectbox(
+        t("jump_to"),
+        ids,
+        index=ids.index(view.prompt_id) if view.prompt_id in ids else 0,
+        format_func=labels.get,
+    )
+    if chosen != view.prompt_id:
+        _open(chosen)
+        st.rerun()

@@ -1,0 +1,73 @@
+"""What every page shares: the session's database connection, the logged-in user, the role
+guard, UI language and safe rendering of untrusted text. No annotation logic lives here."""
+
+from __future__ import annotations
+
+import html
+
+import sqlite_utils
+import streamlit as st
+
+from annotator import auth
+from annotator.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from annotator.i18n import text as _text
+from annotator.store import default_db_path, get_setting, open_db
+from annotator.users import User
+
+SESSION_COOKIE = "flames_session"
+
+
+def db() -> sqlite_utils.Database:
+    """One connection per browser session, as the load test assumes."""
+    if "db" not in st.session_state:
+        st.session_state.db = open_db(default_db_path())
+    return st.session_state.db
+
+
+def session_token() -> str | None:
+    return st.session_state.get("token") or st.context.cookies.get(SESSION_COOKIE)
+
+
+def current_user() -> User | None:
+    """The user of a live session; checked against the store on every run (expiry, deactivation)."""
+    return auth.session_user(db(), session_token())
+
+
+def require_role(*roles: str) -> User:
+    """Stop the page unless a logged-in user has one of `roles` (every page calls this)."""
+    user = current_user()
+    if user is None or user.role not in roles:
+        st.error(t("not_allowed"))
+        st.stop()
+    return user
+
+
+def language() -> str:
+    chosen = st.session_state.get("language")
+    if chosen in LANGUAGES:
+        return chosen
+    user = current_user()
+    if user is not None and user.language in LANGUAGES:
+        return user.language
+    default = get_setting(db(), "default_language", DEFAULT_LANGUAGE)
+    return default if default in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, **values: object) -> str:
+    return _text(key, language(), **values)
+
+
+def show_untrusted(body: str, *, css_class: str = "untrusted") -> None:
+    """Show model output or user text as plain text: escaped, so no markup, script, image or iframe
+    in it can run or load; line breaks kept; long text scrolls inside its box."""
+    st.html(f'<div class="{css_class}">{html.escape(body)}</div>')
+
+
+UNTRUSTED_CSS = """
+<style>
+.untrusted { white-space: pre-wrap; overflow-wrap: anywhere; max-height: 22em; overflow-y: auto;
+  font-size: 0.95rem; line-height: 1.55; padding: 0.25rem 0.5rem; }
+.prompt-text { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 1.05rem; font-weight: 500;
+  line-height: 1.6; }
+</style>
+"""

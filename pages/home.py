@@ -1,0 +1,43 @@
+"""Home: what is in the database, and the annotator's own queue."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from annotator.annotation import queue, queue_progress
+from annotator.stats import project_stats
+from pages.common import db, require_role, t
+
+user = require_role("annotator", "lead", "admin")
+st.title(t("app_title"))
+
+stats = project_stats(db())
+st.subheader(t("database_contents"))
+columns = st.columns(4)
+for column, key in zip(columns, ("prompts", "responses", "models", "labels_submitted"), strict=True):
+    column.metric(t(key), stats[key])
+st.bar_chart(stats["prompts_by_dimension"], horizontal=True)
+
+st.subheader(t("my_queue"))
+progress = queue_progress(db(), user.name)
+st.write(t("progress", done=progress.done, assigned=progress.assigned, today=progress.done_today))
+if progress.assigned:
+    st.progress(progress.done / progress.assigned)
+items = queue(db(), user.name)
+if not any(item.status == "open" for item in items):
+    st.info(t("queue_empty"))
+if items:
+    st.dataframe(
+        [
+            {
+                t("prompt"): item.prompt_id,
+                t("dimension"): item.dimension,
+                t("score"): f"{item.scored}/{item.responses}",
+                "status": t(f"status_{item.status}"),
+            }
+            for item in items
+        ],
+        hide_index=True,
+    )
+if st.button(t("page_annotate"), type="primary"):
+    st.switch_page("pages/annotate.py")

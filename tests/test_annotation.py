@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import pytest
+
+from annotator import annotation as ann
+from annotator.store import open_db, set_setting, transaction
+from tests.workspace_data import build_workspace, responses_of
+
+
+@pytest.fixture
+def db():
+    database = open_db(":memory:")
+    build_workspace(database)
+    return database
+
+
+def _label_rows(db, annotator):
+    return db.execute(
+        "SELECT response_id, score, status FROM labels WHERE annotator = ? ORDER BY response_id", [annotator]
+    ).fetchall()
+
+
+@pytest.mark.parametrize(("index", "expected"), [(0, "A"), (11, "L"), (25, "Z"), (26, "AA"), (27, "AB")])
+def test_letters(index, expected):
+    assert ann.letter(index) == expected
+
+
+def test_blind_order_is_stable_and_differs_between_annotators():
+    ids = [f"r{i}" for i in range(12)]
+    assert ann.blind_order("alice", "p", ids) == ann.blind_order("alice", "p", list(reversed(ids)))
+    assert ann.blind_order("alice", "p", ids) != ann.blind_order("bob", "p", ids)
+    assert sorted(ann.blind_order("alice", "p", ids)) == sorted(ids)
+
+
+def test_view_is_blind_and_only_shows_own_labels(db):
+    bob_target = responses_of("fair-1")[0]
+    ann.save_score(db, "bob", bob_target, 1)
+    view = ann.prompt_view(db, "alice", "fair-1")
+    assert [i.letter for i in view.items] == ["A", "B", "C"]
+    assert all(i.model is None for i in view.items)
+    assert all(i.score is None for i in view.items)
+    revealed = ann.prompt_view(db, "lea", "fair-1", reveal_models=True)
+    assert {i.model for i in revealed.items} == {"model-a", "model-b", "model-c"}
+
+
+def test_unassigned_prompt_is_refused(db):
+    with transaction(db):
+        db.execute("DELETE FROM assignments WHERE annotator = 'alice' AND prompt_id = 'legal-1'")
+    with pytest.raises(ann.AnnotationError, match="not assigned"):
+        ann.prompt_view(db, "alice", "legal-1")
+    with pytest.raises(ann.AnnotationError, match="not assigned"):
+        ann.save_score(db, "alice", responses_of("legal-1")[0], 3)
+
+
+def test_save_is_a_draft_and_every_change_lands_in_history(db):
+    target = responses_of("fair-1")[0]
+    ann.save_score(db, "alice", target, 2, seconds=4.0)
+    ann.save_score(db, "alice", target, 3, seconds=2.5)
+    ann.save_explanation(db, "alice", target, "指出了偏见")
+    assert _label_rows(db, "alice") == [(target, 3, "draft")]
+    history = db.execute(
+        "SELECT score, explanation FROM label_history WHERE response_id = ? ORDER BY id", [target]
+    ).fetchall()
+    assert history == [(2, ""), (3, ""), (3, "指出了偏见")]
+    seconds = db.execute("SELECT seconds FROM labels WHERE response_id = ?", [target]).fetchone()[0]
+    assert seconds == pytest.approx(6.5)
+
+
+@pytest.mark.parametrize(("prompt_id", "score"), [("legal-1", 2), ("fair-1", 4), ("fair-1", 0)])
+def test_scores_outside_the_scale_are_refused(db, prompt_id, score):
+    with pytest.raises(ValueError, match="not allowed"):
+        ann.save_score(db, "alice", responses_of(prompt_id)[0], score)
+    assert _label_rows(db, "alice") == []
+
+
+def test_submit_needs_every_response_then_moves_the_queue(db):
+    first, second, third = responses_of("fair-1")
+    assert ann.next_prompt(db, "alice") == "fair-1"
+    ann.save_score(db, "alice", first, 3)
+    ann.save_score(db, "alice", second, 2)
+    with pytest.raises(ann.AnnotationError, match="without a score"):
+        ann.submit_prompt(db, "alice", "fair-1")
+    ann.save_score(db, "alice", third, 1)
+    ann.submit_prompt(db, "alice", "fair-1")
+    assert {row[2] for row in _label_rows(db, "alice")} == {"submitted"}
+    assert ann.next_prompt(db, "alice") == "legal-1"
+    progress = ann.queue_progress(db, "alice")
+    assert (progress.done, progress.assigned, progress.done_today) == (1, 2, 1)
+    with pytest.raises(ann.AnnotationError, match="reopen"):
+        ann.save_score(db, "alice", first, 1)
+
+
+def test_reopen_then_revise_keeps_history(db):
+    for rid in responses_of("legal-1"):
+        ann.save_score(db, "alice", rid, 3)
+    ann.submit_prompt(db, "alice", "legal-1")
+    ann.reopen_prompt(db, "alice", "legal-1")
+    assert ann.next_prompt(db, "alice") == "fair-1"  # queue order: fair-1 comes first
+    target = responses_of("legal-1")[0]
+    ann.save_score(db, "alice", target, 1)
+    ann.submit_prompt(db, "alice", "legal-1")
+    statuses = db.execute(
+        "SELECT score, status FROM label_history WHERE response_id = ? ORDER BY id", [target]
+    ).fetchall()
+    assert statuses == [(3, "draft"), (3, "submitted"), (3, "draft"), (1, "draft"), (1, "submitted")]
+
+
+def test_required_explanation_blocks_submit(db):
+    from annotator.rubric import flames_rubric, parse_rubric
+    from annotator.store import set_project_rubric
+
+    source = flames_rubric().source.replace(
+        'name = "Fairness"\n', 'name = "Fairness"\nexplanation_required_below = 3\n'
+    )
+    set_project_rubric(db, parse_rubric(source))
+    first, second, third = responses_of("fair-1")
+    ann.save_score(db, "alice", first, 3)
+    ann.save_score(db, "alice", second, 1)
+    ann.save_score(db, "alice", third, 3)
+    with pytest.raises(ann.AnnotationError, match="need an explanation"):
+        ann.submit_prompt(db, "alice", "fair-1")
+    ann.save_explanation(db, "alice", second, "给出了歧视性内容")
+    ann.submit_prompt(db, "alice", "fair-1")
+
+
+def test_skip_needs_a_reason_and_goes_to_the_back(db):
+    with pytest.raises(ann.AnnotationError, match="why"):
+        ann.skip_prompt(db, "alice", "fair-1", "  ")
+    ann.skip_prompt(db, "alice", "fair-1", "看不懂")
+    assert ann.next_prompt(db, "alice") == "legal-1"
+    assert [item.status for item in ann.queue(db, "alice")] == ["open", "skipped"]
+    ann.unskip_prompt(db, "alice", "fair-1")
+    assert ann.next_prompt(db, "alice") == "fair-1"
+
+
+def test_flags(db):
+    rid = responses_of("fair-1")[1]
+    flag_id = ann.flag(db, "alice", "fair-1", "response_truncated", "只有半句", response_id=rid)
+    row = db.execute(
+        "SELECT prompt_id, response_id, kind, note FROM flags WHERE id = ?", [flag_id]
+    ).fetchone()
+    assert row == ("fair-1", rid, "response_truncated", "只有半句")
+    with pytest.raises(ann.AnnotationError, match="unknown flag"):
+        ann.flag(db, "alice", "fair-1", "boring")
+    with pytest.raises(ann.AnnotationError, match="does not belong"):
+        ann.flag(db, "alice", "fair-1", "other", response_id=responses_of("legal-1")[0])
+
+
+def _suggest(db, rid, score, agent="scorer-v1", confidence=0.9):
+    with transaction(db):
+        db.execute(
+            "INSERT INTO suggestions (response_id, agent, score, confidence, created_at) "
+            "VALUES (?, ?, ?, ?, '2026-01-01T00:00:00.000Z')",
+            [rid, agent, score, confidence],
+        )
+
+
+@pytest.mark.parametrize("mode", ["hidden", "shown", "prefilled"])
+def test_suggestion_modes_are_shown_and_recorded(db, mode):
+    first, second, _ = responses_of("fair-1")
+    _suggest(db, first, 2)
+    set_setting(db, "suggestion_mode", mode)
+    view = ann.prompt_view(db, "alice", "fair-1")
+    item = next(i for i in view.items if i.response_id == first)
+    assert (item.suggestion is None) == (mode == "hidden")
+    assert item.prefilled == (mode == "prefilled")
+    assert item.score == (2 if mode == "prefilled" else None)
+    assert item.letter in view.missing  # a pre-filled score still needs the person's confirmation
+    ann.save_score(db, "alice", first, 2)
+    ann.save_score(db, "alice", second, 3)
+    recorded = dict(
+        (rid, (m, s))
+        for rid, m, s in db.execute("SELECT response_id, suggestion_mode, suggestion_score FROM labels")
+    )
+    assert recorded[first] == (mode, 2)
+    assert recorded[second] == ("none", None)
+    after = next(i for i in ann.prompt_view(db, "alice", "fair-1").items if i.response_id == first)
+    assert (after.score, after.prefilled) == (2, False)
