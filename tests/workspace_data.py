@@ -43,7 +43,8 @@ def build_workspace(db: sqlite_utils.Database, annotators: tuple[str, ...] = ("a
                 )
             for name in (*annotators, "lea"):
                 db.execute(
-                    "INSERT INTO assignments (prompt_id, annotator, position, assigned_at) VALUES (?, ?, ?, ?)",
+                    "INSERT INTO assignments (prompt_id, annotator, position, assigned_at) "
+                    "VALUES (?, ?, ?, ?)",
                     [prompt_id, name, position, stamp],
                 )
 
