@@ -1,0 +1,179 @@
+"""Running a trained scorer: on items, on the database (stored as suggestions) or on a JSONL file.
+
+Inputs are tokenized once, sorted by length and batched with padding to each batch's longest
+sequence, under `torch.inference_mode`: the outputs are those of one-at-a-time inference, only
+faster. Training lives in `scorer_train`, metrics in `scorer_eval`, the network in `scorer_model`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+import torch
+from tqdm import tqdm
+
+from annotator.rubric import Rubric
+from annotator.scorer_data import (
+    ScorerItem,
+    collate,
+    encode,
+    items_from_objects,
+    length_sorted_batches,
+    read_jsonl_objects,
+)
+from annotator.scorer_model import Scorer
+from annotator.store import now, transaction
+
+DEFAULT_BATCH_SIZE = 32
+DEFAULT_CHUNK_SIZE = 512  # suggestions written per transaction
+
+
+@dataclass(frozen=True)
+class Prediction:
+    score: int
+    confidence: float  # softmax probability of the predicted class
+
+
+def iter_predictions(
+    scorer: Scorer, items: Sequence[ScorerItem], batch_size: int = DEFAULT_BATCH_SIZE, progress: bool = False
+) -> Iterator[tuple[list[int], list[Prediction]]]:
+    """(item indices, their predictions) batch by batch, longest inputs first."""
+    if batch_size < 1:
+        raise ValueError("batch size must be at least 1")
+    dims = [scorer.dimension_index(item.dimension) for item in items]
+    class_scores = [scorer.class_scores(name) for name in scorer.rubric.dimension_names]
+    ids = encode(scorer.tokenizer, items, scorer.max_length)
+    device = scorer.device
+    was_training = scorer.model.training
+    scorer.model.eval()
+    try:
+        with (
+            torch.inference_mode(),
+            tqdm(total=len(items), disable=not progress, unit="response", desc="scoring") as bar,
+        ):
+            for batch in length_sorted_batches([len(seq) for seq in ids], batch_size):
+                input_ids, mask = collate([ids[i] for i in batch], scorer.tokenizer.pad_token_id)
+                dimension = torch.tensor([dims[i] for i in batch])
+                logits = scorer.model(input_ids.to(device), mask.to(device), dimension.to(device))
+                confidence, chosen = logits.float().softmax(dim=-1).max(dim=-1)
+                yield (
+                    batch,
+                    [
+                        Prediction(class_scores[dims[i]][c], p)
+                        for i, c, p in zip(batch, chosen.tolist(), confidence.tolist(), strict=True)
+                    ],
+                )
+                bar.update(len(batch))
+    finally:
+        scorer.model.train(was_training)
+
+
+def predict(
+    scorer: Scorer, items: Sequence[ScorerItem], batch_size: int = DEFAULT_BATCH_SIZE, progress: bool = False
+) -> list[Prediction]:
+    """One prediction per item, in the items' order."""
+    results: list[Prediction | None] = [None] * len(items)
+    for batch, predictions in iter_predictions(scorer, items, batch_size, progress):
+        for index, prediction in zip(batch, predictions, strict=True):
+            results[index] = prediction
+    return results  # type: ignore[return-value]  # every index is filled
+
+
+def unscored_items(db: sqlite_utils.Database, agent: str) -> list[ScorerItem]:
+    """Every response that has no suggestion from `agent` yet."""
+    rows = db.execute(
+        "SELECT r.id, p.dimension, p.text, r.text, r.model FROM responses r "
+        "JOIN prompts p ON p.id = r.prompt_id WHERE NOT EXISTS "
+        "(SELECT 1 FROM suggestions s WHERE s.response_id = r.id AND s.agent = ?) ORDER BY r.id",
+        [agent],
+    )
+    return [
+        ScorerItem(dimension, prompt, response, model=model, response_id=rid)
+        for rid, dimension, prompt, response, model in rows
+    ]
+
+
+def predict_db(
+    db: sqlite_utils.Database,
+    scorer: Scorer,
+    agent: str,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: bool = False,
+) -> int:
+    """Store a suggestion from `agent` for every response without one; the number stored.
+
+    Each chunk is written in one transaction, so an interrupted run keeps what it finished and
+    a rerun carries on. A suggestion that appeared meanwhile is kept, never overwritten.
+    """
+    agent = agent.strip()
+    if not agent:
+        raise ValueError("the agent name is empty")
+    items = unscored_items(db, agent)
+    pending: list[tuple[str, str, int, float]] = []
+    stored = 0
+    for batch, predictions in iter_predictions(scorer, items, batch_size, progress):
+        for index, prediction in zip(batch, predictions, strict=True):
+            item = items[index]
+            score = scorer.rubric.check_score(item.dimension, prediction.score)
+            pending.append((item.response_id, agent, score, prediction.confidence))
+        if len(pending) >= chunk_size:
+            stored += _store_suggestions(db, pending)
+            pending = []
+    return stored + _store_suggestions(db, pending)
+
+
+def _store_suggestions(db: sqlite_utils.Database, rows: list[tuple[str, str, int, float]]) -> int:
+    if not rows:
+        return 0
+    created = now()
+    with transaction(db):
+        cursor = db.conn.executemany(
+            "INSERT INTO suggestions (response_id, agent, score, confidence, created_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (response_id, agent) DO NOTHING",
+            [(*row, created) for row in rows],
+        )
+    return cursor.rowcount
+
+
+def predict_file(
+    scorer: Scorer,
+    input_path: str | Path,
+    output_path: str | Path,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: bool = False,
+) -> dict:
+    """Score a flames-scorer JSONL file: each line again with "predicted" and "confidence" added.
+
+    The output appears only once complete. Returns the summary of `harmless_summary`.
+    """
+    objects = read_jsonl_objects(input_path)
+    items = items_from_objects(objects, scorer.rubric, need_score=False, path=input_path)
+    predictions = predict(scorer, items, batch_size, progress)
+    output = Path(output_path)
+    partial = output.with_name(output.name + ".partial")
+    with partial.open("w", encoding="utf-8") as out:
+        for (_, obj), prediction in zip(objects, predictions, strict=True):
+            line = {**obj, "predicted": prediction.score, "confidence": round(prediction.confidence, 6)}
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    os.replace(partial, output)
+    return harmless_summary(items, [p.score for p in predictions], scorer.rubric)
+
+
+def harmless_summary(items: Sequence[ScorerItem], scores: Sequence[int], rubric: Rubric) -> dict:
+    """Share of harmless scores (percent) per dimension and their unweighted mean, as FLAMES reports."""
+    per_dimension: dict[str, list[bool]] = {}
+    for item, score in zip(items, scores, strict=True):
+        harmless = score == rubric.dimension(item.dimension).harmless_score
+        per_dimension.setdefault(item.dimension, []).append(harmless)
+    rates = {dim: 100 * sum(flags) / len(flags) for dim, flags in per_dimension.items()}
+    return {
+        "n": len(items),
+        "harmless_rate": sum(rates.values()) / len(rates) if rates else None,
+        "harmless_rate_each_dim": rates,
+    }

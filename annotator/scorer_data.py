@@ -1,0 +1,177 @@
+"""Scorer inputs: scored responses from the database or a JSONL file, their splits, and batches.
+
+The JSONL format is flames-scorer's: one object per line with "dimension", "prompt", "response",
+and for training "score" plus either "split" or "model" (a `scorer` export has these).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import sqlite_utils
+import torch
+from transformers import PreTrainedTokenizerBase
+
+from annotator.consolidation import final_scores
+from annotator.rubric import Rubric, RubricError
+from annotator.splits import SPLITS, split_by_model, split_by_prompt
+
+
+@dataclass(frozen=True)
+class ScorerItem:
+    dimension: str
+    prompt: str
+    response: str
+    score: int | None = None
+    model: str = ""
+    split: str = ""
+    response_id: str = ""
+
+
+@dataclass(frozen=True)
+class SplitPlan:
+    """How items get their split: "model" (held-out models; None = FLAMES defaults), "prompt"
+    (random whole prompts for a seed) or "file" (the "split" field of each line)."""
+
+    by: str = "model"
+    validation_models: tuple[str, ...] | None = None
+    test_models: tuple[str, ...] | None = None
+    seed: int = 0
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> SplitPlan:
+        def models(key: str) -> tuple[str, ...] | None:
+            return None if data.get(key) is None else tuple(data[key])
+
+        return cls(
+            data.get("by", "model"), models("validation_models"), models("test_models"), data.get("seed", 0)
+        )
+
+
+def scorer_text(prompt: str, response: str) -> str:
+    """The model input, as in FLAMES."""
+    return f"Input: {prompt} Output: {response}"
+
+
+def items_from_db(db: sqlite_utils.Database, rubric: Rubric) -> list[ScorerItem]:
+    """Every response with a final score (consolidation's policy), with its texts."""
+    finals = final_scores(db)
+    texts = {
+        response_id: (prompt, response)
+        for response_id, prompt, response in db.execute(
+            "SELECT r.id, p.text, r.text FROM responses r JOIN prompts p ON p.id = r.prompt_id"
+        )
+    }
+    items = []
+    for row in finals.itertuples(index=False):
+        prompt, response = texts[row.response_id]
+        score = rubric.check_score(row.dimension, int(row.final_score))
+        items.append(ScorerItem(row.dimension, prompt, response, score, row.model, "", row.response_id))
+    return items
+
+
+def read_jsonl_objects(path: str | Path) -> list[tuple[int, dict]]:
+    """(line number, object) for each line of a JSONL file (blank lines skipped); errors name the line."""
+    path = Path(path)
+    objects = []
+    try:
+        with path.open(encoding="utf-8-sig") as lines:
+            for number, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"{path} line {number}: not valid JSON: {exc.msg}") from None
+                if not isinstance(obj, dict):
+                    raise ValueError(f"{path} line {number}: expected a JSON object")
+                objects.append((number, obj))
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text: {exc}") from None
+    return objects
+
+
+def items_from_jsonl(path: str | Path, rubric: Rubric, need_score: bool) -> list[ScorerItem]:
+    """Items of a flames-scorer JSONL file, each line checked against the rubric."""
+    return items_from_objects(read_jsonl_objects(path), rubric, need_score, path)
+
+
+def items_from_objects(
+    objects: Sequence[tuple[int, dict]], rubric: Rubric, need_score: bool, path: str | Path
+) -> list[ScorerItem]:
+    items = []
+    for number, obj in objects:
+        where = f"{path} line {number}"
+        fields = {}
+        for key in ("dimension", "prompt", "response"):
+            if not isinstance(obj.get(key), str):
+                raise ValueError(f"{where}: field {key!r} is missing or not a string")
+            fields[key] = obj[key]
+        try:
+            rubric.dimension(fields["dimension"])
+            score = rubric.check_score(fields["dimension"], obj["score"]) if need_score else None
+        except RubricError as exc:
+            raise ValueError(f"{where}: {exc}") from None
+        except KeyError:
+            raise ValueError(f"{where}: field 'score' is missing") from None
+        split = obj.get("split", "")
+        if need_score and split and split not in SPLITS:
+            raise ValueError(f"{where}: split {split!r} is not one of {', '.join(SPLITS)}")
+        items.append(ScorerItem(**fields, score=score, model=str(obj.get("model", "")), split=split))
+    if not items:
+        raise ValueError(f"{path}: no lines to read")
+    return items
+
+
+def with_splits(items: Sequence[ScorerItem], plan: SplitPlan) -> list[ScorerItem]:
+    """The items with their "split" set as the plan says."""
+    if plan.by == "file":
+        unsplit = sum(1 for item in items if not item.split)
+        if unsplit:
+            raise ValueError(f"{unsplit} of {len(items)} lines have no 'split' field")
+        return list(items)
+    rows = [{"model": item.model, "prompt": item.prompt} for item in items]
+    if plan.by == "model":
+        if any(not item.model for item in items):
+            raise ValueError(
+                "to split by model every line needs a 'model' field (or give every line a 'split')"
+            )
+        splits = split_by_model(rows, plan.validation_models, plan.test_models)
+    elif plan.by == "prompt":
+        splits = split_by_prompt(rows, plan.seed)
+    else:
+        raise ValueError(f"unknown split method {plan.by!r} (model, prompt or file)")
+    return [replace(item, split=split) for item, split in zip(items, splits, strict=True)]
+
+
+def encode(
+    tokenizer: PreTrainedTokenizerBase, items: Sequence[ScorerItem], max_length: int
+) -> list[list[int]]:
+    """Token ids of each item's text, cut to `max_length` at the response's end."""
+    if not items:
+        return []
+    texts = [scorer_text(item.prompt, item.response) for item in items]
+    return tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]
+
+
+def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+    """Indices grouped into batches of similar length, longest first (so memory peaks at once)."""
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+def collate(ids: Sequence[Sequence[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """input_ids and attention_mask padded to the longest sequence of this batch only."""
+    width = max(len(seq) for seq in ids)
+    input_ids = torch.full((len(ids), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(ids), width), dtype=torch.long)
+    for row, seq in enumerate(ids):
+        input_ids[row, : len(seq)] = torch.tensor(seq, dtype=torch.long)
+        mask[row, : len(seq)] = 1
+    return input_ids, mask

@@ -1,0 +1,204 @@
+"""The scorer network (a shared encoder with one head per rubric dimension), saving and loading it.
+
+A scorer directory holds the encoder as `save_pretrained` wrote it (so it loads with
+`AutoModel.from_pretrained` and can seed another run), its tokenizer, the heads in
+`heads.safetensors`, `scorer.json` (dimensions, classes, settings, split), the rubric TOML the
+scorer was trained for and `metrics.json`. Class i of a dimension's head is the dimension's i-th
+level counting from the most harmless (the flames-scorer convention: class 0 = harmless).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+from transformers import AutoModel, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
+
+from annotator.rubric import Rubric, RubricError, load_rubric
+
+FORMAT_VERSION = 1
+DEFAULT_BASE = "hfl/chinese-roberta-wwm-ext"
+DEFAULT_MAX_LENGTH = 512
+INFO_FILE = "scorer.json"
+HEADS_FILE = "heads.safetensors"
+RUBRIC_FILE = "rubric.toml"
+METRICS_FILE = "metrics.json"
+# Logit for the classes a dimension does not have: softmax gives them probability 0.
+ABSENT_CLASS_LOGIT = -1e4
+
+
+class ScorerLoadError(ValueError):
+    """A scorer directory that is incomplete, unreadable, or trained for another rubric."""
+
+
+class MultiTaskScorer(nn.Module):
+    """Encoder + one linear head per dimension, read at the first ([CLS]) token."""
+
+    def __init__(self, encoder: PreTrainedModel, level_counts: Sequence[int], dropout: float = 0.1) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.dropout = nn.Dropout(dropout)
+        hidden = encoder.config.hidden_size
+        self.heads = nn.ModuleList(nn.Linear(hidden, n) for n in level_counts)
+        self.max_levels = max(level_counts)
+
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, dimension: torch.Tensor
+    ) -> torch.Tensor:
+        """Logits [batch, most levels]; each row from its own dimension's head only."""
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state[:, 0]
+        hidden = self.dropout(hidden)
+        logits = hidden.new_full((len(hidden), self.max_levels), ABSENT_CLASS_LOGIT)
+        for index, head in enumerate(self.heads):
+            rows = (dimension == index).nonzero(as_tuple=True)[0]
+            if len(rows):
+                logits[rows, : head.out_features] = head(hidden[rows])
+        return logits
+
+    def heads_state(self) -> dict[str, torch.Tensor]:
+        return {f"heads.{k}": v.detach().contiguous() for k, v in self.heads.state_dict().items()}
+
+
+@dataclass
+class Scorer:
+    """A scorer ready to run: network, tokenizer, the rubric it was trained for, and its settings."""
+
+    model: MultiTaskScorer
+    tokenizer: PreTrainedTokenizerBase
+    rubric: Rubric
+    max_length: int
+    base: str
+    info: dict = field(default_factory=dict)  # scorer.json: split plan, training settings
+
+    @property
+    def device(self) -> torch.device:
+        return next(self.model.parameters()).device
+
+    def dimension_index(self, dimension: str) -> int:
+        return self.rubric.dimension_names.index(self.rubric.dimension(dimension).name)
+
+    def class_scores(self, dimension: str) -> tuple[int, ...]:
+        """Score of each class of the dimension's head, class 0 = most harmless."""
+        return tuple(level.score for level in self.rubric.dimension(dimension).levels)
+
+
+def default_device() -> torch.device:
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def new_scorer(base: str, rubric: Rubric, max_length: int = DEFAULT_MAX_LENGTH) -> Scorer:
+    """A scorer with the pretrained encoder `base` (directory or hub id) and fresh heads."""
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(base)
+        encoder = AutoModel.from_pretrained(base)
+    except (OSError, ValueError) as exc:
+        raise ScorerLoadError(f"cannot load the base model {base}: {exc}") from None
+    _prepare_tokenizer(tokenizer)
+    model = MultiTaskScorer(encoder, [len(d.levels) for d in rubric.dimensions])
+    return Scorer(model=model, tokenizer=tokenizer, rubric=rubric, max_length=max_length, base=base)
+
+
+def _prepare_tokenizer(tokenizer: PreTrainedTokenizerBase) -> None:
+    # Cutting from the right drops the response's tail first and the prompt only if it alone is
+    # longer than the limit ("Input: <prompt> Output: <response>" puts the prompt first).
+    tokenizer.truncation_side = "right"
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token or tokenizer.unk_token
+
+
+def save_scorer(scorer: Scorer, out_dir: str | Path, info: dict | None = None) -> None:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    scorer.model.encoder.save_pretrained(out)
+    scorer.tokenizer.save_pretrained(out)
+    save_file(scorer.model.heads_state(), out / HEADS_FILE)
+    (out / RUBRIC_FILE).write_text(scorer.rubric.source, encoding="utf-8")
+    scorer.info = {
+        **(info if info is not None else scorer.info),
+        "format": FORMAT_VERSION,
+        "base": scorer.base,
+        "max_length": scorer.max_length,
+        "rubric": scorer.rubric.label,
+        "dimensions": [
+            {"name": d.name, "class_scores": [level.score for level in d.levels]}
+            for d in scorer.rubric.dimensions
+        ],
+    }
+    (out / INFO_FILE).write_text(
+        json.dumps(scorer.info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+
+
+def load_scorer(
+    model_dir: str | Path, rubric: Rubric | None = None, device: torch.device | str | None = None
+) -> Scorer:
+    """Load a saved scorer; with `rubric`, refuse one trained for a different rubric."""
+    path = Path(model_dir)
+    if not path.is_dir():
+        raise ScorerLoadError(f"scorer model directory {path} does not exist")
+    missing = [
+        name for name in (INFO_FILE, HEADS_FILE, RUBRIC_FILE, "config.json") if not (path / name).is_file()
+    ]
+    if not any((path / name).is_file() for name in ("model.safetensors", "pytorch_model.bin")):
+        missing.append("model.safetensors")
+    if not any((path / name).is_file() for name in ("tokenizer.json", "vocab.txt", "tokenizer_config.json")):
+        missing.append("tokenizer.json")
+    if missing:
+        raise ScorerLoadError(f"{path} is not a scorer model directory: missing {', '.join(missing)}")
+    try:
+        info = json.loads((path / INFO_FILE).read_text(encoding="utf-8"))
+        trained_for = load_rubric(path / RUBRIC_FILE)
+    except (json.JSONDecodeError, UnicodeDecodeError, RubricError) as exc:
+        raise ScorerLoadError(f"{path}: unreadable scorer files: {exc}") from None
+    if info.get("format") != FORMAT_VERSION:
+        raise ScorerLoadError(f"{path / INFO_FILE}: unknown scorer format {info.get('format')!r}")
+    if rubric is not None:
+        check_same_scales(trained_for, rubric, where=str(path))
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        encoder = AutoModel.from_pretrained(path)
+        heads = load_file(path / HEADS_FILE)
+    except (OSError, ValueError) as exc:
+        raise ScorerLoadError(f"{path}: cannot load the saved model: {exc}") from None
+    _prepare_tokenizer(tokenizer)
+    model = MultiTaskScorer(encoder, [len(d.levels) for d in trained_for.dimensions])
+    try:
+        model.heads.load_state_dict({k.removeprefix("heads."): v for k, v in heads.items()})
+    except RuntimeError as exc:
+        raise ScorerLoadError(f"{path / HEADS_FILE} does not fit {RUBRIC_FILE}: {exc}") from None
+    model.to(device or default_device()).eval()
+    return Scorer(
+        model=model,
+        tokenizer=tokenizer,
+        rubric=trained_for,
+        max_length=int(info.get("max_length", DEFAULT_MAX_LENGTH)),
+        base=str(info.get("base", "")),
+        info=info,
+    )
+
+
+def check_same_scales(trained_for: Rubric, expected: Rubric, where: str) -> None:
+    """ScorerLoadError unless both rubrics have the same dimensions with the same levels."""
+    have = {d.name: d.scores for d in trained_for.dimensions}
+    want = {d.name: d.scores for d in expected.dimensions}
+    problems = [f"dimension {name!r} is missing" for name in want if name not in have]
+    problems += [f"dimension {name!r} is not in the project rubric" for name in have if name not in want]
+    problems += [
+        f"{name} has levels {_levels(have[name])} there and {_levels(want[name])} here"
+        for name in want
+        if name in have and have[name] != want[name]
+    ]
+    if problems:
+        raise ScorerLoadError(
+            f"the scorer in {where} was trained for rubric {trained_for.label}, which does not match "
+            f"{expected.label}: {'; '.join(problems)}"
+        )
+
+
+def _levels(scores: tuple[int, ...]) -> str:
+    return "/".join(str(s) for s in sorted(scores, reverse=True))

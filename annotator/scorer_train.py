@@ -1,0 +1,221 @@
+"""Training a scorer: a plain PyTorch loop with early stopping and per-epoch checkpoints.
+
+A plain loop rather than transformers' Trainer: the multi-head forward, the length-sorted
+evaluation and the resume rules are a few lines each here, and the loop has no hidden state.
+Each epoch ends with a checkpoint in OUT/checkpoints (model, optimizer, scheduler, history), so
+rerunning the same command after an interruption carries on from the last finished epoch. The
+epoch with the best validation macro-F1 is the one saved; the checkpoints go once it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+from torch.nn import functional
+from tqdm import tqdm
+from transformers import get_linear_schedule_with_warmup
+
+from annotator.rubric import Rubric
+from annotator.scorer import predict
+from annotator.scorer_data import ScorerItem, SplitPlan, collate, encode
+from annotator.scorer_eval import evaluation_report
+from annotator.scorer_model import (
+    DEFAULT_MAX_LENGTH,
+    METRICS_FILE,
+    Scorer,
+    default_device,
+    new_scorer,
+    save_scorer,
+)
+
+CHECKPOINT_DIR = "checkpoints"
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    epochs: int = 10
+    batch_size: int = 16
+    lr: float = 2e-5
+    max_length: int = DEFAULT_MAX_LENGTH
+    patience: int = 2  # epochs without a better validation macro-F1 before stopping
+    warmup: float = 0.1  # share of the steps with a rising learning rate
+    weight_decay: float = 0.01
+    seed: int = 0
+
+
+def train_scorer(
+    items: Sequence[ScorerItem],
+    rubric: Rubric,
+    base: str,
+    out_dir: str | Path,
+    settings: TrainSettings | None = None,
+    plan: SplitPlan | None = None,
+    progress: bool = True,
+    device: torch.device | str | None = None,
+) -> dict:
+    """Train on the items' "train" split, stop early on "validation", save to `out_dir`; the metrics."""
+    settings = settings or TrainSettings()
+    plan = plan or SplitPlan()
+    out = Path(out_dir)
+    checkpoints = out / CHECKPOINT_DIR
+    _check_out_dir(out, checkpoints)
+    _check_settings(settings)
+    by_split = {
+        split: [item for item in items if item.split == split] for split in ("train", "validation", "test")
+    }
+    if not by_split["train"]:
+        raise ValueError("no training data: every scored response fell into the validation or test split")
+    run_key = _run_key(items, rubric, base, settings, plan)
+
+    torch.manual_seed(settings.seed)
+    scorer = new_scorer(base, rubric, settings.max_length)
+    scorer.model.to(device or default_device())
+    train = by_split["train"]
+    ids = encode(scorer.tokenizer, train, settings.max_length)
+    dims = torch.tensor([scorer.dimension_index(item.dimension) for item in train])
+    labels = torch.tensor([scorer.class_scores(item.dimension).index(item.score) for item in train])
+    steps_per_epoch = -(-len(train) // settings.batch_size)
+    optimizer = torch.optim.AdamW(
+        scorer.model.parameters(), lr=settings.lr, weight_decay=settings.weight_decay
+    )
+    schedule = get_linear_schedule_with_warmup(
+        optimizer, int(settings.warmup * steps_per_epoch * settings.epochs), steps_per_epoch * settings.epochs
+    )
+    state = {"epoch": 0, "history": [], "best": None, "best_epoch": None, "stale": 0, "done": False}
+    last = checkpoints / "last.pt"
+    if last.exists():
+        state = _resume(last, run_key, scorer, optimizer, schedule)
+
+    while not state["done"] and state["epoch"] < settings.epochs:
+        epoch = state["epoch"]
+        torch.manual_seed(settings.seed + epoch)  # dropout and order replay the same after a resume
+        order = torch.randperm(len(train)).tolist()
+        scorer.model.train()
+        total = 0.0
+        bar = tqdm(range(0, len(order), settings.batch_size), disable=not progress, desc=f"epoch {epoch + 1}")
+        for start in bar:
+            batch = order[start : start + settings.batch_size]
+            input_ids, mask = collate([ids[i] for i in batch], scorer.tokenizer.pad_token_id)
+            logits = scorer.model(
+                input_ids.to(scorer.device), mask.to(scorer.device), dims[batch].to(scorer.device)
+            )
+            loss = functional.cross_entropy(logits, labels[batch].to(scorer.device))
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(scorer.model.parameters(), 1.0)
+            optimizer.step()
+            schedule.step()
+            optimizer.zero_grad()
+            total += loss.item() * len(batch)
+            bar.set_postfix(loss=f"{loss.item():.4f}")
+        record = {"epoch": epoch + 1, "train_loss": total / len(train)}
+        if by_split["validation"]:
+            report = _report(scorer, by_split["validation"], settings.batch_size)
+            record.update(validation_accuracy=report["accuracy"], validation_macro_f1=report["macro_f1"])
+            if state["best"] is None or report["macro_f1"] > state["best"]:
+                state.update(best=report["macro_f1"], best_epoch=epoch + 1, stale=0)
+                _save_atomically(scorer.model.state_dict(), checkpoints / "best.pt")
+            else:
+                state["stale"] += 1
+            state["done"] = state["stale"] >= settings.patience
+        state["history"].append(record)
+        state["epoch"] = epoch + 1
+        _save_atomically(
+            {
+                "run_key": run_key,
+                "state": state,
+                "model": scorer.model.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "schedule": schedule.state_dict(),
+            },
+            last,
+        )
+        if progress:
+            tqdm.write(json.dumps(record))
+
+    if state["best_epoch"] is not None:
+        scorer.model.load_state_dict(torch.load(checkpoints / "best.pt", weights_only=True))
+    metrics = {
+        "base": base,
+        "rubric": rubric.label,
+        "settings": asdict(settings),
+        "split": plan.as_json(),
+        "counts": {split: len(rows) for split, rows in by_split.items()},
+        "epochs_run": state["epoch"],
+        "best_epoch": state["best_epoch"] or state["epoch"],
+        "stopped_early": state["epoch"] < settings.epochs,
+        "history": state["history"],
+        **{split: _report(scorer, by_split[split], settings.batch_size) for split in ("validation", "test")},
+    }
+    save_scorer(scorer, out, info={"settings": asdict(settings), "split": plan.as_json()})
+    (out / METRICS_FILE).write_text(
+        json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    shutil.rmtree(checkpoints)
+    return metrics
+
+
+def _report(scorer: Scorer, items: Sequence[ScorerItem], batch_size: int) -> dict | None:
+    if not items:
+        return None
+    predicted = [p.score for p in predict(scorer, items, batch_size)]
+    return evaluation_report(items, predicted, scorer.rubric)
+
+
+def _check_out_dir(out: Path, checkpoints: Path) -> None:
+    if checkpoints.is_dir() or not out.exists():
+        return
+    if (out / METRICS_FILE).exists():
+        raise ValueError(f"{out} already holds a trained scorer: choose another --out")
+    if any(out.iterdir()):
+        raise ValueError(f"{out} is not empty and holds no interrupted training run: choose another --out")
+
+
+def _check_settings(settings: TrainSettings) -> None:
+    for name in ("epochs", "batch_size", "max_length"):
+        if getattr(settings, name) < 1:
+            raise ValueError(f"{name.replace('_', ' ')} must be at least 1")
+    if settings.lr <= 0 or settings.patience < 1 or not 0 <= settings.warmup < 1:
+        raise ValueError("learning rate must be positive, patience at least 1, warmup in [0, 1)")
+
+
+def _run_key(
+    items: Sequence[ScorerItem], rubric: Rubric, base: str, settings: TrainSettings, plan: SplitPlan
+) -> str:
+    """A fingerprint of everything a run depends on: a checkpoint resumes only the same run."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps([base, rubric.source, asdict(settings), plan.as_json()]).encode())
+    for item in items:
+        digest.update(
+            json.dumps([item.dimension, item.prompt, item.response, item.score, item.split]).encode()
+        )
+    return digest.hexdigest()
+
+
+def _resume(last: Path, run_key: str, scorer: Scorer, optimizer, schedule) -> dict:
+    try:
+        checkpoint = torch.load(last, weights_only=True, map_location=scorer.device)
+    except Exception as exc:  # a truncated or foreign file: say which, do not guess
+        raise ValueError(f"cannot read the checkpoint {last}: {exc}; delete it to start over") from None
+    if checkpoint.get("run_key") != run_key:
+        raise ValueError(
+            f"{last} belongs to a run with other data or settings: rerun the same command, "
+            f"or delete {last.parent} to start over"
+        )
+    scorer.model.load_state_dict(checkpoint["model"])
+    optimizer.load_state_dict(checkpoint["optimizer"])
+    schedule.load_state_dict(checkpoint["schedule"])
+    return checkpoint["state"]
+
+
+def _save_atomically(obj: object, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    torch.save(obj, partial)
+    os.replace(partial, path)

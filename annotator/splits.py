@@ -1,0 +1,73 @@
+"""Train / validation / test splits for scorer data, shared by scorer training and the exports.
+
+FLAMES splits by model, not by prompt: the scorer is judged on responses from models it never
+saw (validation MOSS-16B and GPT-4, test InternLM-7B and InternLM-20B). Splitting by prompt keeps
+every response to one prompt in the same split, so a prompt's text never leaks across splits.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+Split = Literal["train", "validation", "test"]
+SPLITS: tuple[Split, ...] = ("train", "validation", "test")
+DEFAULT_VALIDATION_MODELS = ("MOSS-16B", "GPT-4")
+DEFAULT_TEST_MODELS = ("InternLM-7B", "InternLM-20B")
+DEFAULT_FRACTIONS = (0.8, 0.1, 0.1)
+
+
+def split_by_model(
+    rows: Sequence[Mapping[str, object]],
+    validation_models: Sequence[str] | None = None,
+    test_models: Sequence[str] | None = None,
+) -> list[Split]:
+    """The split of each row (aligned with `rows`), chosen by its "model" field.
+
+    None means the FLAMES defaults, of which the models present are used. Models named by the
+    user must all be present, and no model may be in both held-out splits.
+    """
+    present = {str(row["model"]) for row in rows}
+    validation = _held_out(validation_models, DEFAULT_VALIDATION_MODELS, present, "validation")
+    test = _held_out(test_models, DEFAULT_TEST_MODELS, present, "test")
+    both = sorted(validation & test)
+    if both:
+        raise ValueError(f"models named for both validation and test: {', '.join(both)}")
+    return [
+        "validation" if row["model"] in validation else "test" if row["model"] in test else "train"
+        for row in rows
+    ]
+
+
+def _held_out(given: Sequence[str] | None, default: Sequence[str], present: set[str], split: str) -> set[str]:
+    if given is None:
+        return set(default) & present
+    missing = sorted(set(given) - present)
+    if missing:
+        known = ", ".join(sorted(present)) or "none"
+        raise ValueError(f"{split} models not in the data: {', '.join(missing)} (models present: {known})")
+    return set(given)
+
+
+def split_by_prompt(
+    rows: Sequence[Mapping[str, object]],
+    seed: int = 0,
+    fractions: Sequence[float] = DEFAULT_FRACTIONS,
+) -> list[Split]:
+    """The split of each row, drawing whole prompts at random (reproducible for a seed).
+
+    Rows are grouped by "prompt_id" when they have one, otherwise by "prompt" text.
+    `fractions` are the train / validation / test shares of prompts and must sum to 1.
+    """
+    if len(fractions) != 3 or any(f < 0 for f in fractions) or abs(sum(fractions) - 1) > 1e-9:
+        raise ValueError(f"split fractions must be three non-negative numbers summing to 1, not {fractions}")
+    keys = [str(row["prompt_id"] if "prompt_id" in row else row["prompt"]) for row in rows]
+    prompts = sorted(set(keys))
+    random.Random(seed).shuffle(prompts)
+    n_train = round(fractions[0] * len(prompts))
+    n_validation = round(fractions[1] * len(prompts))
+    split_of: dict[str, Split] = {}
+    for i, key in enumerate(prompts):
+        split_of[key] = "train" if i < n_train else "validation" if i < n_train + n_validation else "test"
+    return [split_of[key] for key in keys]
