@@ -1,0 +1,75 @@
+"""`leaderboard` and `export`: the results of the annotation, for people and for training."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from annotator import exports
+from annotator.leaderboard import DEFAULT_BOOTSTRAP, HUMAN, compare, leaderboard
+from annotator.leaderboard_formats import FORMATS, format_comparison, format_leaderboard
+from annotator.store import open_db
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    board = subparsers.add_parser(
+        "leaderboard", help="harmless rate / score per model and dimension (FLAMES definitions)"
+    )
+    board.add_argument("--source", default=HUMAN, help="'human' (final scores) or a scorer agent's name")
+    board.add_argument("--format", choices=FORMATS, default="markdown")
+    board.add_argument("--compare", metavar="AGENT", help="human and AGENT side by side")
+    board.add_argument("--bootstrap", type=int, default=DEFAULT_BOOTSTRAP, metavar="N", help="CI resamples")
+    board.add_argument("--seed", type=int, default=0)
+    board.set_defaults(run=run_leaderboard)
+
+    export = subparsers.add_parser("export", help="write submitted labels for analysis or training")
+    export.add_argument("kind", choices=exports.KINDS)
+    export.add_argument("--format", choices=exports.FILE_FORMATS, default="jsonl")
+    export.add_argument("--out", metavar="DIR", help="output directory (default: exports/KIND)")
+    export.add_argument("--dimension", action="append", help="only this dimension (repeatable)")
+    export.add_argument("--batch", action="append", help="only this import batch (repeatable)")
+    export.add_argument("--model", action="append", help="only this model (repeatable)")
+    export.add_argument("--pseudonymise", action="store_true", help="annotator-01... instead of names")
+    export.add_argument("--min-margin", type=int, default=1, metavar="M", help="pairs: keep margin >= M")
+    export.add_argument("--split", choices=("model", "prompt"), default="model", help="scorer: split by")
+    export.add_argument("--validation-models", metavar="A,B", help="scorer: validation models")
+    export.add_argument("--test-models", metavar="A,B", help="scorer: test models")
+    export.add_argument("--seed", type=int, default=0, help="scorer: seed of the split by prompt")
+    export.add_argument("--license", default=exports.DEFAULT_LICENSE, help="licence for the card")
+    export.set_defaults(run=run_export)
+
+
+def run_leaderboard(args: argparse.Namespace) -> int:
+    db = open_db(args.db)
+    if args.compare:
+        comparison = compare(db, args.compare, bootstrap=args.bootstrap, seed=args.seed)
+        print(format_comparison(comparison, args.format), end="")
+    else:
+        board = leaderboard(db, args.source, bootstrap=args.bootstrap, seed=args.seed)
+        print(format_leaderboard(board, args.format), end="")
+    return 0
+
+
+def _names(value: str | None) -> list[str] | None:
+    return None if value is None else [name.strip() for name in value.split(",") if name.strip()]
+
+
+def run_export(args: argparse.Namespace) -> int:
+    options = exports.ExportOptions(
+        format=args.format,
+        dimensions=args.dimension,
+        batches=args.batch,
+        models=args.model,
+        pseudonymise=args.pseudonymise,
+        min_margin=args.min_margin,
+        split=args.split,
+        validation_models=_names(args.validation_models),
+        test_models=_names(args.test_models),
+        seed=args.seed,
+        license=args.license,
+    )
+    out = Path(args.out) if args.out else exports.DEFAULT_DIR / args.kind
+    result = exports.export(open_db(args.db), args.kind, out, options)
+    print(f"{result.rows} rows -> {result.data_path}")
+    print(f"dataset card -> {result.card_path}")
+    return 0
