@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from annotator.store import StoreError
 
 # Modules that add command groups; each has register(subparsers).
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["annotator.cli.data"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,100 @@
+"""The demo database: the project's own demo content, demo accounts and their assignments.
+
+The content (`annotator.demo_content`) goes through the same checks as any imported file.
+Demo accounts exist only in a database marked as a demo (setting "demo" = "1").
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from annotator import importers, users
+from annotator.store import get_setting, now, set_setting, transaction
+
+DEMO_SOURCE = "demo"
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    prompts: int
+    responses: int
+    models: int
+    labels: int
+    accounts: tuple[tuple[str, str], ...]  # (name, role)
+    password: str
+
+
+def is_demo(db: sqlite_utils.Database) -> bool:
+    return get_setting(db, "demo") == "1"
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(9)  # 12 characters
+
+
+def build_demo(db: sqlite_utils.Database, password: str) -> DemoSummary:
+    """Fill the database with the demo; building it again resets the demo accounts' password.
+
+    Refused for a database that already holds prompts or users and is not a demo database.
+    """
+    from annotator import demo_content as content  # written separately; imported only when needed
+
+    users.check_password(password)
+    with transaction(db):
+        has_data = db.execute(
+            "SELECT EXISTS (SELECT 1 FROM prompts) OR EXISTS (SELECT 1 FROM users)"
+        ).fetchone()[0]
+        if has_data and not is_demo(db):
+            raise ValueError(
+                "this database already holds prompts or users and is not a demo database: "
+                "build the demo in a new database file (--db PATH)"
+            )
+        importers.add_prompts(db, list(enumerate(content.PROMPTS, 1)), DEMO_SOURCE)
+        importers.add_responses(db, list(enumerate(content.RESPONSES, 1)), DEMO_SOURCE)
+        accounts = (
+            *((name, "annotator") for name in content.ANNOTATORS),
+            (content.LEAD, "lead"),
+            (content.ADMIN, "admin"),
+        )
+        for name, role in accounts:
+            if users.get_user(db, name) is None:
+                users.add_user(db, name, role, password)
+            else:
+                users.reset_password(db, name, password)
+        importers.add_labels(db, list(enumerate(content.LABELS, 1)), DEMO_SOURCE)
+        _assign_everything(db, [prompt["id"] for prompt in content.PROMPTS], content.ANNOTATORS, content.LEAD)
+        set_setting(db, "demo", "1")
+    count = {
+        table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        for table in ("prompts", "responses", "models", "labels")
+    }
+    return DemoSummary(**count, accounts=accounts, password=password)
+
+
+def _assign_everything(
+    db: sqlite_utils.Database, prompt_ids: Sequence[str], annotators: Sequence[str], lead: str
+) -> None:
+    """Every prompt to every annotator, in prompt order; prompts someone has labels on are theirs done."""
+    labelled = set(
+        db.execute(
+            "SELECT DISTINCT r.prompt_id, l.annotator FROM labels l JOIN responses r ON r.id = l.response_id "
+            "WHERE l.status = 'submitted'"
+        ).fetchall()
+    )
+    stamp = now()
+    rows = []
+    for position, prompt_id in enumerate(prompt_ids):
+        for annotator in annotators:
+            done = (prompt_id, annotator) in labelled
+            status, submitted_at = ("submitted", stamp) if done else ("open", None)
+            rows.append((prompt_id, annotator, position, status, stamp, lead, submitted_at))
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO assignments "
+        "(prompt_id, annotator, position, status, assigned_at, assigned_by, submitted_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )

@@ -1,0 +1,80 @@
+"""What is in the project database: counts overall and per rubric dimension."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+from annotator.consolidation import PROVENANCES, final_scores
+from annotator.store import project_rubric
+
+# Per-dimension counts: each query returns (dimension, count) rows.
+_BY_DIMENSION = {
+    "prompts_by_dimension": "SELECT dimension, COUNT(*) FROM prompts GROUP BY dimension",
+    "responses_by_dimension": (
+        "SELECT p.dimension, COUNT(*) FROM responses r JOIN prompts p ON p.id = r.prompt_id GROUP BY 1"
+    ),
+    "labels_submitted_by_dimension": (
+        "SELECT p.dimension, COUNT(*) FROM labels l JOIN responses r ON r.id = l.response_id "
+        "JOIN prompts p ON p.id = r.prompt_id WHERE l.status = 'submitted' GROUP BY 1"
+    ),
+    "labels_draft_by_dimension": (
+        "SELECT p.dimension, COUNT(*) FROM labels l JOIN responses r ON r.id = l.response_id "
+        "JOIN prompts p ON p.id = r.prompt_id WHERE l.status = 'draft' GROUP BY 1"
+    ),
+    "suggestions_by_dimension": (
+        "SELECT p.dimension, COUNT(*) FROM suggestions s JOIN responses r ON r.id = s.response_id "
+        "JOIN prompts p ON p.id = r.prompt_id GROUP BY 1"
+    ),
+}
+
+
+def project_stats(db: sqlite_utils.Database) -> dict[str, Any]:
+    """Counts of everything, each per dimension too; every rubric dimension appears (0 if empty)."""
+
+    def count(sql: str) -> int:
+        return db.execute(sql).fetchone()[0]
+
+    dimensions = project_rubric(db).dimension_names
+    stats: dict[str, Any] = {
+        "prompts": count("SELECT COUNT(*) FROM prompts"),
+        "responses": count("SELECT COUNT(*) FROM responses"),
+        "models": count("SELECT COUNT(*) FROM models"),
+        "users": count("SELECT COUNT(*) FROM users"),
+        "users_by_role": dict(db.execute("SELECT role, COUNT(*) FROM users GROUP BY role").fetchall()),
+        "labels_submitted": count("SELECT COUNT(*) FROM labels WHERE status = 'submitted'"),
+        "labels_draft": count("SELECT COUNT(*) FROM labels WHERE status = 'draft'"),
+        "suggestions": count("SELECT COUNT(*) FROM suggestions"),
+    }
+    for key, sql in _BY_DIMENSION.items():
+        found = dict(db.execute(sql).fetchall())
+        stats[key] = {name: found.pop(name, 0) for name in dimensions} | found
+    provenance = final_scores(db)["provenance"].value_counts()
+    stats["final_scores"] = int(provenance.sum())
+    stats["final_scores_by_provenance"] = {name: int(provenance.get(name, 0)) for name in PROVENANCES}
+    return stats
+
+
+def format_stats(stats: dict[str, Any]) -> str:
+    """The stats as a short plain-text report."""
+    provenance = ", ".join(f"{name} {n:,}" for name, n in stats["final_scores_by_provenance"].items())
+    lines = [
+        f"prompts      {stats['prompts']:>8,}",
+        f"responses    {stats['responses']:>8,}",
+        f"models       {stats['models']:>8,}",
+        f"users        {stats['users']:>8,}",
+        f"labels       {stats['labels_submitted']:>8,} submitted, {stats['labels_draft']:,} draft",
+        f"suggestions  {stats['suggestions']:>8,}",
+        f"final scores {stats['final_scores']:>8,} ({provenance})",
+        "",
+        f"{'dimension':<18}{'prompts':>9}{'responses':>11}{'submitted':>11}{'drafts':>8}{'suggestions':>13}",
+    ]
+    for name, prompts in stats["prompts_by_dimension"].items():
+        lines.append(
+            f"{name:<18}{prompts:>9,}{stats['responses_by_dimension'].get(name, 0):>11,}"
+            f"{stats['labels_submitted_by_dimension'].get(name, 0):>11,}"
+            f"{stats['labels_draft_by_dimension'].get(name, 0):>8,}"
+            f"{stats['suggestions_by_dimension'].get(name, 0):>13,}"
+        )
+    return "\n".join(lines)
