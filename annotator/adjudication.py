@@ -1,0 +1,303 @@
+"""The lead's adjudication queue, adjudications themselves, and the annotators' flags.
+
+A response needs adjudication when its submitted labels (two or more) have no strict majority
+or lie two or more levels apart on the dimension's scale. The queue puts the most disagreeing
+first: the widest spread in levels, then the highest normalised entropy of the scores (how
+evenly they split), then the most labels. An adjudicated score is final (consolidation gives it
+provenance "adjudicated"); every change is kept in adjudication_history by a trigger.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from annotator.consolidation import submitted_scores
+from annotator.leads import require_lead
+from annotator.rubric import Dimension
+from annotator.store import now, project_rubric, transaction
+
+REASONS = ("annotator_error", "ambiguous_prompt", "guideline_gap", "other")
+SPREAD_THRESHOLD = 2  # levels apart that need a lead even with a majority
+
+
+class AdjudicationError(ValueError):
+    """A response, reason or flag that cannot be adjudicated or resolved."""
+
+
+@dataclass(frozen=True)
+class LabelView:
+    annotator: str
+    score: int
+    explanation: str
+    submitted_at: str | None
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    response_id: str
+    prompt_id: str
+    model: str
+    dimension: str
+    subcomponent: str
+    labels: tuple[LabelView, ...]
+    spread: int  # levels between the lowest and highest score
+    entropy: float  # of the score distribution, 0 (unanimous) to 1 (even over all levels)
+    majority: bool  # a strict majority exists
+    adjudicated: bool
+
+    @property
+    def scores(self) -> tuple[int, ...]:
+        return tuple(label.score for label in self.labels)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    agent: str
+    score: int
+    confidence: float | None
+
+
+@dataclass(frozen=True)
+class OtherResponse:
+    response_id: str
+    model: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Adjudication:
+    response_id: str
+    final_score: int
+    lead: str
+    reason: str
+    note: str
+    changed_at: str
+
+
+@dataclass(frozen=True)
+class AdjudicationItem:
+    """Everything a lead sees when deciding one response."""
+
+    queue: QueueItem
+    prompt_text: str
+    response_text: str
+    suggestions: tuple[Suggestion, ...]
+    other_responses: tuple[OtherResponse, ...]
+    adjudication: Adjudication | None
+
+
+@dataclass(frozen=True)
+class Flag:
+    id: int
+    prompt_id: str
+    response_id: str | None
+    reporter: str
+    kind: str
+    note: str
+    created_at: str
+    dimension: str
+    prompt_text: str
+    resolved_at: str | None = None
+    resolved_by: str | None = None
+
+
+def disagreement(scores: Sequence[int], dimension: Dimension) -> tuple[int, float, bool]:
+    """(spread in levels, normalised entropy, strict majority exists) of one response's scores."""
+    level = {score: i for i, score in enumerate(dimension.scores)}
+    levels = [level.get(score, score) for score in scores]
+    counts = Counter(scores)
+    total = len(scores)
+    entropy = -sum(c / total * math.log2(c / total) for c in counts.values()) if total else 0.0
+    normalised = entropy / math.log2(len(dimension.scores)) if len(dimension.scores) > 1 else 0.0
+    majority = bool(counts) and counts.most_common(1)[0][1] * 2 > total
+    spread = max(levels) - min(levels) if levels else 0
+    return spread, round(normalised, 6), majority
+
+
+def needs_adjudication(scores: Sequence[int], dimension: Dimension) -> bool:
+    if len(scores) < 2:
+        return False
+    spread, _, majority = disagreement(scores, dimension)
+    return not majority or spread >= SPREAD_THRESHOLD
+
+
+def _submitted_labels(
+    db: sqlite_utils.Database, response_id: str | None = None
+) -> dict[str, list[LabelView]]:
+    where = "AND response_id = ?" if response_id else ""
+    grouped: dict[str, list[LabelView]] = {}
+    for rid, annotator, score, explanation, submitted_at in db.execute(
+        "SELECT response_id, annotator, score, explanation, submitted_at FROM labels "
+        f"WHERE status = 'submitted' AND score IS NOT NULL {where} ORDER BY response_id, annotator",
+        [response_id] if response_id else [],
+    ):
+        grouped.setdefault(rid, []).append(LabelView(annotator, score, explanation, submitted_at))
+    return grouped
+
+
+def adjudication_queue(
+    db: sqlite_utils.Database,
+    *,
+    dimension: str | None = None,
+    model: str | None = None,
+    include_adjudicated: bool = False,
+) -> list[QueueItem]:
+    """Responses whose labels disagree, most disagreeing first; unanimous ones never appear."""
+    rubric = project_rubric(db)
+    if dimension is not None:
+        rubric.dimension(dimension)
+    if model is not None and db.execute("SELECT 1 FROM models WHERE name = ?", [model]).fetchone() is None:
+        raise AdjudicationError(f"no model named {model!r}")
+    scores = submitted_scores(db)
+    candidates = {rid for rid, given in scores.items() if len(given) > 1 and len(set(given)) > 1}
+    adjudicated = {row[0] for row in db.execute("SELECT response_id FROM adjudications")}
+    labels = _submitted_labels(db)
+    items = []
+    for rid, prompt_id, model_name, dim, sub in db.execute(
+        "SELECT r.id, r.prompt_id, r.model, p.dimension, p.subcomponent "
+        "FROM responses r JOIN prompts p ON p.id = r.prompt_id "
+        "WHERE (? IS NULL OR p.dimension = ?) AND (? IS NULL OR r.model = ?)",
+        [dimension, dimension, model, model],
+    ):
+        if rid not in candidates or (rid in adjudicated and not include_adjudicated):
+            continue
+        scale = rubric.dimension(dim)
+        if not needs_adjudication(scores[rid], scale):
+            continue
+        spread, entropy, majority = disagreement(scores[rid], scale)
+        items.append(
+            QueueItem(
+                rid,
+                prompt_id,
+                model_name,
+                dim,
+                sub,
+                tuple(labels[rid]),
+                spread,
+                entropy,
+                majority,
+                rid in adjudicated,
+            )
+        )
+    items.sort(key=lambda item: (-item.spread, -item.entropy, -len(item.labels), item.response_id))
+    return items
+
+
+def adjudication_item(db: sqlite_utils.Database, response_id: str) -> AdjudicationItem:
+    row = db.execute(
+        "SELECT r.prompt_id, r.model, r.text, p.text, p.dimension, p.subcomponent "
+        "FROM responses r JOIN prompts p ON p.id = r.prompt_id WHERE r.id = ?",
+        [response_id],
+    ).fetchone()
+    if row is None:
+        raise AdjudicationError(f"no response with id {response_id!r}")
+    prompt_id, model, response_text, prompt_text, dim, sub = row
+    labels = tuple(_submitted_labels(db, response_id).get(response_id, []))
+    spread, entropy, majority = disagreement(
+        [label.score for label in labels], project_rubric(db).dimension(dim)
+    )
+    suggestions = tuple(
+        Suggestion(*s)
+        for s in db.execute(
+            "SELECT agent, score, confidence FROM suggestions WHERE response_id = ? ORDER BY agent",
+            [response_id],
+        )
+    )
+    others = tuple(
+        OtherResponse(*r)
+        for r in db.execute(
+            "SELECT id, model, text FROM responses WHERE prompt_id = ? AND id != ? ORDER BY model",
+            [prompt_id, response_id],
+        )
+    )
+    current = get_adjudication(db, response_id)
+    queue = QueueItem(
+        response_id, prompt_id, model, dim, sub, labels, spread, entropy, majority, current is not None
+    )
+    return AdjudicationItem(queue, prompt_text, response_text, suggestions, others, current)
+
+
+def get_adjudication(db: sqlite_utils.Database, response_id: str) -> Adjudication | None:
+    row = db.execute(
+        "SELECT response_id, final_score, lead, reason, note, updated_at FROM adjudications "
+        "WHERE response_id = ?",
+        [response_id],
+    ).fetchone()
+    return None if row is None else Adjudication(*row)
+
+
+def adjudication_history(db: sqlite_utils.Database, response_id: str) -> list[Adjudication]:
+    """Every version of a response's adjudication, oldest first."""
+    return [
+        Adjudication(*row)
+        for row in db.execute(
+            "SELECT response_id, final_score, lead, reason, note, changed_at FROM adjudication_history "
+            "WHERE response_id = ? ORDER BY id",
+            [response_id],
+        )
+    ]
+
+
+def adjudicate(
+    db: sqlite_utils.Database,
+    response_id: str,
+    final_score: object,
+    lead: str,
+    reason: str,
+    note: str = "",
+) -> Adjudication:
+    """Record (or change) the final score of a response; the earlier version stays in the history."""
+    if reason not in REASONS:
+        raise AdjudicationError(f"invalid reason {reason!r} (allowed: {', '.join(REASONS)})")
+    with transaction(db):
+        require_lead(db, lead)
+        row = db.execute(
+            "SELECT p.dimension FROM responses r JOIN prompts p ON p.id = r.prompt_id WHERE r.id = ?",
+            [response_id],
+        ).fetchone()
+        if row is None:
+            raise AdjudicationError(f"no response with id {response_id!r}")
+        score = project_rubric(db).check_score(row[0], final_score)
+        stamp = now()
+        db.execute(
+            "INSERT INTO adjudications "
+            "(response_id, final_score, lead, reason, note, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (response_id) DO UPDATE SET "
+            "final_score = excluded.final_score, lead = excluded.lead, reason = excluded.reason, "
+            "note = excluded.note, updated_at = excluded.updated_at",
+            [response_id, score, lead, reason, note, stamp, stamp],
+        )
+    return Adjudication(response_id, score, lead, reason, note, stamp)
+
+
+_FLAG_COLUMNS = (
+    "f.id, f.prompt_id, f.response_id, f.reporter, f.kind, f.note, f.created_at, p.dimension, p.text, "
+    "f.resolved_at, f.resolved_by"
+)
+
+
+def open_flags(db: sqlite_utils.Database) -> list[Flag]:
+    """Unresolved flags raised by annotators, oldest first."""
+    return [
+        Flag(*row)
+        for row in db.execute(
+            f"SELECT {_FLAG_COLUMNS} FROM flags f JOIN prompts p ON p.id = f.prompt_id "
+            "WHERE f.resolved_at IS NULL ORDER BY f.created_at, f.id"
+        )
+    ]
+
+
+def resolve_flag(db: sqlite_utils.Database, flag_id: int, lead: str) -> None:
+    with transaction(db):
+        require_lead(db, lead)
+        row = db.execute("SELECT resolved_at FROM flags WHERE id = ?", [flag_id]).fetchone()
+        if row is None:
+            raise AdjudicationError(f"no flag with id {flag_id}")
+        if row[0] is not None:
+            raise AdjudicationError(f"flag {flag_id} is already resolved")
+        db.execute("UPDATE flags SET resolved_at = ?, resolved_by = ? WHERE id = ?", [now(), lead, flag_id])

@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+import pytest
+from lead_data import STAMP, add_label, add_prompts, add_response, add_users, new_db
+
+from annotator.adjudication import (
+    AdjudicationError,
+    adjudicate,
+    adjudication_history,
+    adjudication_item,
+    adjudication_queue,
+    get_adjudication,
+    open_flags,
+    resolve_flag,
+)
+from annotator.consolidation import final_scores
+from annotator.rubric import RubricError
+from annotator.users import UserError
+
+ANNOTATORS = ["a", "b", "c", "d"]
+
+
+@pytest.fixture
+def db():
+    db = new_db()
+    add_users(db, ANNOTATORS)
+    add_users(db, ["lead"], role="lead")
+    add_users(db, ["root"], role="admin")
+    return db
+
+
+def labelled(
+    db, scores, *, dimension="Fairness", subcomponent="Bias and discrimination", model="m1", prefix="p"
+):
+    [prompt] = add_prompts(db, 1, dimension=dimension, subcomponent=subcomponent, prefix=prefix)
+    rid = add_response(db, prompt, model)
+    for annotator, score in zip(ANNOTATORS, scores, strict=False):
+        add_label(db, rid, annotator, score, explanation=f"{annotator} says {score}")
+    return rid
+
+
+@pytest.mark.parametrize(
+    ("scores", "dimension", "queued"),
+    [
+        ((3, 3, 3), "Fairness", False),  # unanimous
+        ((3, 3, 2), "Fairness", False),  # majority, one level apart
+        ((3, 3, 1), "Fairness", True),  # majority but two levels apart
+        ((3, 2, 1), "Fairness", True),
+        ((3, 2), "Fairness", True),  # no strict majority
+        ((2, 2, 3, 3), "Fairness", True),
+        ((3,), "Fairness", False),  # a single label
+        ((3, 3, 1), "Legality", False),  # binary: 3 and 1 are adjacent levels
+        ((3, 1), "Legality", True),
+        ((1, 1), "Legality", False),
+    ],
+)
+def test_the_queue_holds_exactly_the_disagreements(db, scores, dimension, queued):
+    sub = "Law violation" if dimension == "Legality" else "Bias and discrimination"
+    rid = labelled(db, scores, dimension=dimension, subcomponent=sub)
+    assert [item.response_id for item in adjudication_queue(db)] == ([rid] if queued else [])
+
+
+def test_draft_labels_do_not_count(db):
+    [prompt] = add_prompts(db, 1)
+    rid = add_response(db, prompt)
+    add_label(db, rid, "a", 3)
+    add_label(db, rid, "b", 1, status="draft")
+    assert adjudication_queue(db) == []
+
+
+def test_most_disagreeing_first(db):
+    one_apart = labelled(db, (3, 2), prefix="x")
+    even = labelled(db, (3, 2, 1), prefix="y")
+    majority_far = labelled(db, (3, 3, 1), prefix="z")
+    four = labelled(db, (3, 3, 1, 1), prefix="w")
+    queue = adjudication_queue(db)
+    assert [item.response_id for item in queue] == [even, four, majority_far, one_apart]
+    first = queue[0]
+    assert (first.spread, first.entropy, first.majority) == (2, 1.0, False)
+    assert queue[2].majority and queue[2].scores == (3, 3, 1)
+
+
+def test_filters_by_dimension_and_model(db):
+    fair = labelled(db, (3, 1), model="m1", prefix="f")
+    fair2 = labelled(db, (3, 1), model="m2", prefix="g")
+    safe = labelled(db, (3, 1), dimension="Safety", subcomponent="Physical harm", model="m2", prefix="s")
+    assert {i.response_id for i in adjudication_queue(db, dimension="Fairness")} == {fair, fair2}
+    assert {i.response_id for i in adjudication_queue(db, model="m2")} == {fair2, safe}
+    assert [i.response_id for i in adjudication_queue(db, dimension="Safety", model="m2")] == [safe]
+    with pytest.raises(AdjudicationError, match="m9"):
+        adjudication_queue(db, model="m9")
+    with pytest.raises(RubricError, match="Honesty"):
+        adjudication_queue(db, dimension="Honesty")
+
+
+def test_an_item_shows_labels_suggestions_and_the_other_responses(db):
+    rid = labelled(db, (3, 1))
+    other = add_response(db, "p0000", "m2")
+    db.execute(
+        "INSERT INTO suggestions (response_id, agent, score, confidence, created_at) "
+        "VALUES (?, 'scorer', 2, 0.7, ?)",
+        [rid, STAMP],
+    )
+    item = adjudication_item(db, rid)
+    assert item.queue.model == "m1" and item.queue.dimension == "Fairness"
+    assert [(lab.annotator, lab.score, lab.explanation) for lab in item.queue.labels] == [
+        ("a", 3, "a says 3"),
+        ("b", 1, "b says 1"),
+    ]
+    assert [(s.agent, s.score, s.confidence) for s in item.suggestions] == [("scorer", 2, 0.7)]
+    assert [(o.response_id, o.model) for o in item.other_responses] == [(other, "m2")]
+    assert item.other_responses[0].text == "answer of m2 to p0000"
+    assert item.prompt_text == "prompt p0000" and item.adjudication is None
+    with pytest.raises(AdjudicationError, match="no response"):
+        adjudication_item(db, "r-nope")
+
+
+def test_adjudicating_makes_the_final_score_and_leaves_the_queue(db):
+    rid = labelled(db, (3, 2, 1))
+    adjudicate(db, rid, 2, "lead", "ambiguous_prompt", "both readings hold")
+    assert adjudication_queue(db) == []
+    [kept] = adjudication_queue(db, include_adjudicated=True)
+    assert kept.adjudicated
+    final = final_scores(db).set_index("response_id").loc[rid]
+    assert (final["final_score"], final["provenance"], final["n_labels"]) == (2, "adjudicated", 3)
+
+
+def test_adjudicating_again_updates_and_keeps_the_history(db):
+    rid = labelled(db, (3, 1))
+    adjudicate(db, rid, 3, "lead", "annotator_error")
+    adjudicate(db, rid, "1", "root", "guideline_gap", "rule 4 was unclear")
+    current = get_adjudication(db, rid)
+    assert (current.final_score, current.lead, current.reason, current.note) == (
+        1,
+        "root",
+        "guideline_gap",
+        "rule 4 was unclear",
+    )
+    assert [(h.final_score, h.lead) for h in adjudication_history(db, rid)] == [(3, "lead"), (1, "root")]
+    assert adjudication_item(db, rid).adjudication == current
+    # the first decision keeps its creation time
+    created = db.execute("SELECT created_at, updated_at FROM adjudications").fetchone()
+    assert created[0] <= created[1]
+
+
+@pytest.mark.parametrize(
+    ("response", "score", "lead", "reason", "error", "message"),
+    [
+        (None, 2, "lead", "because", AdjudicationError, "invalid reason"),
+        (None, 4, "lead", "other", RubricError, "not allowed"),
+        (None, 2, "a", "other", UserError, "only a lead"),
+        (None, 2, "ghost", "other", UserError, "ghost"),
+        ("r-nope", 2, "lead", "other", AdjudicationError, "no response"),
+    ],
+)
+def test_bad_adjudications_are_refused_and_change_nothing(db, response, score, lead, reason, error, message):
+    rid = labelled(db, (3, 1))
+    with pytest.raises(error, match=message):
+        adjudicate(db, response or rid, score, lead, reason)
+    assert get_adjudication(db, rid) is None
+    assert db.execute("SELECT COUNT(*) FROM adjudication_history").fetchone()[0] == 0
+
+
+def add_flag(db, prompt_id, reporter, kind="prompt_unclear", created_at=STAMP):
+    db.execute(
+        "INSERT INTO flags (prompt_id, reporter, kind, note, created_at) VALUES (?, ?, ?, 'hmm', ?)",
+        [prompt_id, reporter, kind, created_at],
+    )
+
+
+def test_open_flags_and_resolving_them(db):
+    add_prompts(db, 2)
+    add_flag(db, "p0001", "b", "not_chinese", "2026-01-06T00:00:00.000Z")
+    add_flag(db, "p0000", "a")
+    flags = open_flags(db)
+    assert [(f.prompt_id, f.reporter, f.kind, f.dimension) for f in flags] == [
+        ("p0000", "a", "prompt_unclear", "Fairness"),
+        ("p0001", "b", "not_chinese", "Fairness"),
+    ]
+    assert flags[0].prompt_text == "prompt p0000"
+    with pytest.raises(UserError):
+        resolve_flag(db, flags[0].id, "a")
+    resolve_flag(db, flags[0].id, "lead")
+    assert [f.prompt_id for f in open_flags(db)] == ["p0001"]
+    assert db.execute("SELECT resolved_by FROM flags WHERE id = ?", [flags[0].id]).fetchone() == ("lead",)
+    with pytest.raises(AdjudicationError, match="already resolved"):
+        resolve_flag(db, flags[0].id, "lead")
+    with pytest.raises(AdjudicationError, match="no flag"):
+        resolve_flag(db, 999, "lead")
