@@ -14,6 +14,7 @@ from results_data import (
     scored_responses,
 )
 
+import annotator.cli
 from annotator.leaderboard import (
     build_leaderboard,
     compare,
@@ -241,3 +242,31 @@ def test_markdown_bolds_the_best_of_each_column():
     assert "Left out for lack of a score: 0 responses" in lines[-1]
     with pytest.raises(ValueError, match="unknown format"):
         format_leaderboard(board, "xml")
+
+
+def run_cli(monkeypatch, capsys, *argv: str) -> tuple[int, str, str]:
+    monkeypatch.setattr(annotator.cli, "COMMAND_MODULES", ["annotator.cli.results"])
+    code = annotator.cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_leaderboard_formats_sources_and_comparison(tmp_path, monkeypatch, capsys):
+    path = str(tmp_path / "cli.db")
+    db = new_db(path)
+    ids = scored_responses(db, "m1", "Fairness", [3, 1])
+    for rid in ids:
+        add_suggestion(db, rid, "judge", 3)
+    db.conn.close()
+    code, out, _ = run_cli(monkeypatch, capsys, "--db", path, "leaderboard", "--bootstrap", "0")
+    assert code == 0 and "| m1 | **50.00%** | **50.00% / 66.7 (n=2)** |" in out
+    code, out, _ = run_cli(
+        monkeypatch, capsys, "--db", path, "leaderboard", "--format", "json", "--source", "judge"
+    )
+    assert code == 0 and json.loads(out)["models"][0]["overall_rate"] == 100.0
+    code, out, _ = run_cli(
+        monkeypatch, capsys, "--db", path, "leaderboard", "--format", "csv", "--compare", "judge"
+    )
+    assert code == 0 and "m1,Overall,2,50.0,100.0,50.0,50.0" in out
+    code, _, err = run_cli(monkeypatch, capsys, "--db", path, "leaderboard", "--source", "nobody")
+    assert code == 1 and err.startswith("error: no suggestions from agent 'nobody'") and err.count("\n") == 1
