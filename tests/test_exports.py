@@ -360,3 +360,56 @@ def test_cli_user_error_is_one_line(tmp_path, monkeypatch, capsys):
     assert code == 1
     assert err.startswith("error: unknown dimension Nope") and err.count("\n") == 1
     assert not (tmp_path / "exports").exists()
+
+
+def test_pairs_load_with_datasets_and_train_trls_reward_trainer_one_step(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    import torch
+    from datasets import load_dataset
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+    from trl import RewardConfig, RewardTrainer
+
+    result = export(build_db(), "pairs", tmp_path / "pairs", ExportOptions())
+    dataset = load_dataset(
+        "json", data_files=str(result.data_path), split="train", cache_dir=str(tmp_path / "cache")
+    )
+    assert dataset.num_rows == 7 and {"prompt", "chosen", "rejected", "margin"} <= set(dataset.column_names)
+
+    # A character vocabulary from the exported text: Chinese characters are split one by one.
+    text = "".join(row[key] for row in dataset for key in ("prompt", "chosen", "rejected"))
+    chars = sorted(set(text.lower()) - {" "})
+    tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *chars, *(f"##{c}" for c in chars)]
+    tokenizer = BertTokenizerFast(vocab={token: i for i, token in enumerate(tokens)})
+    config = BertConfig(
+        vocab_size=len(tokens),
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=64,
+        num_labels=1,
+    )
+    torch.manual_seed(0)
+    model = BertForSequenceClassification(config)
+    before = [parameter.detach().clone() for parameter in model.parameters()]
+    args = RewardConfig(
+        output_dir=str(tmp_path / "reward"),
+        max_steps=1,
+        per_device_train_batch_size=4,
+        learning_rate=1e-2,
+        max_length=64,
+        eos_token="[SEP]",
+        bf16=False,
+        use_cpu=True,
+        report_to="none",
+        save_strategy="no",
+        logging_steps=1,
+    )
+    trainer = RewardTrainer(model=model, args=args, train_dataset=dataset, processing_class=tokenizer)
+    assert "margin" in trainer.train_dataset.column_names  # the score difference reaches the loss
+    output = trainer.train()
+    assert output.global_step == 1
+    assert torch.isfinite(torch.tensor(output.training_loss))
+    assert any(not torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))
