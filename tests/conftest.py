@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from argon2 import PasswordHasher
 
+from annotator import users
 from annotator.store import open_db
 
 
@@ -22,3 +24,9 @@ def tmp_db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "annotations.db"
     monkeypatch.setenv("ANNOTATOR_DB", str(path))
     return path
+
+
+@pytest.fixture
+def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap argon2 parameters, for tests that create many accounts."""
+    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
