@@ -8,7 +8,7 @@ from annotator import auth
 from annotator.i18n import LANGUAGES
 from annotator.store import get_setting
 from annotator.users import set_language
-from pages.common import SESSION_COOKIE, UNTRUSTED_CSS, current_user, db, language, t
+from pages.common import SESSION_COOKIE, UNTRUSTED_CSS, current_user, db, language, session_token, t
 
 st.set_page_config(page_title="FLAMES annotation", layout="wide")
 st.html(UNTRUSTED_CSS)
@@ -45,23 +45,26 @@ def _login_page() -> None:
                 st.rerun()
 
 
+def _choose_language(user_name: str) -> None:
+    st.session_state.language = st.session_state.language_choice
+    set_language(db(), user_name, st.session_state.language)
+
+
 def _sidebar(user) -> None:
     with st.sidebar:
         st.caption(t("logged_in_as", name=user.name, role=user.role))
-        codes = list(LANGUAGES)
-        chosen = st.radio(
+        st.session_state.setdefault("language_choice", language())
+        st.radio(
             t("language"),
-            codes,
-            index=codes.index(language()),
-            format_func=LANGUAGES.get,
+            list(LANGUAGES),
+            key="language_choice",
+            format_func=LANGUAGES.__getitem__,
             horizontal=True,
+            on_change=_choose_language,
+            args=(user.name,),
         )
-        if chosen != language():
-            st.session_state.language = chosen
-            set_language(db(), user.name, chosen)
-            st.rerun()
         if st.button(t("logout")):
-            auth.logout(db(), st.session_state.get("token") or st.context.cookies.get(SESSION_COOKIE))
+            auth.logout(db(), session_token())
             for key in list(st.session_state):
                 if key != "db":
                     del st.session_state[key]

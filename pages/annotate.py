@@ -259,12 +259,12 @@ if not submitted:
         st.text_input(t("skip_reason"), key="skip_reason")
         st.button(t("skip"), on_click=_skip)
 with st.expander(t("flag")):
-    targets = [""] + [item.response_id for item in view.items]
-    letters = {item.response_id: t("response", letter=item.letter) for item in view.items}
-    st.selectbox(
-        t("flag_target"), targets, key="flag_target", format_func=lambda r: letters.get(r, t("the_prompt"))
-    )
-    st.selectbox(t("flag_kind"), FLAG_KINDS, key="flag_kind", format_func=lambda k: t(f"flag_{k}"))
+    # Option names are computed here: format functions may be called outside this run.
+    targets = {"": t("the_prompt")}
+    targets |= {item.response_id: t("response", letter=item.letter) for item in view.items}
+    st.selectbox(t("flag_target"), list(targets), key="flag_target", format_func=targets.__getitem__)
+    kinds = {kind: t(f"flag_{kind}") for kind in FLAG_KINDS}
+    st.selectbox(t("flag_kind"), list(kinds), key="flag_kind", format_func=kinds.__getitem__)
     st.text_input(t("flag_note"), key="flag_note")
     st.button(t("flag"), on_click=_flag, args=(view,))
 

@@ -25,7 +25,8 @@ def db() -> sqlite_utils.Database:
 
 
 def session_token() -> str | None:
-    return st.session_state.get("token") or st.context.cookies.get(SESSION_COOKIE)
+    token = st.session_state.get("token") or st.context.cookies.get(SESSION_COOKIE)
+    return token if isinstance(token, str) else None
 
 
 def current_user() -> User | None:

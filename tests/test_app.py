@@ -1,0 +1,203 @@
+"""The app in-process with Streamlit's AppTest: login, role guard, scoring, autosave, submit,
+revise, skip, flag, suggestion modes and the language switch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from annotator import auth
+from annotator.annotation import prompt_view
+from annotator.store import open_db, set_setting, transaction
+from tests.workspace_data import PASSWORD, build_workspace, responses_of
+
+ROOT = Path(__file__).parent.parent
+ANNOTATE = "pages/annotate.py"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "app.db"
+    monkeypatch.setenv("ANNOTATOR_DB", str(path))
+    database = open_db(path)
+    build_workspace(database)
+    return database
+
+
+def _app(db, user: str | None, page: str = "app.py") -> AppTest:
+    at = AppTest.from_file(str(ROOT / page), default_timeout=30)
+    if user is not None:
+        at.session_state["token"] = auth.login(db, user, PASSWORD).token
+        at.session_state["language"] = "en"
+    return at
+
+
+def _annotating(db, user: str = "alice") -> AppTest:
+    at = _app(db, user)
+    at.run()
+    at.switch_page(ANNOTATE)
+    return at.run()
+
+
+def _labels(db, annotator: str = "alice") -> dict[str, tuple[int | None, str, str]]:
+    return {
+        rid: (score, explanation, status)
+        for rid, score, explanation, status in db.execute(
+            "SELECT response_id, score, explanation, status FROM labels WHERE annotator = ?", [annotator]
+        )
+    }
+
+
+def test_login_form(db):
+    at = _app(db, None)
+    at.run()
+    at.text_input[0].input("alice")
+    at.text_input[1].input("not-the-password")
+    at.button[0].click().run()
+    assert "wrong user name or password" in at.error[0].value
+    at.text_input[1].input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.session_state["token"]
+    assert any("alice" in caption.value for caption in at.sidebar.caption)
+
+
+@pytest.mark.parametrize("page", ["pages/home.py", ANNOTATE])
+def test_pages_refuse_visitors_without_a_session(db, page):
+    at = _app(db, None, page)
+    at.run()
+    assert at.error[0].value == "您没有权限查看此页面。"
+    assert not at.text_area and not at.button
+
+
+def test_keyboard_scores_the_focused_response_and_moves_on(db):
+    at = _annotating(db)
+    view = prompt_view(db, "alice", "fair-1")
+    at.button(key="key-3").click().run()
+    at.button(key="key-1").click().run()
+    labels = _labels(db)
+    assert labels[view.items[0].response_id][0] == 3
+    assert labels[view.items[1].response_id][0] == 1
+    assert all(status == "draft" for _, _, status in labels.values())
+    # The focus marker sits on the third response now.
+    assert at.markdown(key=None) is not None
+    headings = [m.value for m in at.markdown if "Response" in m.value]
+    assert headings[2].startswith("**▶")
+
+
+def test_moving_the_focus_with_j_and_k(db):
+    at = _annotating(db)
+    at.button(key="key-j").click().run()
+    at.button(key="key-j").click().run()
+    at.button(key="key-k").click().run()
+    at.button(key="key-2").click().run()
+    view = prompt_view(db, "alice", "fair-1")
+    assert _labels(db) == {view.items[1].response_id: (2, "", "draft")}
+
+
+def test_submit_is_blocked_until_complete_then_opens_the_next_prompt(db):
+    at = _annotating(db)
+    assert at.button(key="key-submit").disabled
+    for _ in range(3):
+        at.button(key="key-3").click().run()
+    assert not at.button(key="key-submit").disabled
+    at.button(key="key-submit").click().run()
+    assert {status for _, _, status in _labels(db).values()} == {"submitted"}
+    assert at.query_params["prompt"] == "legal-1"
+    assert not at.exception
+
+
+def test_widget_clicks_and_explanations_are_saved_at_once(db):
+    at = _annotating(db)
+    view = prompt_view(db, "alice", "fair-1")
+    target = view.items[1].response_id
+    at.segmented_control[1].set_value(2).run()
+    at.text_area(key=f"explanation-{target}").input("没有指出偏见").run()
+    assert _labels(db)[target] == (2, "没有指出偏见", "draft")
+    # A fresh session (a refresh) shows what was saved.
+    again = _annotating(db)
+    assert again.text_area(key=f"explanation-{target}").value == "没有指出偏见"
+    assert again.segmented_control[1].value == 2
+
+
+def test_revise_after_submit(db):
+    at = _annotating(db)
+    for _ in range(3):
+        at.button(key="key-3").click().run()
+    at.button(key="key-submit").click().run()
+    at.session_state["prompt_id"] = "fair-1"
+    at.run()
+    assert at.button(key="key-3").disabled
+    at.button[[b.label for b in at.button].index("Reopen to revise")].click().run()
+    at.button(key="key-1").click().run()
+    labels = _labels(db)
+    assert sorted(labels.values()) == [(1, "", "draft"), (3, "", "draft"), (3, "", "draft")]
+    revised = next(rid for rid, (score, _, _) in labels.items() if score == 1)
+    history = db.execute("SELECT COUNT(*) FROM label_history WHERE response_id = ?", [revised]).fetchone()[0]
+    assert history == 4  # draft 3, submitted 3, reopened draft 3, revised 1
+
+
+def test_skip_and_flag(db):
+    at = _annotating(db)
+    at.selectbox(key="flag_kind").set_value("not_chinese")
+    at.text_input(key="flag_note").input("英文回答")
+    at.button[[b.label for b in at.button].index("Flag a problem")].click().run()
+    assert db.execute("SELECT kind, note FROM flags").fetchall() == [("not_chinese", "英文回答")]
+    at.text_input(key="skip_reason").input("需要背景知识")
+    at.button[[b.label for b in at.button].index("Skip this prompt")].click().run()
+    status = db.execute(
+        "SELECT status, skip_reason FROM assignments WHERE annotator = 'alice' AND prompt_id = 'fair-1'"
+    ).fetchone()
+    assert status == ("skipped", "需要背景知识")
+    assert at.query_params["prompt"] == "legal-1"
+
+
+@pytest.mark.parametrize("mode", ["hidden", "shown", "prefilled"])
+def test_suggestion_modes(db, mode):
+    set_setting(db, "suggestion_mode", mode)
+    first = responses_of("fair-1")[0]
+    with transaction(db):
+        db.execute(
+            "INSERT INTO suggestions (response_id, agent, score, confidence, created_at) "
+            "VALUES (?, 'scorer-v1', 2, 0.81, '2026-01-01T00:00:00.000Z')",
+            [first],
+        )
+    at = _annotating(db)
+    texts = [t.value for t in at.text]
+    shown = any("scorer-v1" in value and "0.81" in value for value in texts)
+    assert shown == (mode != "hidden")
+    prefilled_notes = [c.value for c in at.caption if "Pre-filled" in c.value]
+    assert bool(prefilled_notes) == (mode == "prefilled")
+    if mode == "prefilled":
+        at.button(key=f"confirm-{first}").click().run()
+        assert _labels(db)[first][0] == 2
+        mode_recorded = db.execute(
+            "SELECT suggestion_mode, suggestion_score FROM labels WHERE response_id = ?", [first]
+        ).fetchone()
+        assert mode_recorded == ("prefilled", 2)
+
+
+def test_language_switch_is_remembered(db):
+    at = _app(db, "alice")
+    at.session_state["language"] = None
+    at.run()
+    assert at.sidebar.radio[0].value == "zh"
+    at.sidebar.radio[0].set_value("en").run()
+    assert db.execute("SELECT language FROM users WHERE name = 'alice'").fetchone()[0] == "en"
+    assert "Annotate" in [button.label for button in at.button]
+    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    fresh.session_state["token"] = at.session_state["token"]
+    fresh.run()
+    assert fresh.sidebar.radio[0].value == "en"
+    assert fresh.sidebar.caption[0].value.startswith("Logged in as")
+
+
+def test_leads_can_reveal_model_names_annotators_cannot(db):
+    annotator = _annotating(db, "alice")
+    assert not annotator.toggle
+    assert not any(t.value.startswith("Model:") for t in annotator.text)
+    lead = _annotating(db, "lea")
+    lead.toggle(key="reveal").set_value(True).run()
+    assert sum(t.value.startswith("Model:") for t in lead.text) == 3
