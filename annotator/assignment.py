@@ -114,14 +114,18 @@ class _Team:
                 ).fetchall()
             )
         )
-        self.together: Counter[frozenset[str]] = Counter()
+        self.together: Counter[tuple[str, str]] = Counter()
         for a, b, count in db.execute(
             f"SELECT x.annotator, y.annotator, COUNT(*) FROM assignments x JOIN assignments y "
             f"ON x.prompt_id = y.prompt_id AND x.annotator < y.annotator "
             f"WHERE x.annotator IN ({marks}) AND y.annotator IN ({marks}) GROUP BY 1, 2",
             names + names,
         ):
-            self.together[frozenset((a, b))] = count
+            self.together[(a, b)] = count
+        self.unmet = {
+            name: sum(1 for other in names if other != name and not self.together[_pair(name, other)])
+            for name in names
+        }
         self.next_position = {name: 0 for name in names}
         self.next_position.update(
             {
@@ -134,31 +138,26 @@ class _Team:
             }
         )
 
-    def unmet(self, name: str) -> int:
-        return sum(1 for other in self.names if other != name and not self.together[frozenset((name, other))])
-
     def choose(self, needed: int, on_prompt: set[str]) -> list[str]:
         """`needed` annotators not in `on_prompt`, least loaded first, then best for pair coverage."""
         mates = [name for name in on_prompt if name in self.load]
         candidates = [name for name in self.names if name not in on_prompt]
         chosen: list[str] = []
         for _ in range(needed):
-
-            def key(name: str) -> tuple[int, int, int, int, float]:
-                shared = [self.together[frozenset((name, mate))] for mate in mates]
-                return (
-                    self.load[name],
-                    -sum(1 for count in shared if count == 0),
-                    sum(shared),
-                    -self.unmet(name),
-                    self.rng.random(),
-                )
-
-            best = min(candidates, key=key)
+            lowest = min(self.load[name] for name in candidates)
+            best = min(
+                (name for name in candidates if self.load[name] == lowest),
+                key=lambda name: self._fit(name, mates),
+            )
             candidates.remove(best)
             chosen.append(best)
             mates.append(best)
         return chosen
+
+    def _fit(self, name: str, mates: list[str]) -> tuple[int, int, int, float]:
+        """Smaller is better: most new pairs, fewest shared prompts, most partners unmet, then chance."""
+        shared = [self.together[_pair(name, mate)] for mate in mates]
+        return (-shared.count(0), sum(shared), -self.unmet[name], self.rng.random())
 
     def take(self, prompt_members: Iterable[str], added: Sequence[str]) -> None:
         members = [name for name in prompt_members if name in self.load]
@@ -167,7 +166,15 @@ class _Team:
             self.next_position[name] += 1
             for other in members:
                 if other != name and (other not in added or other < name):
-                    self.together[frozenset((name, other))] += 1
+                    pair = _pair(name, other)
+                    if not self.together[pair]:
+                        self.unmet[name] -= 1
+                        self.unmet[other] -= 1
+                    self.together[pair] += 1
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
 
 
 def _members(db: sqlite_utils.Database, prompt_ids: Sequence[str]) -> dict[str, set[str]]:
