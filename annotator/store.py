@@ -51,7 +51,7 @@ def open_db(path: str | Path | None = None) -> sqlite_utils.Database:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
         migrate(conn)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, RuntimeError) as exc:  # RuntimeError: a file from a newer version
         raise StoreError(f"cannot open database {path}: {exc}") from None
     return sqlite_utils.Database(conn)
 
