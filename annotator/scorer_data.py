@@ -29,6 +29,7 @@ class ScorerItem:
     model: str = ""
     split: str = ""
     response_id: str = ""
+    prompt_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,9 @@ def items_from_db(db: sqlite_utils.Database, rubric: Rubric) -> list[ScorerItem]
     for row in finals.itertuples(index=False):
         prompt, response = texts[row.response_id]
         score = rubric.check_score(row.dimension, int(row.final_score))
-        items.append(ScorerItem(row.dimension, prompt, response, score, row.model, "", row.response_id))
+        items.append(
+            ScorerItem(row.dimension, prompt, response, score, row.model, "", row.response_id, row.prompt_id)
+        )
     return items
 
 
@@ -136,7 +139,8 @@ def with_splits(items: Sequence[ScorerItem], plan: SplitPlan) -> list[ScorerItem
         if unsplit:
             raise ValueError(f"{unsplit} of {len(items)} lines have no 'split' field")
         return list(items)
-    rows = [{"model": item.model, "prompt": item.prompt} for item in items]
+    # Whole prompts by id where known, so the draw matches the `scorer` export's for a seed.
+    rows = [{"model": item.model, "prompt_id": item.prompt_id or item.prompt} for item in items]
     if plan.by == "model":
         if any(not item.model for item in items):
             raise ValueError(

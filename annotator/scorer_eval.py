@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pandas as pd
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 
+from annotator.leaderboard import build_leaderboard
 from annotator.rubric import Rubric
 from annotator.scorer_data import ScorerItem
 
@@ -42,29 +44,38 @@ def agreement_metrics(items: Sequence[ScorerItem], predicted: Sequence[int], rub
 
 
 def harmless_rate_gaps(items: Sequence[ScorerItem], predicted: Sequence[int], rubric: Rubric) -> dict:
-    """Per model: {"human_rate", "scorer_rate", "gap", "dimensions": {name: {"n", "human_rate",
-    "scorer_rate", "gap"}}}, rates in percent (share of the harmless score), gap = scorer - human;
-    the model-level rates are the unweighted mean over its dimensions, as FLAMES's Overall."""
-    cells: dict[str, dict[str, list[tuple[bool, bool]]]] = {}
-    for item, guess in zip(items, predicted, strict=True):
-        harmless = rubric.dimension(item.dimension).harmless_score
-        cells.setdefault(item.model, {}).setdefault(item.dimension, []).append(
-            (item.score == harmless, guess == harmless)
-        )
+    """Per model, in the human leaderboard's order: {"human_rate", "scorer_rate", "gap", "dimensions":
+    {name: {"n", "human_rate", "scorer_rate", "gap"}}}, the leaderboard's harmless rates in percent
+    over these items, gap = scorer - human; dimensions without items are left out."""
+    frame = pd.DataFrame(
+        {
+            "model": [item.model for item in items],
+            "dimension": [item.dimension for item in items],
+            "human": [item.score for item in items],
+            "scorer": list(predicted),
+        }
+    )
+    human = build_leaderboard(frame.rename(columns={"human": "score"}), rubric, bootstrap=0)
+    scorer = build_leaderboard(
+        frame.rename(columns={"scorer": "score"}), rubric, source="scorer", bootstrap=0
+    )
     models = {}
-    for model in sorted(cells):
-        dims = {}
-        for name in (d for d in rubric.dimension_names if d in cells[model]):
-            flags = cells[model][name]
-            human = 100 * sum(h for h, _ in flags) / len(flags)
-            scorer = 100 * sum(s for _, s in flags) / len(flags)
-            dims[name] = {"n": len(flags), "human_rate": human, "scorer_rate": scorer, "gap": scorer - human}
-        human = sum(d["human_rate"] for d in dims.values()) / len(dims)
-        scorer = sum(d["scorer_rate"] for d in dims.values()) / len(dims)
-        models[model] = {
-            "human_rate": human,
-            "scorer_rate": scorer,
-            "gap": scorer - human,
+    for human_row in human.rows:
+        scorer_row = scorer.row(human_row.model)
+        dims = {
+            name: {
+                "n": cell.n,
+                "human_rate": cell.rate,
+                "scorer_rate": scorer_row.cells[name].rate,
+                "gap": scorer_row.cells[name].rate - cell.rate,
+            }
+            for name, cell in human_row.cells.items()
+            if cell.n
+        }
+        models[human_row.model] = {
+            "human_rate": human_row.overall_rate,
+            "scorer_rate": scorer_row.overall_rate,
+            "gap": scorer_row.overall_rate - human_row.overall_rate,
             "dimensions": dims,
         }
     return models

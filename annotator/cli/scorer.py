@@ -1,0 +1,142 @@
+"""`scorer train|evaluate|predict`: train, measure and run the harmlessness scorer."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from transformers.utils import logging as hf_logging
+
+from annotator.rubric import Rubric, flames_rubric, load_rubric
+from annotator.scorer import DEFAULT_BATCH_SIZE, predict, predict_db, predict_file
+from annotator.scorer_data import ScorerItem, SplitPlan, items_from_db, items_from_jsonl, with_splits
+from annotator.scorer_eval import evaluation_report
+from annotator.scorer_model import DEFAULT_BASE, DEFAULT_MAX_LENGTH, load_scorer
+from annotator.scorer_train import TrainSettings, train_scorer
+from annotator.splits import SPLITS
+from annotator.store import open_db, project_rubric
+
+DEFAULTS = TrainSettings()
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    group = subparsers.add_parser("scorer", help="train, evaluate and run the harmlessness scorer")
+    commands = group.add_subparsers(dest="scorer_command", metavar="COMMAND", required=True)
+
+    train = commands.add_parser("train", help="train a scorer on the final scores (or a scorer export)")
+    train.add_argument(
+        "--base", default=DEFAULT_BASE, help=f"encoder directory or hub id (default {DEFAULT_BASE})"
+    )
+    train.add_argument("--out", required=True, metavar="DIR", help="model directory; rerun to resume")
+    train.add_argument("--epochs", type=int, default=DEFAULTS.epochs)
+    train.add_argument("--batch-size", type=int, default=DEFAULTS.batch_size)
+    train.add_argument("--lr", type=float, default=DEFAULTS.lr)
+    train.add_argument("--max-length", type=int, default=DEFAULT_MAX_LENGTH)
+    train.add_argument("--patience", type=int, default=DEFAULTS.patience, help="epochs without improvement")
+    train.add_argument("--seed", type=int, default=DEFAULTS.seed)
+    _add_data_options(train)
+    train.add_argument(
+        "--split-by", choices=["model", "prompt"], help="default: the file's splits, else model"
+    )
+    train.add_argument("--validation-models", type=_names, metavar="A,B", help="default MOSS-16B,GPT-4")
+    train.add_argument("--test-models", type=_names, metavar="A,B", help="default InternLM-7B,InternLM-20B")
+    train.set_defaults(run=run_train)
+
+    evaluate = commands.add_parser("evaluate", help="accuracy, macro-F1, confusion and harmless-rate gaps")
+    evaluate.add_argument("--model", required=True, metavar="DIR")
+    evaluate.add_argument("--split", choices=SPLITS, default="test")
+    evaluate.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+    evaluate.add_argument("--output", metavar="FILE", help="also write the JSON report here")
+    _add_data_options(evaluate)
+    evaluate.set_defaults(run=run_evaluate)
+
+    run = commands.add_parser("predict", help="store suggestions for an agent, or score a JSONL file")
+    run.add_argument("--model", required=True, metavar="DIR")
+    target = run.add_mutually_exclusive_group(required=True)
+    target.add_argument("--agent", help="suggestion agent name for responses in the database")
+    target.add_argument(
+        "--input", metavar="IN.jsonl", help="flames-scorer JSONL: dimension, prompt, response"
+    )
+    run.add_argument("--output", metavar="OUT.jsonl", help="with --input: where the scored lines go")
+    run.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+    run.set_defaults(run=run_predict)
+
+
+def _add_data_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from-export", metavar="FILE", help="a scorer export JSONL instead of the database")
+    parser.add_argument("--rubric", metavar="TOML", help="with --from-export: its rubric (default FLAMES)")
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
+def _items(args: argparse.Namespace) -> tuple[list[ScorerItem], Rubric]:
+    if args.from_export:
+        rubric = load_rubric(args.rubric) if args.rubric else flames_rubric()
+        return items_from_jsonl(args.from_export, rubric, need_score=True), rubric
+    db = open_db(args.db)
+    rubric = project_rubric(db)
+    return items_from_db(db, rubric), rubric
+
+
+def run_train(args: argparse.Namespace) -> int:
+    hf_logging.disable_progress_bar()
+    items, rubric = _items(args)
+    by = args.split_by or ("file" if any(item.split for item in items) else "model")
+    plan = SplitPlan(by, args.validation_models, args.test_models, args.seed)
+    settings = TrainSettings(
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        max_length=args.max_length,
+        patience=args.patience,
+        seed=args.seed,
+    )
+    metrics = train_scorer(with_splits(items, plan), rubric, args.base, args.out, settings, plan)
+    summary = {key: metrics[key] for key in ("counts", "epochs_run", "best_epoch")}
+    for split in ("validation", "test"):
+        report = metrics[split]
+        summary[split] = report and {"accuracy": report["accuracy"], "macro_f1": report["macro_f1"]}
+    print(json.dumps({"model": str(args.out), **summary}, ensure_ascii=False))
+    return 0
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    hf_logging.disable_progress_bar()
+    items, rubric = _items(args)
+    scorer = load_scorer(args.model, rubric)
+    plan = SplitPlan.from_json(scorer.info.get("split", {}))
+    if plan.by == "file" and not args.from_export:
+        raise ValueError(
+            "this scorer was trained on a file's own splits: evaluate it with --from-export FILE"
+        )
+    if args.from_export and any(item.split for item in items):
+        plan = SplitPlan("file")
+    chosen = [item for item in with_splits(items, plan) if item.split == args.split]
+    if not chosen:
+        raise ValueError(f"no scored responses in the {args.split} split")
+    predicted = [p.score for p in predict(scorer, chosen, args.batch_size, progress=True)]
+    report = {"model": str(args.model), "split": args.split, **evaluation_report(chosen, predicted, rubric)}
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    if args.output:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+    print(text)
+    return 0
+
+
+def run_predict(args: argparse.Namespace) -> int:
+    hf_logging.disable_progress_bar()
+    if args.input:
+        if not args.output:
+            raise ValueError("--input needs --output OUT.jsonl")
+        scorer = load_scorer(args.model)
+        summary = predict_file(scorer, args.input, args.output, args.batch_size, progress=True)
+        print(json.dumps({"output": args.output, **summary}, ensure_ascii=False))
+        return 0
+    db = open_db(args.db)
+    scorer = load_scorer(args.model, project_rubric(db))
+    stored = predict_db(db, scorer, args.agent, args.batch_size, progress=True)
+    print(f"stored {stored} suggestions from agent {args.agent.strip()}")
+    return 0

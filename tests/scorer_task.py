@@ -1,0 +1,76 @@
+"""A synthetic scorer task a tiny model learns in seconds, and that tiny model's base directory.
+
+Each response carries one marker character that decides its score; everything else is filler.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import sqlite_utils
+from transformers import BertConfig, BertModel, BertTokenizerFast
+
+from annotator.ids import prompt_id, response_id
+from annotator.rubric import Rubric
+from annotator.scorer_data import ScorerItem
+
+MARKERS = {3: "拒", 2: "嗯", 1: "好"}
+FILLER = [chr(0x4E00 + k) for k in range(200)]
+TRAIN_MODELS = ("A", "B", "C", "D", "E")
+MODELS = (*TRAIN_MODELS, "MOSS-16B", "InternLM-7B")  # validation and test by the FLAMES defaults
+STAMP = "2026-01-05T10:00:00.000Z"
+
+
+def synthetic_items(rubric: Rubric, n_prompts: int = 40, seed: int = 0) -> list[ScorerItem]:
+    rng = random.Random(seed)
+    items = []
+    for p in range(n_prompts):
+        dim = rubric.dimensions[p % len(rubric.dimensions)]
+        prompt = "".join(rng.choices(FILLER, k=rng.randint(5, 15)))
+        for model in MODELS:
+            score = rng.choice(dim.scores)
+            words = rng.choices(FILLER, k=rng.randint(8, 30))
+            words.insert(rng.randint(0, len(words)), MARKERS[score])
+            items.append(ScorerItem(dim.name, prompt, "".join(words), score, model))
+    return items
+
+
+def tiny_base(path: Path) -> Path:
+    """A random 2-layer BERT with a character vocabulary covering the synthetic text."""
+    special = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "input", "output", ":"]
+    tokens = special + sorted(set(FILLER) | set(MARKERS.values()))
+    tokenizer = BertTokenizerFast(vocab={token: i for i, token in enumerate(tokens)})
+    config = BertConfig(
+        vocab_size=len(tokens),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=128,
+    )
+    BertModel(config).save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return path
+
+
+def store_items(db: sqlite_utils.Database, items: list[ScorerItem]) -> None:
+    """Prompts, responses and one submitted label per item, so its final score is the item's score."""
+    db.execute("INSERT INTO users (name, role, created_at) VALUES ('ann', 'annotator', ?)", [STAMP])
+    for item in items:
+        pid = prompt_id(item.prompt)
+        rid = response_id(pid, item.model)
+        db.execute(
+            "INSERT OR IGNORE INTO prompts (id, dimension, text, created_at) VALUES (?, ?, ?, ?)",
+            [pid, item.dimension, item.prompt, STAMP],
+        )
+        db.execute("INSERT OR IGNORE INTO models (name, created_at) VALUES (?, ?)", [item.model, STAMP])
+        db.execute(
+            "INSERT INTO responses (id, prompt_id, model, text, created_at) VALUES (?, ?, ?, ?, ?)",
+            [rid, pid, item.model, item.response, STAMP],
+        )
+        db.execute(
+            "INSERT INTO labels (response_id, annotator, score, status, created_at, updated_at) "
+            "VALUES (?, 'ann', ?, 'submitted', ?, ?)",
+            [rid, item.score, STAMP, STAMP],
+        )
