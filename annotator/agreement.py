@@ -232,8 +232,11 @@ class UnitTable:
         counts = counts[counts.sum(axis=1) > 0]
         if counts.shape[0] == 0:
             return cls(np.zeros((0, counts.shape[1]), dtype=np.int64), np.zeros(0, dtype=np.int64))
-        patterns, units = np.unique(counts, axis=0, return_counts=True)
-        return cls(patterns, units)
+        # One integer per row (counts in base max+1) makes the grouping a 1-D unique.
+        base = int(counts.max()) + 1
+        codes = counts @ (base ** np.arange(counts.shape[1], dtype=np.int64))
+        _, first, units = np.unique(codes, return_index=True, return_counts=True)
+        return cls(counts[first], units)
 
     @property
     def n_units(self) -> int:
@@ -470,3 +473,48 @@ def proportion(hits: int, n: int, n_resamples: int = 0, rng: np.random.Generator
     rng = rng if rng is not None else np.random.default_rng(0)
     low, high = _interval(rng.binomial(n, value, size=n_resamples) / n)
     return Estimate(value, low, high)
+
+
+def pairwise_kappas(
+    cells: np.ndarray,
+    weights: Weights = None,
+    n_resamples: int = 0,
+    rng: np.random.Generator | None = None,
+) -> list[dict[str, Estimate]]:
+    """Cohen's kappa and percent agreement for many two-rater tables (P, K, K) at once.
+
+    Same values as `pair_figures`; the resamples of all tables are drawn in one call, which is
+    what keeps a 20-annotator matrix with 1,000 resamples fast.
+    """
+    cells = np.asarray(cells, dtype=np.int64)
+    p, k, _ = cells.shape
+    disagree = 1 - weight_matrix(k, weights)
+    n = cells.sum(axis=(1, 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        percent = np.trace(cells, axis1=1, axis2=2) / n
+    kappa = _kappa_from_cells(cells.astype(float), disagree)
+    kappa_samples = percent_samples = None
+    if n_resamples and p:
+        rng = rng if rng is not None else np.random.default_rng(0)
+        shares = cells.reshape(p, k * k) / np.maximum(n, 1)[:, None]
+        draws = rng.multinomial(n, shares, size=(n_resamples, p)).reshape(n_resamples, p, k, k)
+        kappa_samples = _kappa_from_cells(draws.astype(float), disagree)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            percent_samples = np.trace(draws, axis1=2, axis2=3) / n
+    results = []
+    for i in range(p):
+        table = PairTable(cells[i]).unit_table()
+        results.append(
+            {
+                "cohen_kappa": _estimate(
+                    table, "cohen_kappa", kappa[i], None if kappa_samples is None else kappa_samples[:, i]
+                ),
+                "percent_agreement": _estimate(
+                    table,
+                    "percent_agreement",
+                    percent[i],
+                    None if percent_samples is None else percent_samples[:, i],
+                ),
+            }
+        )
+    return results

@@ -334,3 +334,14 @@ def test_fast_path_equals_the_library_path(raters, level, weights):
     assert _same(result["gwet_ac"].value, ag.gwet_ac1(ratings, cats, weights))
     for name, estimate in result.items():
         assert math.isnan(estimate.value) == (ag.why_undefined(ratings, name, cats) is not None)
+
+
+def test_pairwise_kappas_match_pair_figures():
+    tables = np.array([[[8, 2, 0], [1, 9, 1], [0, 2, 5]], [[3, 0, 0], [0, 0, 0], [0, 0, 0]]])
+    batch = ag.pairwise_kappas(tables, "linear", 500, np.random.default_rng(1))
+    single = ag.pair_figures(ag.PairTable(tables[0]), "ordinal", "linear")
+    assert batch[0]["cohen_kappa"].value == pytest.approx(single["cohen_kappa"].value)
+    assert batch[0]["percent_agreement"].value == pytest.approx(single["percent_agreement"].value)
+    assert batch[0]["cohen_kappa"].low < batch[0]["cohen_kappa"].value < batch[0]["cohen_kappa"].high
+    assert batch[1]["cohen_kappa"].undefined == ag.ONE_CATEGORY
+    assert batch[1]["percent_agreement"].value == 1.0
