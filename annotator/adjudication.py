@@ -108,35 +108,41 @@ class Flag:
 
 def disagreement(scores: Sequence[int], dimension: Dimension) -> tuple[int, float, bool]:
     """(spread in levels, normalised entropy, strict majority exists) of one response's scores."""
-    level = {score: i for i, score in enumerate(dimension.scores)}
+    scale = dimension.scores
+    level = {score: i for i, score in enumerate(scale)}
     levels = [level.get(score, score) for score in scores]
     counts = Counter(scores)
     total = len(scores)
     entropy = -sum(c / total * math.log2(c / total) for c in counts.values()) if total else 0.0
-    normalised = entropy / math.log2(len(dimension.scores)) if len(dimension.scores) > 1 else 0.0
+    normalised = entropy / math.log2(len(scale)) if len(scale) > 1 else 0.0
     majority = bool(counts) and counts.most_common(1)[0][1] * 2 > total
     spread = max(levels) - min(levels) if levels else 0
     return spread, round(normalised, 6), majority
 
 
 def needs_adjudication(scores: Sequence[int], dimension: Dimension) -> bool:
-    if len(scores) < 2:
-        return False
-    spread, _, majority = disagreement(scores, dimension)
+    return len(scores) > 1 and _disagrees(disagreement(scores, dimension))
+
+
+def _disagrees(measure: tuple[int, float, bool]) -> bool:
+    spread, _, majority = measure
     return not majority or spread >= SPREAD_THRESHOLD
 
 
-def _submitted_labels(
-    db: sqlite_utils.Database, response_id: str | None = None
-) -> dict[str, list[LabelView]]:
-    where = "AND response_id = ?" if response_id else ""
-    grouped: dict[str, list[LabelView]] = {}
-    for rid, annotator, score, explanation, submitted_at in db.execute(
+def _submitted_labels(db: sqlite_utils.Database, response_ids: set[str]) -> dict[str, list[LabelView]]:
+    """Submitted labels of the given responses, by annotator name."""
+    sql = (
         "SELECT response_id, annotator, score, explanation, submitted_at FROM labels "
-        f"WHERE status = 'submitted' AND score IS NOT NULL {where} ORDER BY response_id, annotator",
-        [response_id] if response_id else [],
-    ):
-        grouped.setdefault(rid, []).append(LabelView(annotator, score, explanation, submitted_at))
+        "WHERE status = 'submitted' AND score IS NOT NULL"
+    )
+    if len(response_ids) == 1:
+        rows = db.execute(f"{sql} AND response_id = ? ORDER BY annotator", list(response_ids))
+    else:
+        rows = db.execute(f"{sql} ORDER BY response_id, annotator")
+    grouped: dict[str, list[LabelView]] = {}
+    for rid, annotator, score, explanation, submitted_at in rows:
+        if rid in response_ids:
+            grouped.setdefault(rid, []).append(LabelView(annotator, score, explanation, submitted_at))
     return grouped
 
 
@@ -154,36 +160,26 @@ def adjudication_queue(
     if model is not None and db.execute("SELECT 1 FROM models WHERE name = ?", [model]).fetchone() is None:
         raise AdjudicationError(f"no model named {model!r}")
     scores = submitted_scores(db)
-    candidates = {rid for rid, given in scores.items() if len(given) > 1 and len(set(given)) > 1}
     adjudicated = {row[0] for row in db.execute("SELECT response_id FROM adjudications")}
-    labels = _submitted_labels(db)
-    items = []
+    scales = {d.name: d for d in rubric.dimensions}
+    found = []
     for rid, prompt_id, model_name, dim, sub in db.execute(
         "SELECT r.id, r.prompt_id, r.model, p.dimension, p.subcomponent "
         "FROM responses r JOIN prompts p ON p.id = r.prompt_id "
         "WHERE (? IS NULL OR p.dimension = ?) AND (? IS NULL OR r.model = ?)",
         [dimension, dimension, model, model],
     ):
-        if rid not in candidates or (rid in adjudicated and not include_adjudicated):
+        given = scores.get(rid, ())
+        if len(set(given)) < 2 or (rid in adjudicated and not include_adjudicated):
             continue
-        scale = rubric.dimension(dim)
-        if not needs_adjudication(scores[rid], scale):
-            continue
-        spread, entropy, majority = disagreement(scores[rid], scale)
-        items.append(
-            QueueItem(
-                rid,
-                prompt_id,
-                model_name,
-                dim,
-                sub,
-                tuple(labels[rid]),
-                spread,
-                entropy,
-                majority,
-                rid in adjudicated,
-            )
-        )
+        measure = disagreement(given, scales[dim] if dim in scales else rubric.dimension(dim))
+        if _disagrees(measure):
+            found.append((rid, prompt_id, model_name, dim, sub, measure))
+    labels = _submitted_labels(db, {row[0] for row in found})
+    items = [
+        QueueItem(rid, prompt_id, model_name, dim, sub, tuple(labels[rid]), *measure, rid in adjudicated)
+        for rid, prompt_id, model_name, dim, sub, measure in found
+    ]
     items.sort(key=lambda item: (-item.spread, -item.entropy, -len(item.labels), item.response_id))
     return items
 
@@ -197,7 +193,7 @@ def adjudication_item(db: sqlite_utils.Database, response_id: str) -> Adjudicati
     if row is None:
         raise AdjudicationError(f"no response with id {response_id!r}")
     prompt_id, model, response_text, prompt_text, dim, sub = row
-    labels = tuple(_submitted_labels(db, response_id).get(response_id, []))
+    labels = tuple(_submitted_labels(db, {response_id}).get(response_id, []))
     spread, entropy, majority = disagreement(
         [label.score for label in labels], project_rubric(db).dimension(dim)
     )

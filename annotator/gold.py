@@ -128,17 +128,19 @@ def mix_gold(
 
 def _unseen_gold_prompts(db: sqlite_utils.Database, annotator: str) -> list[str]:
     """Gold prompts the annotator has neither in the queue nor labelled, sorted."""
-    return [
+    gold = {
+        row[0]
+        for row in db.execute("SELECT r.prompt_id FROM gold g JOIN responses r ON r.id = g.response_id")
+    }
+    seen = {
         row[0]
         for row in db.execute(
-            "SELECT DISTINCT r.prompt_id FROM gold g JOIN responses r ON r.id = g.response_id "
-            "WHERE NOT EXISTS (SELECT 1 FROM assignments a "
-            "  WHERE a.prompt_id = r.prompt_id AND a.annotator = ?) "
-            "AND NOT EXISTS (SELECT 1 FROM labels l JOIN responses s ON s.id = l.response_id "
-            "  WHERE s.prompt_id = r.prompt_id AND l.annotator = ?) ORDER BY r.prompt_id",
+            "SELECT prompt_id FROM assignments WHERE annotator = ? UNION SELECT r.prompt_id FROM labels l "
+            "JOIN responses r ON r.id = l.response_id WHERE l.annotator = ?",
             [annotator, annotator],
         )
-    ]
+    }
+    return sorted(gold - seen)
 
 
 def _gold_positions(db: sqlite_utils.Database, annotator: str, count: int, rng: random.Random) -> list[int]:
