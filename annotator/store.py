@@ -69,8 +69,11 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         raise StoreError(_explain(exc)) from None
     try:
         yield db
-    except BaseException:
-        conn.execute("ROLLBACK")
+    except BaseException as exc:
+        if conn.in_transaction:  # SQLite may already have rolled back (e.g. disk full)
+            conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.OperationalError):  # read-only, disk full, locked: say so plainly
+            raise StoreError(_explain(exc)) from exc
         raise
     try:
         conn.execute("COMMIT")
