@@ -75,6 +75,8 @@ def select_prompts(
 ) -> list[str]:
     """Ids of the chosen prompts, sorted: the given ids or all prompts matching the filters."""
     if prompt_ids is not None:
+        if dimension or subcomponent or batch:
+            raise AssignmentError("give prompt ids or filters (dimension, subcomponent, batch), not both")
         known = {row[0] for row in db.execute("SELECT id FROM prompts")}
         unknown = sorted(set(prompt_ids) - known)
         if unknown:
@@ -86,6 +88,11 @@ def select_prompts(
         clauses.append("dimension = ?")
         params.append(dimension)
     if subcomponent is not None:
+        rubric = project_rubric(db)
+        if dimension is not None:
+            rubric.check_subcomponent(dimension, subcomponent)
+        elif not any(subcomponent in d.subcomponents for d in rubric.dimensions):
+            raise AssignmentError(f"no dimension of the rubric has the subcomponent {subcomponent!r}")
         clauses.append("subcomponent = ?")
         params.append(subcomponent)
     if batch is not None:

@@ -217,6 +217,9 @@ def test_assigned_by_and_filters_choose_the_prompts():
         (["a0"], 1, {"dimension": "Honesty"}, RubricError, "Honesty"),
         (["a0"], 1, {"batch": "nope"}, AssignmentError, "nope"),
         (["a0"], 1, {"prompt_ids": ["p0000", "zzz"]}, AssignmentError, "zzz"),
+        (["a0"], 1, {"prompt_ids": ["p0000"], "batch": "b"}, AssignmentError, "not both"),
+        (["a0"], 1, {"subcomponent": "Toxic"}, AssignmentError, "Toxic"),
+        (["a0"], 1, {"dimension": "Safety", "subcomponent": "Toxic language"}, RubricError, "Toxic language"),
     ],
 )
 def test_bad_requests_name_the_problem_and_assign_nothing(annotators, overlap, kwargs, error, message):
