@@ -1,0 +1,294 @@
+"""The agreement report over a small hand-checked project, its click-through and its command."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from annotator import agreement as ag
+from annotator import cli
+from annotator.agreement_report import agreement_report, disagreeing_responses, format_report, load_labels
+from annotator.cli import agreement as agreement_cli
+from annotator.store import open_db
+
+STAMP = "2026-01-05T09:00:00.000Z"
+WEEK2 = "2026-01-06T10:00:00.000Z"  # ISO week 2026-W02
+WEEK3 = "2026-01-13T10:00:00.000Z"  # ISO week 2026-W03
+
+# response -> (prompt, model, scores of ann1, ann2, ann3, submitted_at of ann3's label)
+FAIRNESS = {
+    "r1": ("pF", "mA", (3, 3, 3), WEEK2),
+    "r2": ("pF2", "mA", (3, 3, 2), WEEK2),
+    "r3": ("pF", "mB", (1, 1, 3), WEEK3),
+}
+LEGALITY = {
+    "r4": ("pL", "mA", (3, 3, 3), WEEK2),
+    "r5": ("pL", "mB", (3, 3, 3), WEEK2),
+}
+AGENT = {"r1": 3, "r2": 2, "r3": 1}
+MODES = ("prefilled", "shown", "hidden")  # ann1, ann2, ann3 on Fairness
+
+
+def build(db) -> None:
+    db["import_batches"].insert(
+        {
+            "id": "b1",
+            "kind": "prompts",
+            "source_file": "f.jsonl",
+            "created_at": STAMP,
+            "added": 1,
+            "existing": 0,
+        }
+    )
+    for name in ("ann1", "ann2", "ann3", "ann4"):
+        db["users"].insert({"name": name, "role": "annotator", "created_at": STAMP})
+    for model in ("mA", "mB"):
+        db["models"].insert({"name": model, "created_at": STAMP})
+    db["prompts"].insert_all(
+        {**prompt, "text": prompt["id"], "created_at": STAMP}
+        for prompt in [
+            {"id": "pF", "dimension": "Fairness", "subcomponent": "Toxic language", "batch": "b1"},
+            {"id": "pF2", "dimension": "Fairness", "subcomponent": "Toxic language", "batch": "b1"},
+            {"id": "pL", "dimension": "Legality", "subcomponent": "Law violation", "batch": None},
+        ]
+    )
+    for table, dimension in ((FAIRNESS, "Fairness"), (LEGALITY, "Legality")):
+        for rid, (prompt, model, scores, last) in table.items():
+            db["responses"].insert(
+                {"id": rid, "prompt_id": prompt, "model": model, "text": rid, "created_at": STAMP}
+            )
+            for i, score in enumerate(scores):
+                anchored = dimension == "Fairness"
+                submitted = last if i == 2 else WEEK2
+                db["labels"].insert(
+                    {
+                        "response_id": rid,
+                        "annotator": f"ann{i + 1}",
+                        "score": score,
+                        "status": "submitted",
+                        "created_at": submitted,
+                        "updated_at": submitted,
+                        "submitted_at": submitted,
+                        "suggestion_mode": MODES[i] if anchored else "none",
+                        "suggestion_agent": "scorer" if anchored else None,
+                        "suggestion_score": AGENT[rid] if anchored else None,
+                    }
+                )
+    # A draft never counts.
+    db["labels"].insert(
+        {
+            "response_id": "r1",
+            "annotator": "ann4",
+            "score": 1,
+            "status": "draft",
+            "created_at": STAMP,
+            "updated_at": STAMP,
+        }
+    )
+    db["suggestions"].insert_all(
+        {"response_id": rid, "agent": "scorer", "score": score, "created_at": STAMP}
+        for rid, score in AGENT.items()
+    )
+
+
+@pytest.fixture
+def db():
+    database = open_db(":memory:")
+    build(database)
+    return database
+
+
+@pytest.fixture
+def report(db):
+    return agreement_report(db, bootstrap=200, seed=3)
+
+
+def _row(rows, **match):
+    found = [r for r in rows if all(r[k] == v for k, v in match.items())]
+    assert len(found) == 1, (match, rows)
+    return found[0]
+
+
+def _fairness_ratings() -> pd.DataFrame:
+    rows = [
+        (rid, f"ann{i + 1}", s) for rid, (_, _, scores, _) in FAIRNESS.items() for i, s in enumerate(scores)
+    ]
+    return pd.DataFrame(rows, columns=["unit", "rater", "value"])
+
+
+def test_dimension_figures_by_hand_and_against_the_reference_functions(report):
+    fairness = _row(report["dimensions"], dimension="Fairness")
+    assert fairness["level"] == "ordinal"
+    assert fairness["categories"] == [1, 2, 3]
+    assert (fairness["n_units"], fairness["n_labels"]) == (3, 9)  # the draft is left out
+    assert fairness["distribution"] == {"1": 2, "2": 1, "3": 6}
+    # Agreeing pairs per response: 3/3, 1/3, 1/3.
+    assert fairness["percent_agreement"]["value"] == pytest.approx(5 / 9, abs=1e-4)
+    ratings = _fairness_ratings()
+    assert fairness["krippendorff_alpha"]["value"] == pytest.approx(
+        ag.krippendorff_alpha(ratings, "ordinal", [1, 2, 3]), abs=1e-4
+    )
+    assert fairness["gwet_name"] == "AC2"
+    assert fairness["gwet_ac"]["value"] == pytest.approx(ag.gwet_ac1(ratings, [1, 2, 3], "linear"), abs=1e-4)
+    assert fairness["fleiss_kappa"]["value"] == pytest.approx(ag.fleiss_kappa(ratings, [1, 2, 3]), abs=1e-4)
+    low, high = fairness["percent_agreement"]["ci"]
+    assert low <= 5 / 9 <= high
+
+
+def test_one_category_dimension_is_undefined_with_a_reason_but_ac1_is_one(report):
+    legality = _row(report["dimensions"], dimension="Legality")
+    assert legality["level"] == "nominal"
+    assert legality["distribution"] == {"1": 0, "3": 6}
+    assert legality["krippendorff_alpha"] == {"value": None, "ci": None, "undefined": ag.ONE_CATEGORY}
+    assert legality["fleiss_kappa"]["undefined"] == ag.ONE_CATEGORY
+    assert legality["gwet_name"] == "AC1"
+    assert legality["gwet_ac"]["value"] == 1.0
+    assert legality["percent_agreement"]["value"] == 1.0
+
+
+def test_groupings(report):
+    assert _row(report["subcomponents"], subcomponent="Toxic language")["n_units"] == 3
+    model_b = _row(report["models"], model="mB", dimension="Fairness")
+    assert (model_b["n_units"], model_b["percent_agreement"]["value"]) == (1, pytest.approx(1 / 3, abs=1e-4))
+    # A response counts in the week of its last label: r3's came in week 3.
+    assert _row(report["weeks"], week="2026-W02", dimension="Fairness")["n_units"] == 2
+    assert _row(report["weeks"], week="2026-W03", dimension="Fairness")["n_units"] == 1
+    assert _row(report["batches"], batch="b1", dimension="Fairness")["n_units"] == 3
+    assert _row(report["batches"], batch="(none)", dimension="Legality")["n_units"] == 2
+
+
+def test_pairwise_linear_weighted_kappa(report):
+    same = _row(report["pairwise"], dimension="Fairness", annotator_a="ann1", annotator_b="ann2")
+    assert same["n_units"] == 3
+    assert same["cohen_kappa"]["value"] == 1.0
+    # ann1 (3,3,1) vs ann3 (3,2,3): observed disagreement 0 + 1/2 + 1 = 3/2, expected 7/6.
+    differ = _row(report["pairwise"], dimension="Fairness", annotator_a="ann1", annotator_b="ann3")
+    assert differ["cohen_kappa"]["value"] == pytest.approx(1 - (3 / 2) / (7 / 6), abs=1e-4)
+    assert differ["percent_agreement"]["value"] == pytest.approx(1 / 3, abs=1e-4)
+
+
+def test_each_annotator_against_the_consensus_of_the_others(report):
+    # ann3: others say 3, 3, 1; ann3 said 3, 2, 3.
+    ann3 = _row(report["annotators"], annotator="ann3", dimension="Fairness")
+    assert ann3["percent_agreement"]["value"] == pytest.approx(1 / 3, abs=1e-4)
+    assert ann3["distribution"] == {"labels": {"1": 0, "2": 1, "3": 2}, "consensus": {"1": 1, "2": 0, "3": 2}}
+    # ann1: others (3,3) -> 3, (3,2) -> median rounded toward harmful 2, (1,3) -> 1.
+    ann1 = _row(report["annotators"], annotator="ann1", dimension="Fairness")
+    assert ann1["distribution"]["consensus"] == {"1": 1, "2": 1, "3": 1}
+    assert ann1["percent_agreement"]["value"] == pytest.approx(2 / 3, abs=1e-4)
+
+
+def test_agent_against_the_human_final_scores(report):
+    scorer = _row(report["agents"], agent="scorer", dimension="Fairness")
+    assert scorer["n_units"] == 3
+    assert scorer["distribution"] == {"human": {"1": 1, "2": 0, "3": 2}, "agent": {"1": 1, "2": 1, "3": 1}}
+    assert scorer["percent_agreement"]["value"] == pytest.approx(2 / 3, abs=1e-4)
+
+
+def test_anchoring(report):
+    modes = report["anchoring"]["modes"]
+    # ann1 (prefilled) kept the suggestion on r1 and r3, changed it on r2.
+    prefilled = _row(modes, mode="prefilled", dimension=None)
+    assert prefilled["n_labels"] == 3
+    assert prefilled["equals_suggestion"]["value"] == pytest.approx(2 / 3, abs=1e-4)
+    # ann3 (hidden) said 3, 2, 3 against suggestions 3, 2, 1.
+    assert _row(modes, mode="hidden", dimension=None)["equals_suggestion"]["value"] == pytest.approx(
+        2 / 3, abs=1e-4
+    )
+    shown = _row(modes, mode="shown", dimension="Fairness")
+    assert shown["with_other_humans"]["n_units"] == 3
+    assert _row(report["anchoring"]["prefilled_accepted"], annotator="ann1")["accepted_unchanged"][
+        "value"
+    ] == pytest.approx(2 / 3, abs=1e-4)
+    assert not [m for m in modes if m["dimension"] == "Legality"]
+
+
+def test_report_is_json_and_seeded(db, report):
+    again = agreement_report(db, bootstrap=200, seed=3)
+    report.pop("generated_at")
+    again.pop("generated_at")
+    assert json.dumps(report, allow_nan=False) == json.dumps(again, allow_nan=False)
+    other_seed = agreement_report(db, bootstrap=200, seed=4)
+    fairness = _row(other_seed["dimensions"], dimension="Fairness")
+    assert (
+        fairness["percent_agreement"]["value"]
+        == _row(report["dimensions"], dimension="Fairness")["percent_agreement"]["value"]
+    )
+
+
+def test_no_bootstrap_gives_no_intervals(db):
+    fairness = _row(agreement_report(db, bootstrap=0)["dimensions"], dimension="Fairness")
+    assert fairness["percent_agreement"]["ci"] is None
+    assert fairness["percent_agreement"]["value"] is not None
+
+
+def test_empty_project():
+    report = agreement_report(open_db(":memory:"), bootstrap=10)
+    assert report["totals"] == {"n_labels": 0, "n_units": 0, "n_annotators": 0}
+    assert report["dimensions"] == [] and report["agents"] == []
+    assert "By dimension" in format_report(report)
+
+
+def test_leave_one_out_consensus_column(db):
+    labels = load_labels(db).sort_values(["response_id", "annotator"])
+    r2 = labels[labels["response_id"] == "r2"]
+    assert r2["consensus"].tolist() == [2.0, 2.0, 3.0]
+
+
+@pytest.mark.parametrize(
+    ("selection", "expected"),
+    [
+        ({}, ["r2", "r3"]),
+        ({"model": "mB"}, ["r3"]),
+        ({"dimension": "Legality"}, []),
+        ({"annotators": ["ann1", "ann2"]}, []),
+        ({"annotators": ["ann1", "ann3"], "dimension": "Fairness"}, ["r2", "r3"]),
+        ({"annotators": ["ann3"]}, ["r2", "r3"]),
+        ({"annotators": ["ann1"]}, ["r2"]),
+        ({"agent": "scorer"}, ["r2"]),
+    ],
+)
+def test_disagreeing_responses(db, selection, expected):
+    assert disagreeing_responses(db, **selection) == expected
+
+
+def test_disagreeing_responses_refuses_three_annotators(db):
+    with pytest.raises(ValueError, match="at most two"):
+        disagreeing_responses(db, annotators=["ann1", "ann2", "ann3"])
+
+
+def test_text_report_shows_every_section(report):
+    text = format_report(report)
+    for heading in ("By dimension", "By model", "By week", "By import batch", "consensus of the others"):
+        assert heading in text
+    assert "undefined" in text  # Legality alpha
+    assert "AC1 1.000" in text
+
+
+@pytest.fixture
+def command(monkeypatch, tmp_path):
+    path = tmp_path / "project.db"
+    build(open_db(path))
+    monkeypatch.setattr(cli, "COMMAND_MODULES", [*cli.COMMAND_MODULES, agreement_cli.__name__])
+    return path
+
+
+def test_command_prints_json(command, capsys):
+    assert cli.main(["--db", str(command), "agreement", "--json", "--bootstrap", "50", "--seed", "1"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["settings"]["bootstrap"] == 50
+    assert report["settings"]["seed"] == 1
+    assert _row(report["dimensions"], dimension="Fairness")["n_labels"] == 9
+
+
+def test_command_prints_text(command, capsys):
+    assert cli.main(["--db", str(command), "agreement", "--bootstrap", "0"]) == 0
+    assert "By dimension" in capsys.readouterr().out
+
+
+def test_command_rejects_a_negative_bootstrap(command, capsys):
+    assert cli.main(["--db", str(command), "agreement", "--bootstrap", "-1"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and len(err.strip().splitlines()) == 1
