@@ -108,16 +108,8 @@ def file_format(path: str | Path) -> str:
     """'jsonl' or 'csv', from the file's extension."""
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise ImportFileError(
-            [
-                Problem(
-                    str(path),
-                    None,
-                    None,
-                    f"unknown file type {suffix or '(none)'!r}: use {', '.join(FORMATS)}",
-                )
-            ]
-        )
+        message = f"unknown file type {suffix or '(none)'!r}: use {', '.join(FORMATS)}"
+        raise ImportFileError([Problem(str(path), None, None, message)])
     return FORMATS[suffix]
 
 
@@ -684,7 +676,8 @@ def import_file(
     text = read_text(path)
     records = parse_records(text, fmt, source)
     show = sys.stderr.isatty() if progress is None else progress
-    options = {"progress": show, "total": text.count("\n") + 1}
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    options = {"progress": show, "total": lines}
     if kind == "prompts":
         return add_prompts(db, records, source, **options)
     if kind == "responses":
