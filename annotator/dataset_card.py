@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-
-import pandas as pd
+from itertools import combinations
+from typing import Any
 
 from annotator.consolidation import POLICY
 
@@ -40,8 +41,8 @@ class CardFacts:
     rows: int
     columns: tuple[str, ...]
     rubric: str
-    responses: pd.DataFrame  # the exported responses: prompt_id, model, dimension, final_score...
-    labels: pd.DataFrame  # their submitted labels: response_id, annotator, score
+    responses: Sequence[Mapping[str, Any]]  # exported responses: response_id, prompt_id, model, dimension
+    labels: Mapping[str, Sequence[tuple[str, int, str]]]  # (annotator, score, explanation) by response id
     filters: dict[str, str]
     pseudonymised: bool
     license: str
@@ -52,10 +53,9 @@ def percent_agreement(scores_per_item: list[list[int]]) -> tuple[float | None, i
     """(Mean share of agreeing annotator pairs over items with 2+ labels, number of such items)."""
     shares = []
     for scores in scores_per_item:
-        k = len(scores)
-        if k >= 2:
-            agreeing = sum(c * (c - 1) for c in Counter(scores).values())
-            shares.append(agreeing / (k * (k - 1)))
+        if len(scores) >= 2:
+            pairs = list(combinations(scores, 2))
+            shares.append(sum(1 for a, b in pairs if a == b) / len(pairs))
     return (100.0 * sum(shares) / len(shares) if shares else None), len(shares)
 
 
@@ -66,16 +66,17 @@ def _table(header: list[str], rows: list[list[object]]) -> list[str]:
 
 
 def dataset_card(facts: CardFacts) -> str:
-    responses, labels = facts.responses, facts.labels
-    scores_of = labels.groupby("response_id")["score"].apply(list).to_dict()
+    responses = facts.responses
+    scores_of = {rid: [label[1] for label in given] for rid, given in facts.labels.items()}
+    n_labels = sum(len(scores) for scores in scores_of.values())
     lines = [
         f"# {facts.kind} export of harmlessness annotations",
         "",
         f"- Licence: {facts.license}",
         f"- File: `{facts.filename}`, {facts.rows} rows",
         f"- Rubric: {facts.rubric}",
-        f"- Prompts: {responses['prompt_id'].nunique()}; responses: {len(responses)}; "
-        f"submitted labels: {len(labels)}",
+        f"- Prompts: {len({r['prompt_id'] for r in responses})}; responses: {len(responses)}; "
+        f"submitted labels: {n_labels}",
         "- Filters: "
         + ("; ".join(f"{name} = {value}" for name, value in facts.filters.items()) or "none (everything)"),
         "- Annotators: " + ("pseudonymised" if facts.pseudonymised else "by name"),
@@ -85,12 +86,16 @@ def dataset_card(facts: CardFacts) -> str:
     lines += _table(["column", "meaning"], [[c, COLUMN_DESCRIPTIONS.get(c, "")] for c in facts.columns])
 
     lines += ["", "## Dimensions", ""]
+    by_dimension: dict[str, list[Mapping[str, Any]]] = {}
+    for record in responses:
+        by_dimension.setdefault(record["dimension"], []).append(record)
     dimension_rows = []
-    for dimension, group in responses.groupby("dimension", sort=True):
-        agreement, items = percent_agreement([scores_of.get(rid, []) for rid in group["response_id"]])
+    for dimension, group in sorted(by_dimension.items()):
+        scores = [scores_of.get(record["response_id"], []) for record in group]
+        agreement, items = percent_agreement(scores)
         shown = "–" if agreement is None else f"{agreement:.1f}%"
-        n_labels = sum(len(scores_of.get(rid, [])) for rid in group["response_id"])
-        dimension_rows.append([dimension, group["prompt_id"].nunique(), len(group), n_labels, shown, items])
+        prompts = len({record["prompt_id"] for record in group})
+        dimension_rows.append([dimension, prompts, len(group), sum(map(len, scores)), shown, items])
     lines += _table(
         ["dimension", "prompts", "responses", "labels", "percent agreement", "items with 2+ labels"],
         dimension_rows,
@@ -101,11 +106,11 @@ def dataset_card(facts: CardFacts) -> str:
         "that gave the same score, averaged over those responses.",
     ]
 
+    models = Counter(record["model"] for record in responses)
+    annotators = Counter(label[0] for given in facts.labels.values() for label in given)
     lines += ["", "## Models", ""]
-    lines += _table(["model", "responses"], [[m, n] for m, n in responses.groupby("model").size().items()])
+    lines += _table(["model", "responses"], [[m, n] for m, n in sorted(models.items())])
     lines += ["", "## Annotators", ""]
-    lines += _table(
-        ["annotator", "submitted labels"], [[a, n] for a, n in labels.groupby("annotator").size().items()]
-    )
+    lines += _table(["annotator", "submitted labels"], [[a, n] for a, n in sorted(annotators.items())])
     lines += ["", "## Final scores", "", POLICY, ""]
     return "\n".join(lines)

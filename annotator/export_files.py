@@ -21,7 +21,8 @@ FILE_FORMATS = ("jsonl", "csv", "parquet")
 def rows_to_bytes(rows: Sequence[dict], schema: pa.Schema, fmt: str) -> bytes:
     """`rows` (dicts with the schema's fields, in order) written in `fmt`."""
     if fmt == "jsonl":
-        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode("utf-8")
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        return "".join([encode(row) + "\n" for row in rows]).encode("utf-8")
     if fmt == "csv":
         return _csv(rows, schema.names).encode("utf-8")
     if fmt == "parquet":

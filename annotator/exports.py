@@ -8,16 +8,17 @@ written without timestamps, so exporting the same data twice gives byte-identica
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, groupby
 from pathlib import Path
+from typing import TypedDict
 
-import pandas as pd
 import pyarrow as pa
 import sqlite_utils
 
-from annotator.consolidation import final_scores
+from annotator.consolidation import FINAL_COLUMNS, final_scores
 from annotator.dataset_card import CardFacts, dataset_card
 from annotator.export_files import FILE_FORMATS, rows_to_bytes
 from annotator.splits import SPLITS, Split, split_by_model, split_by_prompt
@@ -70,6 +71,23 @@ SCHEMAS = {
 }
 
 
+Label = tuple[str, int, str]  # annotator (a name or a pseudonym), score, explanation
+
+
+class ScoredResponse(TypedDict):
+    response_id: str
+    prompt_id: str
+    prompt: str
+    dimension: str
+    subcomponent: str
+    batch: str | None  # the prompt's import batch
+    response_batch: str | None
+    model: str
+    response: str
+    final_score: int
+    provenance: str
+
+
 @dataclass(frozen=True)
 class ExportOptions:
     format: str = "jsonl"
@@ -83,6 +101,17 @@ class ExportOptions:
     test_models: Sequence[str] | None = None
     seed: int = 0  # scorer, split by prompt
     license: str = DEFAULT_LICENSE
+
+
+@dataclass(frozen=True)
+class ExportData:
+    """What the exports read from the database, read once so one page can offer every download."""
+
+    responses: list[ScoredResponse]  # every finally scored response, in (prompt id, model) order
+    labels: dict[str, list[Label]]  # submitted labels by response id, sorted by annotator name
+    pseudonyms: dict[str, str]  # annotator-01, annotator-02... by sorted name
+    known: dict[str, set[str]]  # dimension, model and batch names, to check filters
+    rubric: str
 
 
 @dataclass(frozen=True)
@@ -104,9 +133,15 @@ class ExportResult:
     card_path: Path
 
 
-def export(db: sqlite_utils.Database, kind: str, out_dir: str | Path, options: ExportOptions) -> ExportResult:
-    """Write `<out_dir>/<kind>.<format>` and `<out_dir>/README.md`."""
-    built = build_export(db, kind, options)
+def export(
+    db: sqlite_utils.Database,
+    kind: str,
+    out_dir: str | Path,
+    options: ExportOptions,
+    data: ExportData | None = None,
+) -> ExportResult:
+    """Write `<out_dir>/<kind>.<format>` and `<out_dir>/README.md`; `data` saves re-reading the database."""
+    built = build_export(read_export_data(db) if data is None else data, kind, options)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     data_path, card_path = out / built.filename, out / "README.md"
@@ -115,13 +150,75 @@ def export(db: sqlite_utils.Database, kind: str, out_dir: str | Path, options: E
     return ExportResult(kind=kind, rows=built.rows, data_path=data_path, card_path=card_path)
 
 
-def build_export(db: sqlite_utils.Database, kind: str, options: ExportOptions) -> Export:
+def read_export_data(db: sqlite_utils.Database) -> ExportData:
+    """Read everything the exports need in one read transaction (a consistent snapshot)."""
+    with _read_transaction(db):
+        final = final_scores(db)
+        texts = {
+            rid: (prompt, response, batch)
+            for rid, prompt, response, batch in db.execute(
+                "SELECT r.id, p.text, r.text, r.batch FROM responses r JOIN prompts p ON p.id = r.prompt_id"
+            )
+        }
+        labels: dict[str, list[Label]] = {}
+        for rid, annotator, score, explanation in db.execute(
+            "SELECT response_id, annotator, score, explanation FROM labels "
+            "WHERE status = 'submitted' AND score IS NOT NULL ORDER BY response_id, annotator"
+        ):
+            labels.setdefault(rid, []).append((annotator, score, explanation))
+        known = {
+            "dimension": set(project_rubric(db).dimension_names),
+            "model": {row[0] for row in db.execute("SELECT name FROM models")},
+            "batch": {row[0] for row in db.execute("SELECT id FROM import_batches")},
+        }
+        rubric = project_rubric(db).label
+    responses: list[ScoredResponse] = []
+    for rid, prompt_id, model, dimension, subcomponent, batch, score, provenance in zip(
+        *(final[column].tolist() for column in FINAL_COLUMNS[:8]), strict=True
+    ):
+        prompt, response, response_batch = texts[rid]
+        responses.append(
+            {
+                "response_id": rid,
+                "prompt_id": prompt_id,
+                "prompt": prompt,
+                "dimension": dimension,
+                "subcomponent": subcomponent,
+                "batch": batch if isinstance(batch, str) else None,  # pandas gives NaN for a missing batch
+                "response_batch": response_batch,
+                "model": model,
+                "response": response,
+                "final_score": int(score),
+                "provenance": provenance,
+            }
+        )
+    responses.sort(key=lambda r: (r["prompt_id"], r["model"]))
+    names = sorted({label[0] for given in labels.values() for label in given})
+    width = max(2, len(str(len(names))))
+    pseudonyms = {name: f"annotator-{i:0{width}d}" for i, name in enumerate(names, start=1)}
+    return ExportData(responses, labels, pseudonyms, known, rubric)
+
+
+@contextmanager
+def _read_transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    if db.conn.in_transaction:
+        yield
+        return
+    db.conn.execute("BEGIN")  # deferred: a read snapshot that takes no write lock
+    try:
+        yield
+    finally:
+        db.conn.execute("COMMIT")
+
+
+def build_export(data: ExportData, kind: str, options: ExportOptions) -> Export:
+    """One export in memory from data read by `read_export_data`."""
     if kind not in KINDS:
         raise ValueError(f"unknown export {kind!r} (choose from {', '.join(KINDS)})")
     if options.format not in FILE_FORMATS:
         raise ValueError(f"unknown export format {options.format!r} (choose from {', '.join(FILE_FORMATS)})")
-    responses = scored_responses(db, options)
-    labels = submitted_labels(db, responses["response_id"], options.pseudonymise)
+    responses = selected_responses(data, options)
+    labels = _selected_labels(data, responses, options.pseudonymise)
     extra: dict[str, object] = {}
     if kind == "pointwise":
         rows = pointwise_rows(responses, labels)
@@ -138,7 +235,7 @@ def build_export(db: sqlite_utils.Database, kind: str, options: ExportOptions) -
         filename=filename,
         rows=len(rows),
         columns=tuple(SCHEMAS[kind].names),
-        rubric=project_rubric(db).label,
+        rubric=data.rubric,
         responses=responses,
         labels=labels,
         filters=_filters(options),
@@ -146,97 +243,59 @@ def build_export(db: sqlite_utils.Database, kind: str, options: ExportOptions) -
         license=options.license,
         extra=extra,
     )
-    data = rows_to_bytes(rows, SCHEMAS[kind], options.format)
-    return Export(kind=kind, filename=filename, data=data, card=dataset_card(facts), rows=len(rows))
+    content = rows_to_bytes(rows, SCHEMAS[kind], options.format)
+    return Export(kind=kind, filename=filename, data=content, card=dataset_card(facts), rows=len(rows))
 
 
-def scored_responses(db: sqlite_utils.Database, options: ExportOptions) -> pd.DataFrame:
-    """Final scores joined with prompt and response text, filtered, sorted by prompt id and model."""
-    _check_filters(db, options)
-    final = final_scores(db)
-    texts = pd.read_sql_query(
-        "SELECT r.id AS response_id, r.text AS response, r.batch AS response_batch, p.text AS prompt "
-        "FROM responses r JOIN prompts p ON p.id = r.prompt_id",
-        db.conn,
-    )
-    frame = final.merge(texts, on="response_id")
-    if options.dimensions:
-        frame = frame[frame["dimension"].isin(options.dimensions)]
-    if options.models:
-        frame = frame[frame["model"].isin(options.models)]
-    if options.batches:
-        frame = frame[frame["batch"].isin(options.batches) | frame["response_batch"].isin(options.batches)]
-    return frame.sort_values(["prompt_id", "model"], kind="stable").reset_index(drop=True)
-
-
-def _check_filters(db: sqlite_utils.Database, options: ExportOptions) -> None:
-    known = {
-        "dimension": set(project_rubric(db).dimension_names),
-        "model": {row[0] for row in db.execute("SELECT name FROM models")},
-        "batch": {row[0] for row in db.execute("SELECT id FROM import_batches")},
-    }
+def selected_responses(data: ExportData, options: ExportOptions) -> list[ScoredResponse]:
+    """The scored responses that pass the dimension, model and batch filters, in (prompt id, model) order."""
     given = {"dimension": options.dimensions, "model": options.models, "batch": options.batches}
     for field, values in given.items():
-        unknown = sorted(set(values or ()) - known[field])
+        unknown = sorted(set(values or ()) - data.known[field])
         if unknown:
-            allowed = ", ".join(sorted(known[field])) or "none"
+            allowed = ", ".join(sorted(data.known[field])) or "none"
             raise ValueError(f"unknown {field} {', '.join(unknown)} (known: {allowed})")
+    dimensions, models, batches = (set(values) if values else None for values in given.values())
+    return [
+        record
+        for record in data.responses
+        if (dimensions is None or record["dimension"] in dimensions)
+        and (models is None or record["model"] in models)
+        and (batches is None or record["batch"] in batches or record["response_batch"] in batches)
+    ]
 
 
-def pseudonyms(db: sqlite_utils.Database) -> dict[str, str]:
-    """Stable pseudonyms annotator-01, annotator-02... by sorted name of everyone with a submitted label."""
-    names = [row[0] for row in db.execute("SELECT DISTINCT annotator FROM labels WHERE status = 'submitted'")]
-    width = max(2, len(str(len(names))))
-    return {name: f"annotator-{i:0{width}d}" for i, name in enumerate(sorted(names), start=1)}
+def _selected_labels(
+    data: ExportData, responses: list[ScoredResponse], pseudonymise: bool
+) -> dict[str, list[Label]]:
+    # Pseudonyms are numbered in name order, so renaming keeps each list sorted by annotator.
+    rename = data.pseudonyms if pseudonymise else None
+    selected = {}
+    for record in responses:
+        given = data.labels.get(record["response_id"])
+        if given:
+            selected[record["response_id"]] = [(rename[a], s, e) for a, s, e in given] if rename else given
+    return selected
 
 
-def submitted_labels(db: sqlite_utils.Database, response_ids: pd.Series, pseudonymise: bool) -> pd.DataFrame:
-    """response_id, annotator, score, explanation of the submitted labels of these responses."""
-    labels = pd.read_sql_query(
-        "SELECT response_id, annotator, score, explanation FROM labels "
-        "WHERE status = 'submitted' AND score IS NOT NULL",
-        db.conn,
-    )
-    labels = labels[labels["response_id"].isin(set(response_ids))]
-    if pseudonymise:
-        labels = labels.assign(annotator=labels["annotator"].map(pseudonyms(db)))
-    return labels.sort_values(["response_id", "annotator"], kind="stable").reset_index(drop=True)
-
-
-def _labels_by_response(labels: pd.DataFrame) -> dict[str, list[dict]]:
-    grouped: dict[str, list[dict]] = {}
-    for response_id, annotator, score, explanation in zip(
-        labels["response_id"].tolist(),
-        labels["annotator"].tolist(),
-        labels["score"].tolist(),
-        labels["explanation"].tolist(),
-        strict=True,
-    ):
-        grouped.setdefault(response_id, []).append(
-            {"annotator": annotator, "score": score, "explanation": explanation}
-        )
-    return grouped
-
-
-def pointwise_rows(responses: pd.DataFrame, labels: pd.DataFrame) -> list[dict]:
+def pointwise_rows(responses: list[ScoredResponse], labels: dict[str, list[Label]]) -> list[dict]:
     """One row per response; agreement = share of its labels equal to the final score (None if none)."""
-    by_response = _labels_by_response(labels)
     rows = []
-    for record in responses.to_dict("records"):
-        given = by_response.get(record["response_id"], [])
-        final = int(record["final_score"])
-        agreeing = sum(1 for label in given if label["score"] == final)
+    for record in responses:
+        given = labels.get(record["response_id"], [])
+        final = record["final_score"]
+        agreeing = sum(1 for label in given if label[1] == final)
         rows.append(
             {
                 "prompt_id": record["prompt_id"],
                 "prompt": record["prompt"],
                 "dimension": record["dimension"],
                 "subcomponent": record["subcomponent"],
-                "batch": None if pd.isna(record["batch"]) else record["batch"],
+                "batch": record["batch"],
                 "model": record["model"],
                 "response_id": record["response_id"],
                 "response": record["response"],
-                "labels": given,
+                "labels": [{"annotator": a, "score": s, "explanation": e} for a, s, e in given],
                 "final_score": final,
                 "provenance": record["provenance"],
                 "n_labels": len(given),
@@ -246,74 +305,72 @@ def pointwise_rows(responses: pd.DataFrame, labels: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def pair_rows(responses: pd.DataFrame, min_margin: int = 1) -> list[dict]:
+def pair_rows(responses: list[ScoredResponse], min_margin: int = 1) -> list[dict]:
     """Per prompt, every two responses whose final scores differ by >= min_margin; chosen = more harmless."""
     if min_margin < 1:
         raise ValueError(f"the minimum margin must be 1 or more (a pair needs two scores), not {min_margin}")
-    columns = ["prompt_id", "prompt", "dimension", "model", "response", "final_score"]
     rows = []
-    for prompt_id, group in responses[columns].groupby("prompt_id", sort=True):
-        answers = sorted(zip(*(group[c].tolist() for c in ("model", "response", "final_score")), strict=True))
-        prompt, dimension = group["prompt"].iloc[0], group["dimension"].iloc[0]
+    # Responses come sorted by (prompt id, model), so each prompt's answers are consecutive.
+    for prompt_id, group in groupby(responses, key=lambda r: r["prompt_id"]):
+        answers = list(group)
         for first, second in combinations(answers, 2):
-            chosen, rejected = (first, second) if first[2] > second[2] else (second, first)
-            margin = int(chosen[2] - rejected[2])
+            chosen, rejected = (
+                (first, second) if first["final_score"] > second["final_score"] else (second, first)
+            )
+            margin = chosen["final_score"] - rejected["final_score"]
             if margin >= min_margin:
                 rows.append(
                     {
-                        "prompt": prompt,
-                        "chosen": chosen[1],
-                        "rejected": rejected[1],
+                        "prompt": first["prompt"],
+                        "chosen": chosen["response"],
+                        "rejected": rejected["response"],
                         "margin": margin,
-                        "dimension": dimension,
-                        "chosen_model": chosen[0],
-                        "rejected_model": rejected[0],
+                        "dimension": first["dimension"],
+                        "chosen_model": chosen["model"],
+                        "rejected_model": rejected["model"],
                         "prompt_id": prompt_id,
                     }
                 )
     return rows
 
 
-def scorer_splits(responses: pd.DataFrame, options: ExportOptions) -> list[Split]:
+def scorer_splits(responses: list[ScoredResponse], options: ExportOptions) -> list[Split]:
     """The split of each response: by model as in FLAMES, or by prompt with the seed."""
-    keys = responses[["prompt_id", "model"]].to_dict("records")
     if options.split == "model":
-        return split_by_model(keys, options.validation_models, options.test_models)
+        return split_by_model(responses, options.validation_models, options.test_models)
     if options.split == "prompt":
-        return split_by_prompt(keys, seed=options.seed)
+        return split_by_prompt(responses, seed=options.seed)
     raise ValueError(f"unknown split {options.split!r} (choose from model, prompt)")
 
 
-def scorer_rows(responses: pd.DataFrame, splits: Sequence[Split]) -> list[dict]:
+def scorer_rows(responses: list[ScoredResponse], splits: Sequence[Split]) -> list[dict]:
     """dimension, prompt, response, score and split, sorted by split, then prompt id and model."""
     order = {name: i for i, name in enumerate(SPLITS)}
     rows = [
-        {"dimension": dimension, "prompt": prompt, "response": response, "score": int(score), "split": split}
-        for split, dimension, prompt, response, score in zip(
-            splits,
-            responses["dimension"].tolist(),
-            responses["prompt"].tolist(),
-            responses["response"].tolist(),
-            responses["final_score"].tolist(),
-            strict=True,
-        )
+        {
+            "dimension": record["dimension"],
+            "prompt": record["prompt"],
+            "response": record["response"],
+            "score": record["final_score"],
+            "split": split,
+        }
+        for record, split in zip(responses, splits, strict=True)
     ]
     # Responses come in (prompt id, model) order; a stable sort by split keeps that within each split.
     return sorted(rows, key=lambda row: order[row["split"]])
 
 
 def _split_facts(
-    responses: pd.DataFrame, splits: Sequence[Split], options: ExportOptions
+    responses: list[ScoredResponse], splits: Sequence[Split], options: ExportOptions
 ) -> dict[str, object]:
     facts: dict[str, object] = {"Split": f"by {options.split}"}
     if options.split == "prompt":
         facts["Seed"] = options.seed
     for name in SPLITS:
-        chosen = responses[[split == name for split in splits]]
-        facts[f"{name.capitalize()} split"] = (
-            f"{len(chosen)} rows, {chosen['prompt_id'].nunique()} prompts, "
-            f"models: {', '.join(sorted(chosen['model'].unique())) or 'none'}"
-        )
+        chosen = [record for record, split in zip(responses, splits, strict=True) if split == name]
+        models = ", ".join(sorted({record["model"] for record in chosen})) or "none"
+        prompts = len({record["prompt_id"] for record in chosen})
+        facts[f"{name.capitalize()} split"] = f"{len(chosen)} rows, {prompts} prompts, models: {models}"
     return facts
 
 

@@ -24,12 +24,10 @@ from annotator.exports import (
     build_export,
     export,
     pair_rows,
-    pointwise_rows,
-    pseudonyms,
-    scored_responses,
+    read_export_data,
     scorer_rows,
     scorer_splits,
-    submitted_labels,
+    selected_responses,
 )
 from annotator.store import now
 from annotator.users import hash_password
@@ -65,7 +63,9 @@ def build_db(path: str = ":memory:"):
 def rows(db, kind: str, **options) -> list[dict]:
     return [
         json.loads(line)
-        for line in build_export(db, kind, ExportOptions(**options)).data.decode().splitlines()
+        for line in build_export(read_export_data(db), kind, ExportOptions(**options))
+        .data.decode()
+        .splitlines()
     ]
 
 
@@ -102,7 +102,11 @@ def test_adjudicated_response_without_labels_is_exported():
 
 def test_pseudonyms_are_stable_by_sorted_name_and_hide_names():
     db = build_db()
-    assert pseudonyms(db) == {"chen": "annotator-01", "li": "annotator-02", "zhou": "annotator-03"}
+    assert read_export_data(db).pseudonyms == {
+        "chen": "annotator-01",
+        "li": "annotator-02",
+        "zhou": "annotator-03",
+    }
     everything = rows(db, "pointwise", pseudonymise=True)
     only_m1 = rows(db, "pointwise", pseudonymise=True, models=["m1"])
     assert [label["annotator"] for label in everything[0]["labels"]] == [
@@ -111,7 +115,7 @@ def test_pseudonyms_are_stable_by_sorted_name_and_hide_names():
         "annotator-03",
     ]
     assert only_m1[0]["labels"][2] == {"annotator": "annotator-03", "score": 1, "explanation": "zhou 的理由"}
-    built = build_export(db, "pointwise", ExportOptions(pseudonymise=True))
+    built = build_export(read_export_data(db), "pointwise", ExportOptions(pseudonymise=True))
     for name in ANNOTATORS:
         assert f'"{name}"' not in built.data.decode()
         assert f"| {name} |" not in built.card
@@ -146,7 +150,7 @@ def test_filters(options, expected):
 def test_bad_options_are_named(options, message):
     kind = "pairs" if "min_margin" in options else "scorer" if "split" in options else "pointwise"
     with pytest.raises(ValueError, match=message):
-        build_export(build_db(), kind, ExportOptions(**options))
+        build_export(read_export_data(build_db()), kind, ExportOptions(**options))
 
 
 def test_pairs_by_hand_and_min_margin():
@@ -244,10 +248,10 @@ def test_the_formats_hold_the_same_rows(tmp_path, kind):
     db = build_db()
     as_json = rows(db, kind)
     as_parquet = pq.read_table(
-        io.BytesIO(build_export(db, kind, ExportOptions(format="parquet")).data)
+        io.BytesIO(build_export(read_export_data(db), kind, ExportOptions(format="parquet")).data)
     ).to_pylist()
     assert as_parquet == as_json
-    text = build_export(db, kind, ExportOptions(format="csv")).data.decode()
+    text = build_export(read_export_data(db), kind, ExportOptions(format="csv")).data.decode()
     as_csv = list(csv.DictReader(io.StringIO(text)))
     assert len(as_csv) == len(as_json)
     assert list(as_csv[0]) == list(as_json[0])
@@ -256,7 +260,7 @@ def test_the_formats_hold_the_same_rows(tmp_path, kind):
 
 
 def test_dataset_card_counts_agreement_policy_and_licence():
-    card = build_export(build_db(), "pointwise", ExportOptions(license="CC-BY-4.0")).card
+    card = build_export(read_export_data(build_db()), "pointwise", ExportOptions(license="CC-BY-4.0")).card
     assert "- Licence: CC-BY-4.0" in card
     assert "- Prompts: 2; responses: 7; submitted labels: 21" in card
     # Fairness items: 3/3/3 -> 1, 2/2/1 -> 1/3, 1/1/1 -> 1, 3/2/1 -> 0: mean 7/12 = 58.3%.
@@ -265,7 +269,7 @@ def test_dataset_card_counts_agreement_policy_and_licence():
     assert "| Legality | 1 | 3 | 9 | 77.8% | 3 |" in card
     assert "| GPT-4 | 2 |" in card and "| zhou | 7 |" in card
     assert POLICY in card
-    assert "unspecified" in build_export(build_db(), "pairs", ExportOptions()).card
+    assert "unspecified" in build_export(read_export_data(build_db()), "pairs", ExportOptions()).card
 
 
 @pytest.mark.parametrize(
@@ -303,17 +307,28 @@ def test_nothing_secret_is_exported(tmp_path):
         assert b"$argon2" not in content
 
 
-def test_row_builders_work_on_a_filtered_frame():
+def test_data_read_once_serves_every_export_and_filter():
     db = build_db()
+    data = read_export_data(db)
+    add_label(db, add_response(db, "p3", "m2"), "chen", 3)  # written after the read: not in `data`
     options = ExportOptions(models=["GPT-4", "m1"])
-    responses = scored_responses(db, options)
-    labels = submitted_labels(db, responses["response_id"], pseudonymise=False)
-    assert len(pointwise_rows(responses, labels)) == 4
+    responses = selected_responses(data, options)
+    assert [(r["prompt_id"], r["model"]) for r in responses] == [
+        ("p1", "GPT-4"),
+        ("p1", "m1"),
+        ("p2", "GPT-4"),
+        ("p2", "m1"),
+    ]
     assert {(p["chosen_model"], p["rejected_model"]) for p in pair_rows(responses)} == {("GPT-4", "m1")}
-    assert {r["split"] for r in scorer_rows(responses, scorer_splits(responses, options))} == {
+    splits = scorer_splits(responses, options)
+    assert [r["split"] for r in scorer_rows(responses, splits)] == [
+        "train",
         "train",
         "validation",
-    }
+        "validation",
+    ]
+    assert build_export(data, "pointwise", ExportOptions()).rows == 7
+    assert build_export(read_export_data(db), "pointwise", ExportOptions()).rows == 8
 
 
 def run_cli(monkeypatch, capsys, *argv: str) -> tuple[int, str, str]:
