@@ -117,3 +117,18 @@ def test_short_password_refused(db, content):
 def test_generated_passwords_are_long_and_differ():
     first, second = demo.generate_password(), demo.generate_password()
     assert first != second and len(first) >= users.MIN_PASSWORD_LENGTH
+
+
+@pytest.mark.usefixtures("fast_hashing")
+def test_the_real_demo_content_goes_through_the_importers(db):
+    from annotator import demo_content
+
+    summary = demo.build_demo(db, PASSWORD)
+    assert summary.prompts == len(demo_content.PROMPTS)
+    assert summary.responses == len(demo_content.RESPONSES)
+    assert summary.models == len(demo_content.MODELS)
+    assert summary.labels == len(demo_content.LABELS)
+    labelled = {(label["prompt_id"], label["annotator"]) for label in demo_content.LABELS}
+    statuses = db.execute("SELECT prompt_id, annotator, status FROM assignments").fetchall()
+    assert len(statuses) == len(demo_content.PROMPTS) * len(demo_content.ANNOTATORS)
+    assert all((status == "submitted") == ((p, a) in labelled) for p, a, status in statuses)
