@@ -359,7 +359,7 @@ def _chance_corrected(pa: np.ndarray, pe: np.ndarray) -> np.ndarray:
     return np.where(1 - pe > _EPS, (pa - pe) / (1 - pe), np.nan)
 
 
-def _reason(table: UnitTable, statistic: str) -> str:
+def _reason(table: UnitTable) -> str:
     if table.n_units == 0:
         return NO_RATINGS
     if table.patterns.shape[1] < 2:
@@ -379,12 +379,6 @@ def _interval(samples: np.ndarray) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def _resample_weights(units: np.ndarray, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
-    """(n_resamples, T) pattern counts of bootstrap resamples of the units."""
-    total = int(units.sum())
-    return rng.multinomial(total, units / total, size=n_resamples).astype(float)
-
-
 def figures(
     table: UnitTable,
     level: Level = "nominal",
@@ -400,28 +394,41 @@ def figures(
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}")
-    k = table.patterns.shape[1]
-    agree_weights = weight_matrix(k, weights)
+    draws = _draws(table, n_resamples, rng)
     vals = None if values is None else np.asarray(values, dtype=float)
+    return _figures(table, level, weight_matrix(table.patterns.shape[1], weights), vals, draws)
+
+
+def _draws(table: UnitTable, n_resamples: int, rng: np.random.Generator | None) -> np.ndarray | None:
+    """(n_resamples, T) pattern counts of bootstrap resamples of the units, or None."""
+    if not n_resamples or table.n_units == 0:
+        return None
+    rng = rng if rng is not None else np.random.default_rng(0)
+    return rng.multinomial(table.n_units, table.units / table.n_units, size=n_resamples).astype(float)
+
+
+def _figures(
+    table: UnitTable,
+    level: str,
+    agree_weights: np.ndarray,
+    values: np.ndarray | None,
+    draws: np.ndarray | None,
+) -> dict[str, Estimate]:
     if table.n_units == 0:
         return {name: Estimate(float("nan"), undefined=NO_RATINGS) for name in STATISTICS}
+    k = table.patterns.shape[1]
     feats = _features(table.patterns, agree_weights)
-    point = _statistics(table.units @ feats, k, level, agree_weights, vals)
-    samples = None
-    if n_resamples:
-        rng = rng if rng is not None else np.random.default_rng(0)
-        draws = _resample_weights(table.units, n_resamples, rng)
-        samples = _statistics(draws @ feats, k, level, agree_weights, vals)
+    point = _statistics(table.units @ feats, k, level, agree_weights, values)
+    samples = None if draws is None else _statistics(draws @ feats, k, level, agree_weights, values)
     return {
-        name: _estimate(table, name, point[name], None if samples is None else samples[name])
-        for name in STATISTICS
+        name: _estimate(table, point[name], None if samples is None else samples[name]) for name in STATISTICS
     }
 
 
-def _estimate(table: UnitTable, name: str, value: np.ndarray, samples: np.ndarray | None) -> Estimate:
+def _estimate(table: UnitTable, value: np.ndarray, samples: np.ndarray | None) -> Estimate:
     value = float(value)
     if np.isnan(value):
-        return Estimate(value, undefined=_reason(table, name))
+        return Estimate(value, undefined=_reason(table))
     low, high = _interval(samples) if samples is not None else (float("nan"), float("nan"))
     return Estimate(value, low, high)
 
@@ -443,23 +450,20 @@ def pair_figures(
     n_resamples: int = 0,
     rng: np.random.Generator | None = None,
 ) -> dict[str, Estimate]:
-    """The `figures` statistics plus Cohen's kappa (weighted by `weights`) for a two-rater table."""
+    """The `figures` statistics plus Cohen's kappa (weighted by `weights`) for a two-rater table.
+
+    All five figures are computed on the same resamples.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}")
     units = table.unit_table()
-    result = figures(units, level, weights)
     k = table.cells.shape[0]
-    disagree = 1 - weight_matrix(k, weights)
-    point = float(_kappa_from_cells(table.cells.astype(float), disagree))
-    if n_resamples and units.n_units:
-        rng = rng if rng is not None else np.random.default_rng(0)
-        draws = _resample_weights(units.units, n_resamples, rng)
-        agree_weights = weight_matrix(k, weights)
-        feats = _features(units.patterns, agree_weights)
-        samples = _statistics(draws @ feats, k, level, agree_weights, None)
-        result = {name: _estimate(units, name, result[name].value, samples[name]) for name in STATISTICS}
-        kappa_samples = _kappa_from_cells(draws.reshape(-1, k, k), disagree)
-        result["cohen_kappa"] = _estimate(units, "cohen_kappa", point, kappa_samples)
-    else:
-        result["cohen_kappa"] = _estimate(units, "cohen_kappa", point, None)
+    agree_weights = weight_matrix(k, weights)
+    draws = _draws(units, n_resamples, rng)
+    result = _figures(units, level, agree_weights, None, draws)
+    kappa = _kappa_from_cells(table.cells.astype(float), 1 - agree_weights)
+    samples = None if draws is None else _kappa_from_cells(draws.reshape(-1, k, k), 1 - agree_weights)
+    result["cohen_kappa"] = _estimate(units, kappa, samples)
     return result
 
 
@@ -507,13 +511,10 @@ def pairwise_kappas(
         results.append(
             {
                 "cohen_kappa": _estimate(
-                    table, "cohen_kappa", kappa[i], None if kappa_samples is None else kappa_samples[:, i]
+                    table, kappa[i], None if kappa_samples is None else kappa_samples[:, i]
                 ),
                 "percent_agreement": _estimate(
-                    table,
-                    "percent_agreement",
-                    percent[i],
-                    None if percent_samples is None else percent_samples[:, i],
+                    table, percent[i], None if percent_samples is None else percent_samples[:, i]
                 ),
             }
         )

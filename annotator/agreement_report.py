@@ -274,13 +274,11 @@ def _agents(db: sqlite_utils.Database, scales: dict[str, _Scale], bootstrap: int
     finals = final_scores(db)
     if suggestions.empty or finals.empty:
         return []
-    final = dict(
-        zip(finals["response_id"], zip(finals["dimension"], finals["final_score"], strict=True), strict=True)
-    )
-    keep = suggestions["response_id"].map(final.__contains__).to_numpy(dtype=bool)
+    found = pd.Index(finals["response_id"]).get_indexer(suggestions["response_id"])
+    keep = found >= 0
     joined = suggestions[keep].assign(
-        dimension=[final[r][0] for r in suggestions["response_id"][keep]],
-        final_score=[final[r][1] for r in suggestions["response_id"][keep]],
+        dimension=finals["dimension"].to_numpy()[found[keep]],
+        final_score=finals["final_score"].to_numpy()[found[keep]],
     )
     rows = []
     for (agent, dimension), group in joined.groupby(["agent", "dimension"], sort=True):

@@ -133,10 +133,11 @@ def main() -> int:
     print(f"built {n_labels:,} labels in {time.perf_counter() - started:.1f} s")
     for bootstrap, target in ((0, 2.0), (args.bootstrap, 30.0)):
         timings: dict[str, float] = {}
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         report = agreement_report(db, bootstrap=bootstrap, seed=0, timings=timings)
-        total = time.perf_counter() - started
-        print(f"\nbootstrap {bootstrap}: {total:.2f} s (target <= {target:.0f} s)")
+        total, cpu = time.perf_counter() - started, time.process_time() - cpu
+        # CPU time as well: on a shared machine the wall clock also counts other people's work.
+        print(f"\nbootstrap {bootstrap}: {total:.2f} s wall, {cpu:.2f} s CPU (target <= {target:.0f} s)")
         for part, seconds in timings.items():
             print(f"  {part:<14} {seconds:6.2f} s")
         print(f"  figures: {sum(len(v) for v in report.values() if isinstance(v, list))} rows")
