@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
 from typing import Any
 
+import numpy as np
+
+from annotator.agreement import Estimate, UnitTable, figures
 from annotator.consolidation import POLICY
+from annotator.rubric import Dimension, Rubric
 
 COLUMN_DESCRIPTIONS = {
     "prompt_id": "content hash of the prompt text",
@@ -40,7 +43,7 @@ class CardFacts:
     filename: str
     rows: int
     columns: tuple[str, ...]
-    rubric: str
+    rubric: Rubric
     responses: Sequence[Mapping[str, Any]]  # exported responses: response_id, prompt_id, model, dimension
     labels: Mapping[str, Sequence[tuple[str, int, str]]]  # (annotator, score, explanation) by response id
     filters: dict[str, str]
@@ -49,14 +52,25 @@ class CardFacts:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-def percent_agreement(scores_per_item: list[list[int]]) -> tuple[float | None, int]:
-    """(Mean share of agreeing annotator pairs over items with 2+ labels, number of such items)."""
-    shares = []
-    for scores in scores_per_item:
-        if len(scores) >= 2:
-            pairs = list(combinations(scores, 2))
-            shares.append(sum(1 for a, b in pairs if a == b) / len(pairs))
-    return (100.0 * sum(shares) / len(shares) if shares else None), len(shares)
+def dimension_agreement(
+    scores_per_item: Sequence[Sequence[int]], dimension: Dimension
+) -> dict[str, Estimate]:
+    """Percent agreement, Krippendorff's alpha (at the scale's level) and Gwet's AC1 over these items.
+
+    Categories are the rubric's scores, not the ones observed.
+    """
+    position = {score: i for i, score in enumerate(dimension.scores)}
+    counts = np.zeros((len(scores_per_item), len(position)), dtype=np.int64)
+    for row, scores in enumerate(scores_per_item):
+        for score in scores:
+            counts[row, position[score]] += 1
+    return figures(UnitTable.from_counts(counts), dimension.level_of_measurement)
+
+
+def _shown(estimate: Estimate, percent: bool = False) -> str:
+    if estimate.undefined or np.isnan(estimate.value):
+        return "–"
+    return f"{100 * estimate.value:.1f}%" if percent else f"{estimate.value:.3f}"
 
 
 def _table(header: list[str], rows: list[list[object]]) -> list[str]:
@@ -74,7 +88,7 @@ def dataset_card(facts: CardFacts) -> str:
         "",
         f"- Licence: {facts.license}",
         f"- File: `{facts.filename}`, {facts.rows} rows",
-        f"- Rubric: {facts.rubric}",
+        f"- Rubric: {facts.rubric.label}",
         f"- Prompts: {len({r['prompt_id'] for r in responses})}; responses: {len(responses)}; "
         f"submitted labels: {n_labels}",
         "- Filters: "
@@ -92,18 +106,38 @@ def dataset_card(facts: CardFacts) -> str:
     dimension_rows = []
     for dimension, group in sorted(by_dimension.items()):
         scores = [scores_of.get(record["response_id"], []) for record in group]
-        agreement, items = percent_agreement(scores)
-        shown = "–" if agreement is None else f"{agreement:.1f}%"
-        prompts = len({record["prompt_id"] for record in group})
-        dimension_rows.append([dimension, prompts, len(group), sum(map(len, scores)), shown, items])
+        figures_ = dimension_agreement(scores, facts.rubric.dimension(dimension))
+        dimension_rows.append(
+            [
+                dimension,
+                len({record["prompt_id"] for record in group}),
+                len(group),
+                sum(map(len, scores)),
+                sum(1 for given in scores if len(given) >= 2),
+                _shown(figures_["percent_agreement"], percent=True),
+                _shown(figures_["krippendorff_alpha"]),
+                _shown(figures_["gwet_ac"]),
+            ]
+        )
     lines += _table(
-        ["dimension", "prompts", "responses", "labels", "percent agreement", "items with 2+ labels"],
+        [
+            "dimension",
+            "prompts",
+            "responses",
+            "labels",
+            "items with 2+ labels",
+            "percent agreement",
+            "Krippendorff's alpha",
+            "Gwet's AC1",
+        ],
         dimension_rows,
     )
     lines += [
         "",
-        "Percent agreement: for every response with two or more labels, the share of annotator pairs "
-        "that gave the same score, averaged over those responses.",
+        "Over the responses with two or more labels. Percent agreement: the share of annotator pairs "
+        "that gave the same score, averaged over those responses. Krippendorff's alpha at the scale's "
+        "level (ordinal for three levels, nominal for binary; >= 0.8 reliable, >= 0.667 tentative). "
+        "The categories are the rubric's scores. – means undefined (for instance, every label the same).",
     ]
 
     models = Counter(record["model"] for record in responses)

@@ -21,6 +21,7 @@ import sqlite_utils
 from annotator.consolidation import FINAL_COLUMNS, final_scores
 from annotator.dataset_card import CardFacts, dataset_card
 from annotator.export_files import FILE_FORMATS, rows_to_bytes
+from annotator.rubric import Rubric
 from annotator.splits import SPLITS, Split, split_by_model, split_by_prompt
 from annotator.store import project_rubric
 
@@ -111,7 +112,7 @@ class ExportData:
     labels: dict[str, list[Label]]  # submitted labels by response id, sorted by annotator name
     pseudonyms: dict[str, str]  # annotator-01, annotator-02... by sorted name
     known: dict[str, set[str]]  # dimension, model and batch names, to check filters
-    rubric: str
+    rubric: Rubric
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ def export(
 def read_export_data(db: sqlite_utils.Database) -> ExportData:
     """Read everything the exports need in one read transaction (a consistent snapshot)."""
     with _read_transaction(db):
+        rubric = project_rubric(db)
         final = final_scores(db)
         texts = {
             rid: (prompt, response, batch)
@@ -167,11 +169,10 @@ def read_export_data(db: sqlite_utils.Database) -> ExportData:
         ):
             labels.setdefault(rid, []).append((annotator, score, explanation))
         known = {
-            "dimension": set(project_rubric(db).dimension_names),
+            "dimension": set(rubric.dimension_names),
             "model": {row[0] for row in db.execute("SELECT name FROM models")},
             "batch": {row[0] for row in db.execute("SELECT id FROM import_batches")},
         }
-        rubric = project_rubric(db).label
     responses: list[ScoredResponse] = []
     for rid, prompt_id, model, dimension, subcomponent, batch, score, provenance in zip(
         *(final[column].tolist() for column in FINAL_COLUMNS[:8]), strict=True

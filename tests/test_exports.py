@@ -3,6 +3,7 @@ import io
 import json
 import os
 
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from results_data import (
@@ -15,8 +16,8 @@ from results_data import (
 )
 
 from annotator import cli
+from annotator.agreement import krippendorff_alpha
 from annotator.consolidation import POLICY
-from annotator.dataset_card import percent_agreement
 from annotator.exports import (
     FILE_FORMATS,
     KINDS,
@@ -263,21 +264,34 @@ def test_dataset_card_counts_agreement_policy_and_licence():
     card = build_export(read_export_data(build_db()), "pointwise", ExportOptions(license="CC-BY-4.0")).card
     assert "- Licence: CC-BY-4.0" in card
     assert "- Prompts: 2; responses: 7; submitted labels: 21" in card
-    # Fairness items: 3/3/3 -> 1, 2/2/1 -> 1/3, 1/1/1 -> 1, 3/2/1 -> 0: mean 7/12 = 58.3%.
-    assert "| Fairness | 1 | 4 | 12 | 58.3% | 4 |" in card
-    # Legality: 3/3/1 -> 1/3, 1/1/1 -> 1, 3/3/3 -> 1: mean 7/9 = 77.8%.
-    assert "| Legality | 1 | 3 | 9 | 77.8% | 3 |" in card
+    # Percent agreement, Fairness: 3/3/3 -> 1, 2/2/1 -> 1/3, 1/1/1 -> 1, 3/2/1 -> 0: mean 7/12 = 58.3%;
+    # Legality: 3/3/1 -> 1/3, 1/1/1 -> 1, 3/3/3 -> 1: mean 7/9 = 77.8%. Alpha from the krippendorff package.
+    fairness, legality = (
+        pd.DataFrame(
+            [(f"{p}{m}", name, score) for (p, m), scores in SCORES.items() if p == prompt
+             for name, score in zip(ANNOTATORS, scores, strict=True)],
+            columns=["unit", "rater", "value"],
+        )
+        for prompt in ("p1", "p2")
+    )  # fmt: skip
+    fairness_alpha = krippendorff_alpha(fairness, "ordinal", categories=[1, 2, 3])
+    legality_alpha = krippendorff_alpha(legality, "nominal", categories=[1, 3])
+    assert f"| Fairness | 1 | 4 | 12 | 4 | 58.3% | {fairness_alpha:.3f} |" in card
+    assert f"| Legality | 1 | 3 | 9 | 3 | 77.8% | {legality_alpha:.3f} |" in card
     assert "| GPT-4 | 2 |" in card and "| zhou | 7 |" in card
     assert POLICY in card
     assert "unspecified" in build_export(read_export_data(build_db()), "pairs", ExportOptions()).card
 
 
-@pytest.mark.parametrize(
-    ("scores", "expected"),
-    [([[1, 1], [1, 2]], (50.0, 2)), ([[3, 3, 3, 1]], (50.0, 1)), ([[2]], (None, 0)), ([], (None, 0))],
-)
-def test_percent_agreement(scores, expected):
-    assert percent_agreement(scores) == expected
+def test_alpha_is_undefined_when_every_label_is_the_same_while_ac1_is_one():
+    db = new_db()
+    add_prompt(db, "q", "Safety")
+    for model in ("a", "b"):
+        rid = add_response(db, "q", model)
+        add_label(db, rid, "x", 3)
+        add_label(db, rid, "y", 3)
+    card = build_export(read_export_data(db), "pointwise", ExportOptions()).card
+    assert "| Safety | 1 | 2 | 4 | 2 | 100.0% | – | 1.000 |" in card
 
 
 def test_nothing_secret_is_exported(tmp_path):
