@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp = subparsers.add_parser(
         "import",
         help="import prompts, responses, labels or predictions",
-        description="Import a .jsonl or .csv file in one transaction: any bad line and nothing is imported.",
+        description="Import a .jsonl or .csv file in one transaction: one bad line and nothing is imported.",
     )
     imp.add_argument("kind", choices=importers.KINDS, help="what the file holds")
     imp.add_argument("file", metavar="FILE", help="a .jsonl, .json or .csv file (UTF-8)")
@@ -62,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     reset.set_defaults(run=run_users_reset_password)
     for action, text in (
         ("deactivate", "stop an account logging in (its labels stay)"),
-        ("activate", "undo"),
+        ("activate", "let a deactivated account log in again"),
     ):
         command = commands.add_parser(action, help=text, description=text[0].upper() + text[1:] + ".")
         command.add_argument("name")
