@@ -469,19 +469,26 @@ def disagreeing_responses(
     dimension: str | None = None,
     model: str | None = None,
     subcomponent: str | None = None,
+    batch: str | None = None,
+    week: str | None = None,
     annotators: Sequence[str] = (),
     agent: str | None = None,
 ) -> list[str]:
     """Response ids behind a figure whose labels disagree, for the adjudication queue.
 
+    The filters are those of the report's rows (`week` is the week of a response's last label).
     No annotator: responses whose submitted labels are not all equal. One annotator: where
     their score differs from the others' consensus. Two: where the two differ. `agent`: where
     the agent's suggestion differs from the human final score.
     """
     labels = load_labels(db)
-    for column, value in (("dimension", dimension), ("model", model), ("subcomponent", subcomponent)):
+    filters = (("dimension", dimension), ("model", model), ("subcomponent", subcomponent), ("batch", batch))
+    for column, value in filters:
         if value is not None:
-            labels = labels[labels[column] == value]
+            labels = labels[(labels[column] == value).to_numpy()]
+    if week is not None:
+        last_week = labels.groupby("response_id", observed=True)["week"].transform("max")
+        labels = labels[(last_week == week).to_numpy()]
     if agent is not None:
         suggested = dict(
             db.execute("SELECT response_id, score FROM suggestions WHERE agent = ?", [agent]).fetchall()

@@ -242,6 +242,9 @@ def test_leave_one_out_consensus_column(db):
     [
         ({}, ["r2", "r3"]),
         ({"model": "mB"}, ["r3"]),
+        ({"week": "2026-W03"}, ["r3"]),
+        ({"week": "2026-W02", "batch": "b1"}, ["r2"]),
+        ({"batch": "(none)"}, []),
         ({"dimension": "Legality"}, []),
         ({"annotators": ["ann1", "ann2"]}, []),
         ({"annotators": ["ann1", "ann3"], "dimension": "Fairness"}, ["r2", "r3"]),
