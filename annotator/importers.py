@@ -82,8 +82,7 @@ class ImportSummary:
         if self.added == 0 and self.existing == 0:
             return f"{self.source_file}: no records, nothing imported."
         if self.added == 0:
-            text = f"{self.source_file}: nothing new, all {_count(self.existing, noun)}{for_agent}"
-            text += " were already there"
+            text = f"{self.source_file}: nothing new: {_count(self.existing, noun)}{for_agent} already there"
         else:
             text = f"{self.source_file}: added {_count(self.added, noun)}{for_agent} (batch {self.batch})"
             if self.existing:
