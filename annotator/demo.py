@@ -41,7 +41,7 @@ def build_demo(db: sqlite_utils.Database, password: str) -> DemoSummary:
 
     Refused for a database that already holds prompts or users and is not a demo database.
     """
-    from annotator import demo_content as content  # written separately; imported only when needed
+    from annotator import demo_content as content  # large, and only `init --demo` needs it
 
     users.check_password(password)
     with transaction(db):
