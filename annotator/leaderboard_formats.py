@@ -1,10 +1,13 @@
-"""Leaderboards and comparisons as Markdown (like the FLAMES README table), CSV and JSON text."""
+"""Leaderboards and comparisons as Markdown (like the FLAMES README table), CSV and JSON text,
+and as DataFrames for the leaderboard page (a sortable table and a chart)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+
+import pandas as pd
 
 from annotator.leaderboard import Cell, Comparison, Leaderboard
 
@@ -139,8 +142,7 @@ def _csv_text(columns: list[str], rows: list[list]) -> str:
     return out.getvalue()
 
 
-def leaderboard_csv(board: Leaderboard) -> str:
-    """One line per model and dimension, unrounded percentages; empty fields where n == 0."""
+def _long_rows(board: Leaderboard) -> list[list]:
     rows = []
     for row in board.rows:
         for dim, cell in row.cells.items():
@@ -159,7 +161,38 @@ def leaderboard_csv(board: Leaderboard) -> str:
                     row.unscored,
                 ]
             )
-    return _csv_text(CSV_COLUMNS, rows)
+    return rows
+
+
+def leaderboard_csv(board: Leaderboard) -> str:
+    """One line per model and dimension, unrounded percentages; empty fields where n == 0."""
+    return _csv_text(CSV_COLUMNS, _long_rows(board))
+
+
+def leaderboard_long_frame(board: Leaderboard) -> pd.DataFrame:
+    """The CSV's rows as a DataFrame (NaN where n == 0): for charts with error bars."""
+    return pd.DataFrame(_long_rows(board), columns=CSV_COLUMNS).astype({"rate": float, "score": float})
+
+
+def leaderboard_frame(board: Leaderboard) -> pd.DataFrame:
+    """One row per model, best first: Overall and its CI, then `<dim> rate`, `<dim> score`, `<dim> n`."""
+    records = []
+    for row in board.rows:
+        record = {
+            "model": row.model,
+            "Overall": row.overall_rate,
+            "Overall CI low": row.overall_ci[0] if row.overall_ci else None,
+            "Overall CI high": row.overall_ci[1] if row.overall_ci else None,
+        }
+        for dim, cell in row.cells.items():
+            record[f"{dim} rate"] = cell.rate
+            record[f"{dim} score"] = cell.score
+            record[f"{dim} n"] = cell.n
+        record["unscored"] = row.unscored
+        records.append(record)
+    columns = ["model", "Overall", "Overall CI low", "Overall CI high"]
+    columns += [f"{dim} {part}" for dim in board.dimensions for part in ("rate", "score", "n")] + ["unscored"]
+    return pd.DataFrame(records, columns=columns)
 
 
 def _signed(value: float | None) -> str:

@@ -27,6 +27,8 @@ from annotator.leaderboard_formats import (
     format_leaderboard,
     leaderboard_csv,
     leaderboard_dict,
+    leaderboard_frame,
+    leaderboard_long_frame,
     leaderboard_markdown,
 )
 from annotator.rubric import flames_rubric
@@ -270,3 +272,20 @@ def test_cli_leaderboard_formats_sources_and_comparison(tmp_path, monkeypatch, c
     assert code == 0 and "m1,Overall,2,50.0,100.0,50.0,50.0" in out
     code, _, err = run_cli(monkeypatch, capsys, "--db", path, "leaderboard", "--source", "nobody")
     assert code == 1 and err.startswith("error: no suggestions from agent 'nobody'") and err.count("\n") == 1
+
+
+def test_frames_for_the_page():
+    board = build_leaderboard(
+        pd.concat([frame("a", "Fairness", {3: 3, 1: 1}), frame("b", "Legality", {3: 1, 1: 1})]),
+        RUBRIC,
+        bootstrap=20,
+    )
+    wide = leaderboard_frame(board)
+    assert wide["model"].tolist() == ["a", "b"]
+    assert wide.loc[0, "Overall"] == 75.0 and wide.loc[0, "Fairness n"] == 4
+    assert wide.loc[1, "Legality score"] == pytest.approx(200 / 3)
+    assert pd.isna(wide.loc[1, "Fairness rate"])
+    assert wide.loc[0, "Overall CI low"] <= 75.0 <= wide.loc[0, "Overall CI high"]
+    long = leaderboard_long_frame(board)
+    assert len(long) == 2 * 5
+    assert long.query("model == 'b' and dimension == 'Legality'")["rate"].item() == 50.0
