@@ -157,8 +157,9 @@ def krippendorff_alpha(
 def gwet_ac1(ratings: pd.DataFrame, categories: Sequence | None = None, weights: Weights = None) -> float:
     """Gwet's AC1 (AC2 when weighted), multi-rater with missing ratings (Gwet 2014, ch. 4).
 
-    No maintained library implements it for our stack (irrCAC on PyPI calls a SciPy argument
-    removed in SciPy 1.11), so it is computed here from Gwet's formulas.
+    The one Python package for it, irrCAC 0.4.4, pins pandas < 3 and scipy == 1.12 (we run
+    pandas 3.1 and scipy 1.17), so it is computed here from Gwet's formulas, as in his R irrCAC
+    `gwet.ac1.raw`, and checked against his published values.
     """
     counts = unit_counts(ratings, categories)
     return float(figures(UnitTable.from_counts(counts), "nominal", weights)["gwet_ac"].value)
