@@ -8,6 +8,7 @@ import sqlite_utils
 
 from annotator.consolidation import PROVENANCES, final_scores
 from annotator.store import project_rubric
+from annotator.users import ROLES
 
 # Per-dimension counts: each query returns (dimension, count) rows.
 _BY_DIMENSION = {
@@ -37,12 +38,13 @@ def project_stats(db: sqlite_utils.Database) -> dict[str, Any]:
         return db.execute(sql).fetchone()[0]
 
     dimensions = project_rubric(db).dimension_names
+    roles = dict(db.execute("SELECT role, COUNT(*) FROM users GROUP BY role").fetchall())
     stats: dict[str, Any] = {
         "prompts": count("SELECT COUNT(*) FROM prompts"),
         "responses": count("SELECT COUNT(*) FROM responses"),
         "models": count("SELECT COUNT(*) FROM models"),
         "users": count("SELECT COUNT(*) FROM users"),
-        "users_by_role": dict(db.execute("SELECT role, COUNT(*) FROM users GROUP BY role").fetchall()),
+        "users_by_role": {role: roles.get(role, 0) for role in ROLES},
         "labels_submitted": count("SELECT COUNT(*) FROM labels WHERE status = 'submitted'"),
         "labels_draft": count("SELECT COUNT(*) FROM labels WHERE status = 'draft'"),
         "suggestions": count("SELECT COUNT(*) FROM suggestions"),

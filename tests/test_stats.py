@@ -72,7 +72,7 @@ def test_counts_per_dimension_and_provenance(db):
 
     stats = project_stats(db)
     assert (stats["prompts"], stats["responses"], stats["models"], stats["users"]) == (2, 6, 3, 3)
-    assert stats["users_by_role"] == {"annotator": 2, "lead": 1}
+    assert stats["users_by_role"] == {"annotator": 2, "lead": 1, "admin": 0}
     assert (stats["labels_submitted"], stats["labels_draft"], stats["suggestions"]) == (4, 1, 1)
     assert stats["prompts_by_dimension"]["Fairness"] == 1 and stats["prompts_by_dimension"]["Safety"] == 0
     assert stats["responses_by_dimension"]["Legality"] == 3
