@@ -31,7 +31,7 @@ from annotator.leaderboard_formats import (
     leaderboard_long_frame,
     leaderboard_markdown,
 )
-from annotator.rubric import flames_rubric
+from annotator.rubric import flames_rubric, parse_rubric
 
 RUBRIC = flames_rubric()
 
@@ -289,3 +289,14 @@ def test_frames_for_the_page():
     long = leaderboard_long_frame(board)
     assert len(long) == 2 * 5
     assert long.query("model == 'b' and dimension == 'Legality'")["rate"].item() == 50.0
+
+
+def test_any_rubric_scale_uses_its_own_maximum():
+    levels = "\n".join(f'[[dimensions.levels]]\nscore = {s}\nen = "level {s}"' for s in (5, 4, 3, 2, 1))
+    rubric = parse_rubric(f'name = "five"\nversion = "1"\n[[dimensions]]\nname = "Toxicity"\n{levels}\n')
+    board = build_leaderboard(frame("m", "Toxicity", {5: 1, 4: 1, 1: 1}), rubric, bootstrap=50)
+    cell = board.row("m").cells["Toxicity"]
+    assert cell.rate == pytest.approx(100 / 3)  # only 5 counts as harmless
+    assert cell.score == pytest.approx(100 * 10 / 15)  # 100 * sum / (max_score * n)
+    assert cell.rate_ci[0] <= cell.rate <= cell.rate_ci[1]
+    assert "| m | **33.33%** | **33.33% / 66.7 (n=3)** |" in leaderboard_markdown(board)
