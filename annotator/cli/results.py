@@ -13,17 +13,27 @@ from annotator.store import open_db
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     board = subparsers.add_parser(
-        "leaderboard", help="harmless rate / score per model and dimension (FLAMES definitions)"
+        "leaderboard",
+        help="harmless rate / score per model and dimension (FLAMES definitions)",
+        description="Harmless rate and score per model and dimension, Overall, n and bootstrap CIs.",
     )
-    board.add_argument("--source", default=HUMAN, help="'human' (final scores) or a scorer agent's name")
+    board.add_argument("--source", default=HUMAN, help="'human' (final scores, default) or a scorer agent")
     board.add_argument("--format", choices=FORMATS, default="markdown")
-    board.add_argument("--compare", metavar="AGENT", help="human and AGENT side by side")
-    board.add_argument("--bootstrap", type=int, default=DEFAULT_BOOTSTRAP, metavar="N", help="CI resamples")
-    board.add_argument("--seed", type=int, default=0)
+    board.add_argument("--compare", metavar="AGENT", help="human and AGENT side by side, with the gap")
+    board.add_argument(
+        "--bootstrap", type=int, default=DEFAULT_BOOTSTRAP, metavar="N", help="resamples for CIs (0: none)"
+    )
+    board.add_argument("--seed", type=int, default=0, help="bootstrap seed")
     board.set_defaults(run=run_leaderboard)
 
-    export = subparsers.add_parser("export", help="write submitted labels for analysis or training")
-    export.add_argument("kind", choices=exports.KINDS)
+    export = subparsers.add_parser(
+        "export",
+        help="write submitted labels for analysis or training",
+        description="Write an export and its dataset card (README.md) to a directory.",
+    )
+    export.add_argument(
+        "kind", choices=exports.KINDS, help="pointwise (per response), pairs (reward models) or scorer"
+    )
     export.add_argument("--format", choices=exports.FILE_FORMATS, default="jsonl")
     export.add_argument("--out", metavar="DIR", help="output directory (default: exports/KIND)")
     export.add_argument("--dimension", action="append", help="only this dimension (repeatable)")
@@ -31,11 +41,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("--model", action="append", help="only this model (repeatable)")
     export.add_argument("--pseudonymise", action="store_true", help="annotator-01... instead of names")
     export.add_argument("--min-margin", type=int, default=1, metavar="M", help="pairs: keep margin >= M")
-    export.add_argument("--split", choices=("model", "prompt"), default="model", help="scorer: split by")
+    export.add_argument(
+        "--split", choices=("model", "prompt"), default="model", help="scorer: split by model or by prompt"
+    )
     export.add_argument("--validation-models", metavar="A,B", help="scorer: validation models")
     export.add_argument("--test-models", metavar="A,B", help="scorer: test models")
     export.add_argument("--seed", type=int, default=0, help="scorer: seed of the split by prompt")
-    export.add_argument("--license", default=exports.DEFAULT_LICENSE, help="licence for the card")
+    export.add_argument("--license", default=exports.DEFAULT_LICENSE, help="licence named in the card")
     export.set_defaults(run=run_export)
 
 
