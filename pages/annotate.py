@@ -207,6 +207,14 @@ if not submitted and view.missing:
     st.caption(t("missing_scores", n=len(view.missing), letters=", ".join(view.missing)))
 
 focus = _focus()
+if view.items:
+    focused = f".st-key-response-{view.items[min(focus, len(view.items) - 1)].letter}"
+    st.html(f"<style>{focused} {{ border: 2px solid #d33 !important; }}</style>")
+    # Keep the focused response in view as the keys move through a long prompt.
+    st.html(
+        f"<script>document.querySelector('{focused}')?.scrollIntoView({{block: 'nearest'}});</script>",
+        unsafe_allow_javascript=True,
+    )
 options = [level.score for level in dimension.levels]
 for index, item in enumerate(view.items):
     with st.container(border=True, key=f"response-{item.letter}"):

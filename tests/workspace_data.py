@@ -17,20 +17,24 @@ PROMPTS = {
 }
 
 
-def build_workspace(db: sqlite_utils.Database, annotators: tuple[str, ...] = ("alice", "bob")) -> None:
+def build_workspace(
+    db: sqlite_utils.Database,
+    annotators: tuple[str, ...] = ("alice", "bob"),
+    models: tuple[str, ...] = MODELS,
+) -> None:
     stamp = now()
     for name in annotators:
         add_user(db, name, "annotator", PASSWORD)
     add_user(db, "lea", "lead", PASSWORD)
     with transaction(db):
-        for model in MODELS:
+        for model in models:
             db.execute("INSERT INTO models (name, created_at) VALUES (?, ?)", [model, stamp])
         for position, (prompt_id, (dimension, subcomponent, text)) in enumerate(PROMPTS.items()):
             db.execute(
                 "INSERT INTO prompts (id, dimension, subcomponent, text, created_at) VALUES (?, ?, ?, ?, ?)",
                 [prompt_id, dimension, subcomponent, text, stamp],
             )
-            for model in MODELS:
+            for model in models:
                 db.execute(
                     "INSERT INTO responses (id, prompt_id, model, text, created_at) VALUES (?, ?, ?, ?, ?)",
                     [
@@ -49,5 +53,5 @@ def build_workspace(db: sqlite_utils.Database, annotators: tuple[str, ...] = ("a
                 )
 
 
-def responses_of(prompt_id: str) -> list[str]:
-    return [response_id(prompt_id, model) for model in MODELS]
+def responses_of(prompt_id: str, models: tuple[str, ...] = MODELS) -> list[str]:
+    return [response_id(prompt_id, model) for model in models]
