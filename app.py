@@ -8,16 +8,19 @@ from annotator import auth
 from annotator.i18n import LANGUAGES
 from annotator.store import get_setting
 from annotator.users import set_language
-from pages.common import SESSION_COOKIE, UNTRUSTED_CSS, current_user, db, language, session_token, t
+from pages.common import (
+    PAGE_ROLES,
+    SESSION_COOKIE,
+    UNTRUSTED_CSS,
+    current_user,
+    db,
+    language,
+    session_token,
+    t,
+)
 
 st.set_page_config(page_title="FLAMES annotation", layout="wide")
 st.html(UNTRUSTED_CSS)
-
-# (file, title key or title, url path, roles)
-PAGES: list[tuple[str, str, str, tuple[str, ...]]] = [
-    ("pages/home.py", "page_home", "home", ("annotator", "lead", "admin")),
-    ("pages/annotate.py", "page_annotate", "annotate", ("annotator", "lead", "admin")),
-]
 
 
 def _write_cookie(value: str, max_age: int) -> None:
@@ -84,7 +87,9 @@ def main() -> None:
         return
     _sidebar(user)
     pages = [
-        st.Page(path, title=t(title), url_path=url) for path, title, url, roles in PAGES if user.role in roles
+        st.Page(f"pages/{name}.py", title=t(f"page_{name}"), url_path=name)
+        for name, roles in PAGE_ROLES.items()
+        if user.role in roles
     ]
     st.navigation(pages).run()
 

@@ -24,9 +24,9 @@ from annotator.annotation import (
     unskip_prompt,
 )
 from annotator.store import project_rubric
-from pages.common import db, language, require_role, show_untrusted, t
+from pages.common import db, language, require_access, show_untrusted, t
 
-user = require_role("annotator", "lead", "admin")
+user = require_access("annotate")
 conn = db()
 rubric = project_rubric(conn)
 

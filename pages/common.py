@@ -15,6 +15,24 @@ from annotator.store import default_db_path, get_setting, open_db
 from annotator.users import User
 
 SESSION_COOKIE = "flames_session"
+EVERYONE = ("annotator", "lead", "admin")
+LEADS = ("lead", "admin")
+# Page name -> roles that may open it: the navigation shows these and each page checks them again.
+PAGE_ROLES: dict[str, tuple[str, ...]] = {
+    "home": EVERYONE,
+    "annotate": EVERYONE,
+    "guidelines": EVERYONE,
+    "assignment": LEADS,
+    "progress": LEADS,
+    "adjudication": LEADS,
+    "flags": LEADS,
+    "settings": LEADS,
+    "users": ("admin",),
+    "agreement": LEADS,
+    "leaderboard": LEADS,
+    "exports": LEADS,
+    "scorer": LEADS,
+}
 
 
 def db() -> sqlite_utils.Database:
@@ -34,10 +52,10 @@ def current_user() -> User | None:
     return auth.session_user(db(), session_token())
 
 
-def require_role(*roles: str) -> User:
-    """Stop the page unless a logged-in user has one of `roles` (every page calls this)."""
+def require_access(page: str) -> User:
+    """Stop the page unless a logged-in user's role may open it (every page calls this first)."""
     user = current_user()
-    if user is None or user.role not in roles:
+    if user is None or user.role not in PAGE_ROLES[page]:
         st.error(t("not_allowed"))
         st.stop()
     return user

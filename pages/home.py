@@ -6,9 +6,9 @@ import streamlit as st
 
 from annotator.annotation import queue, queue_progress
 from annotator.stats import project_stats
-from pages.common import db, require_role, t
+from pages.common import db, require_access, t
 
-user = require_role("annotator", "lead", "admin")
+user = require_access("home")
 st.title(t("app_title"))
 
 stats = project_stats(db())

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from annotator import auth
 from annotator.annotation import prompt_view
 from annotator.store import open_db, set_setting, transaction
+from pages.common import PAGE_ROLES
 from tests.workspace_data import PASSWORD, build_workspace, responses_of
 
 ROOT = Path(__file__).parent.parent
@@ -64,12 +65,28 @@ def test_login_form(db):
     assert any("alice" in caption.value for caption in at.sidebar.caption)
 
 
-@pytest.mark.parametrize("page", ["pages/home.py", ANNOTATE])
-def test_pages_refuse_visitors_without_a_session(db, page):
-    at = _app(db, None, page)
+@pytest.mark.parametrize(
+    ("page", "user"),
+    [(page, None) for page in PAGE_ROLES]
+    + [(page, "alice") for page, roles in PAGE_ROLES.items() if "annotator" not in roles]
+    + [(page, "lea") for page, roles in PAGE_ROLES.items() if "lead" not in roles],
+)
+def test_every_page_checks_the_role_again(db, page, user):
+    at = _app(db, user, f"pages/{page}.py")
     at.run()
-    assert at.error[0].value == "您没有权限查看此页面。"
-    assert not at.text_area and not at.button
+    assert at.error[0].value in ("您没有权限查看此页面。", "You are not allowed to see this page.")
+    assert not at.text_area and not at.button and not at.dataframe and not at.title
+
+
+def test_navigation_shows_each_role_only_its_pages(db):
+    at = _app(db, "alice")
+    at.run()
+    assert not at.exception
+    # AppTest only switches to pages the navigation registered for this user.
+    with pytest.raises(ValueError, match="Could not find a navigation page") as refused:
+        at.switch_page(str(ROOT / "pages/users.py"))
+    for page, roles in PAGE_ROLES.items():
+        assert (f"pages/{page}.py" in str(refused.value)) == ("annotator" in roles)
 
 
 def test_keyboard_scores_the_focused_response_and_moves_on(db):

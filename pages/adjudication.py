@@ -1,0 +1,10 @@
+"""Adjudication page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.common import require_access, t
+
+user = require_access("adjudication")
+st.title(t("page_adjudication"))

@@ -1,0 +1,10 @@
+"""Progress page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.common import require_access, t
+
+user = require_access("progress")
+st.title(t("page_progress"))

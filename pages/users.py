@@ -1,0 +1,10 @@
+"""Users page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.common import require_access, t
+
+user = require_access("users")
+st.title(t("page_users"))
