@@ -15,7 +15,13 @@ from collections.abc import Sequence
 from annotator.store import StoreError
 
 # Modules that add command groups; each has register(subparsers).
-COMMAND_MODULES: list[str] = ["annotator.cli.data"]
+COMMAND_MODULES: list[str] = [
+    "annotator.cli.data",
+    "annotator.cli.lead",
+    "annotator.cli.agreement",
+    "annotator.cli.results",
+    "annotator.cli.scorer",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
