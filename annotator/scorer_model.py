@@ -57,7 +57,7 @@ class MultiTaskScorer(nn.Module):
         for index, head in enumerate(self.heads):
             rows = (dimension == index).nonzero(as_tuple=True)[0]
             if len(rows):
-                logits[rows, : head.out_features] = head(hidden[rows])
+                logits[rows, : head.out_features] = head(hidden[rows]).to(logits.dtype)
         return logits
 
     def heads_state(self) -> dict[str, torch.Tensor]:

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -137,7 +138,7 @@ def train_scorer(
             last,
         )
         if progress:
-            tqdm.write(json.dumps(record))
+            tqdm.write(json.dumps(record), file=sys.stderr)
 
     if state["best_epoch"] is not None:
         scorer.model.load_state_dict(torch.load(checkpoints / "best.pt", weights_only=True))

@@ -5,6 +5,10 @@ Each response carries one marker character that decides its score; everything el
 
 from __future__ import annotations
 
+import os
+
+os.environ["HF_HUB_OFFLINE"] = "1"  # before transformers loads: nothing here may touch the network
+
 import random
 from pathlib import Path
 

@@ -15,8 +15,6 @@ import pytest
 import torch
 from scorer_task import MARKERS, TRAIN_MODELS, store_items, synthetic_items, tiny_base
 
-os.environ["HF_HUB_OFFLINE"] = "1"
-
 from annotator import scorer_train
 from annotator.rubric import flames_rubric, parse_rubric
 from annotator.scorer import predict, predict_db, predict_file, unscored_items

@@ -1,0 +1,157 @@
+"""`scorer train|evaluate|predict` through the CLI entry point, on a tiny model the test builds."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import torch
+from scorer_task import store_items, synthetic_items, tiny_base
+
+import annotator.cli
+from annotator.rubric import flames_rubric
+from annotator.store import open_db
+
+RUBRIC = flames_rubric()
+FAST = ["--epochs", "12", "--batch-size", "16", "--lr", "0.01", "--max-length", "64", "--patience", "3"]
+
+
+@pytest.fixture(autouse=True)
+def scorer_commands(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(annotator.cli, "COMMAND_MODULES", ["annotator.cli.scorer"])
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # a tiny model gains nothing from threads
+    yield
+    torch.set_num_threads(threads)
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def run(capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:
+    code = annotator.cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_train_evaluate_predict_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    base = tiny_base(tmp_path / "base")
+    items = synthetic_items(RUBRIC)
+    export = write_jsonl(
+        tmp_path / "export.jsonl",
+        [
+            {
+                "dimension": i.dimension,
+                "prompt": i.prompt,
+                "response": i.response,
+                "score": i.score,
+                "model": i.model,
+            }
+            for i in items
+        ],
+    )
+    model = tmp_path / "scorer"
+    code, out, err = run(
+        capsys,
+        "scorer",
+        "train",
+        "--base",
+        str(base),
+        "--out",
+        str(model),
+        "--from-export",
+        str(export),
+        *FAST,
+    )
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["counts"] == {"train": 200, "validation": 40, "test": 40}
+    assert summary["test"]["accuracy"] >= 0.85
+
+    code, out, err = run(
+        capsys,
+        "scorer",
+        "evaluate",
+        "--model",
+        str(model),
+        "--from-export",
+        str(export),
+        "--output",
+        str(tmp_path / "r.json"),
+    )
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["split"] == "test" and report["n"] == 40 and report["accuracy"] >= 0.85
+    assert list(report["models"]) == ["InternLM-7B"]
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8")) == report
+
+    db_path = tmp_path / "p.db"
+    store_items(open_db(db_path), synthetic_items(RUBRIC, n_prompts=5, seed=1))
+    code, out, err = run(
+        capsys, "--db", str(db_path), "scorer", "predict", "--model", str(model), "--agent", "tiny"
+    )
+    assert (code, out.strip()) == (0, "stored 35 suggestions from agent tiny"), err
+    assert (
+        open_db(db_path).execute("SELECT COUNT(*) FROM suggestions WHERE agent = 'tiny'").fetchone()[0] == 35
+    )
+
+    lines = [{"dimension": i.dimension, "prompt": i.prompt, "response": i.response} for i in items[:10]]
+    source = write_jsonl(tmp_path / "in.jsonl", lines)
+    code, out, err = run(
+        capsys,
+        "scorer",
+        "predict",
+        "--model",
+        str(model),
+        "--input",
+        str(source),
+        "--output",
+        str(tmp_path / "out.jsonl"),
+    )
+    assert code == 0, err
+    assert json.loads(out)["n"] == 10
+    scored = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sum(row["predicted"] == i.score for row, i in zip(scored, items, strict=False)) >= 8
+    assert all(set(row) == {"dimension", "prompt", "response", "predicted", "confidence"} for row in scored)
+
+    code, _, err = run(
+        capsys, "--db", str(tmp_path / "empty.db"), "scorer", "evaluate", "--model", str(model)
+    )
+    assert code == 1  # nothing scored in the database
+    assert err == "error: no scored responses in the test split\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["scorer", "predict", "--model", "{tmp}/nowhere", "--agent", "x"], "does not exist"),
+        (["scorer", "predict", "--model", "{tmp}", "--agent", "x"], "missing scorer.json"),
+        (["scorer", "predict", "--model", "{tmp}", "--input", "{tmp}/in.jsonl"], "--input needs --output"),
+        (
+            ["scorer", "train", "--base", "{tmp}", "--out", "{tmp}/m", "--from-export", "{tmp}/e.jsonl"],
+            "validation models not in the data: Z",
+        ),
+        (
+            ["scorer", "train", "--base", "{tmp}", "--out", "{tmp}/m", "--from-export", "{tmp}/none.jsonl"],
+            "none.jsonl",
+        ),
+    ],
+)
+def test_user_errors_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture, argv: list[str], message: str
+) -> None:
+    write_jsonl(
+        tmp_path / "e.jsonl",
+        [{"dimension": "Safety", "prompt": "p", "response": "r", "score": 3, "model": "A"}],
+    )
+    argv = [arg.replace("{tmp}", str(tmp_path)) for arg in argv]
+    if argv[1] == "train" and "e.jsonl" in argv[-1]:
+        argv += ["--validation-models", "Z"]
+    code, _, err = run(capsys, "--db", str(tmp_path / "db.sqlite"), *argv)
+    assert code == 1
+    assert err.startswith("error: ") and err.count("\n") == 1
+    assert message in err
