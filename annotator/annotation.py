@@ -12,6 +12,7 @@ from string import ascii_uppercase
 
 import sqlite_utils
 
+from annotator.guidelines import current_guidelines
 from annotator.store import get_setting, now, project_rubric, transaction
 
 SUGGESTION_MODES = ("hidden", "shown", "prefilled")
@@ -221,10 +222,6 @@ def _response_prompt(db: sqlite_utils.Database, response_id: str) -> tuple[str, 
     return row[0], row[1]
 
 
-def _guideline_version(db: sqlite_utils.Database) -> int | None:
-    return db.execute("SELECT MAX(version) FROM guidelines").fetchone()[0]
-
-
 def _save_label(
     db: sqlite_utils.Database,
     annotator: str,
@@ -246,6 +243,7 @@ def _save_label(
         mode = suggestion_mode(db)
         # Recorded even when hidden, so anchoring can be compared across modes.
         suggestion = _suggestions(db, [response_id]).get(response_id)
+        guideline = current_guidelines(db)
         timestamp = now()
         # The suggestion context is recorded when the label is first written, as first seen.
         db.execute(
@@ -274,7 +272,7 @@ def _save_label(
                 None if suggestion is None else suggestion.agent,
                 None if suggestion is None else suggestion.score,
                 rubric.label,
-                _guideline_version(db),
+                None if guideline is None else guideline.version,
                 score,
                 explanation,
             ],

@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlite_utils
 
+from annotator.assignment import assignment_stats
 from annotator.consolidation import PROVENANCES, final_scores
 from annotator.store import project_rubric
 from annotator.users import ROLES
@@ -55,6 +56,7 @@ def project_stats(db: sqlite_utils.Database) -> dict[str, Any]:
     provenance = final_scores(db)["provenance"].value_counts()
     stats["final_scores"] = int(provenance.sum())
     stats["final_scores_by_provenance"] = {name: int(provenance.get(name, 0)) for name in PROVENANCES}
+    stats |= assignment_stats(db)
     return stats
 
 

@@ -43,6 +43,8 @@ def test_empty_database_lists_every_dimension_with_zero(db):
         "median",
         "single",
     }
+    assert stats["assignments_by_annotator"] == {}
+    assert stats["prompts_by_overlap"] == {}
 
 
 def test_counts_per_dimension_and_provenance(db):
@@ -93,6 +95,8 @@ def test_counts_per_dimension_and_provenance(db):
         "median": 0,
         "single": 2,
     }
+    assert stats["assignments_by_annotator"] == {}
+    assert stats["prompts_by_overlap"] == {"0": 2}
     text = format_stats(stats)
     assert "4 submitted, 1 draft" in text
     assert text.splitlines()[-1].split()[:2] == ["Data", "protection"]
