@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,11 +105,13 @@ def predict_db(
     batch_size: int = DEFAULT_BATCH_SIZE,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Store a suggestion from `agent` for every response without one; the number stored.
 
     Each chunk is written in one transaction, so an interrupted run keeps what it finished and
     a rerun carries on. A suggestion that appeared meanwhile is kept, never overwritten.
+    `on_progress(scored, total)` is called after each batch (for a progress bar in the app).
     """
     agent = agent.strip()
     if not agent:
@@ -117,6 +119,7 @@ def predict_db(
     items = unscored_items(db, agent)
     pending: list[tuple[str, str, int, float]] = []
     stored = 0
+    scored = 0
     for batch, predictions in iter_predictions(scorer, items, batch_size, progress):
         for index, prediction in zip(batch, predictions, strict=True):
             item = items[index]
@@ -125,6 +128,9 @@ def predict_db(
         if len(pending) >= chunk_size:
             stored += _store_suggestions(db, pending)
             pending = []
+        scored += len(batch)
+        if on_progress is not None:
+            on_progress(scored, len(items))
     return stored + _store_suggestions(db, pending)
 
 

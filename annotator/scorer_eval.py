@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
+import sqlite_utils
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 
 from annotator.leaderboard import build_leaderboard
 from annotator.rubric import Rubric
-from annotator.scorer_data import ScorerItem
+from annotator.scorer_data import ScorerItem, items_from_db
 
 
 def agreement_metrics(items: Sequence[ScorerItem], predicted: Sequence[int], rubric: Rubric) -> dict:
@@ -79,6 +80,16 @@ def harmless_rate_gaps(items: Sequence[ScorerItem], predicted: Sequence[int], ru
             "dimensions": dims,
         }
     return models
+
+
+def agent_agreement(db: sqlite_utils.Database, agent: str, rubric: Rubric) -> dict:
+    """evaluation_report of an agent's suggestions against the final human scores, over the
+    responses that have both (for the app's "how far can the scorer be trusted" view)."""
+    suggested = dict(
+        db.execute("SELECT response_id, score FROM suggestions WHERE agent = ?", [agent]).fetchall()
+    )
+    items = [item for item in items_from_db(db, rubric) if item.response_id in suggested]
+    return evaluation_report(items, [suggested[item.response_id] for item in items], rubric)
 
 
 def evaluation_report(items: Sequence[ScorerItem], predicted: Sequence[int], rubric: Rubric) -> dict:

@@ -141,7 +141,9 @@ def train_scorer(
             tqdm.write(json.dumps(record), file=sys.stderr)
 
     if state["best_epoch"] is not None:
-        scorer.model.load_state_dict(torch.load(checkpoints / "best.pt", weights_only=True))
+        scorer.model.load_state_dict(
+            torch.load(checkpoints / "best.pt", weights_only=True, map_location=scorer.device)
+        )
     metrics = {
         "base": base,
         "rubric": rubric.label,

@@ -26,7 +26,7 @@ from annotator.scorer_data import (
     items_from_jsonl,
     with_splits,
 )
-from annotator.scorer_eval import agreement_metrics, evaluation_report
+from annotator.scorer_eval import agent_agreement, agreement_metrics, evaluation_report
 from annotator.scorer_model import ScorerLoadError, load_scorer
 from annotator.scorer_train import TrainSettings, train_scorer
 from annotator.store import open_db
@@ -110,7 +110,12 @@ def test_predict_stores_suggestions_once(trained: tuple[Path, dict], tmp_path: P
     items = synthetic_items(RUBRIC, n_prompts=10, seed=1)
     store_items(db, items)
     scorer = load_scorer(out, RUBRIC)
-    assert predict_db(db, scorer, "tiny", batch_size=7, chunk_size=16) == len(items)
+    progress: list[tuple[int, int]] = []
+    stored = predict_db(
+        db, scorer, "tiny", batch_size=7, chunk_size=16, on_progress=lambda *p: progress.append(p)
+    )
+    assert stored == len(items)
+    assert progress[0] == (7, len(items)) and progress[-1] == (len(items), len(items))
     rows = db.execute(
         "SELECT r.text, p.dimension, s.score, s.confidence FROM suggestions s "
         "JOIN responses r ON r.id = s.response_id JOIN prompts p ON p.id = r.prompt_id WHERE s.agent = 'tiny'"
@@ -122,6 +127,8 @@ def test_predict_stores_suggestions_once(trained: tuple[Path, dict], tmp_path: P
     correct = sum(MARKERS[score] in text for text, _, score, _ in rows)
     assert correct / len(rows) >= 0.85
     assert unscored_items(db, "tiny") == []
+    agreement = agent_agreement(db, "tiny", RUBRIC)
+    assert agreement["n"] == len(items) and agreement["accuracy"] == correct / len(rows)
     assert predict_db(db, scorer, "tiny") == 0
     with pytest.raises(ValueError, match="agent name"):
         predict_db(db, scorer, "  ")

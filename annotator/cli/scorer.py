@@ -84,7 +84,8 @@ def _items(args: argparse.Namespace) -> tuple[list[ScorerItem], Rubric]:
 def run_train(args: argparse.Namespace) -> int:
     hf_logging.disable_progress_bar()
     items, rubric = _items(args)
-    by = args.split_by or ("file" if any(item.split for item in items) else "model")
+    models_given = args.validation_models is not None or args.test_models is not None
+    by = args.split_by or ("file" if any(item.split for item in items) and not models_given else "model")
     plan = SplitPlan(by, args.validation_models, args.test_models, args.seed)
     settings = TrainSettings(
         epochs=args.epochs,
