@@ -32,7 +32,7 @@ from annotator.agreement import (
 )
 from annotator.consolidation import consolidate, final_scores
 from annotator.rubric import Dimension
-from annotator.store import now, project_rubric
+from annotator.store import get_setting, now, project_rubric
 
 WEIGHTS = "linear"
 WEIGHTS_REASON = (
@@ -462,6 +462,22 @@ def _on_scale(labels: pd.DataFrame, scales: dict[str, _Scale]) -> pd.DataFrame:
     for name, scale in scales.items():
         keep |= ((labels["dimension"] == name) & labels["score"].isin(scale.categories)).to_numpy()
     return labels[keep]
+
+
+def data_version(db: sqlite_utils.Database) -> tuple:
+    """A cheap fingerprint of what the agreement, leaderboard and export figures are computed from.
+
+    It changes whenever a label, adjudication, suggestion, prompt or response is added, changed or
+    removed, or the project rubric changes, so a page can cache the figures under it.
+    """
+    return (
+        *db.execute("SELECT count(*), max(updated_at) FROM labels").fetchone(),
+        *db.execute("SELECT count(*), max(updated_at) FROM adjudications").fetchone(),
+        *db.execute("SELECT count(*), max(created_at), total(score) FROM suggestions").fetchone(),
+        *db.execute("SELECT count(*) FROM prompts").fetchone(),
+        *db.execute("SELECT count(*) FROM responses").fetchone(),
+        zlib.crc32((get_setting(db, "rubric") or "").encode()),
+    )
 
 
 def disagreeing_responses(

@@ -9,7 +9,13 @@ import pytest
 
 from annotator import agreement as ag
 from annotator import cli
-from annotator.agreement_report import agreement_report, disagreeing_responses, format_report, load_labels
+from annotator.agreement_report import (
+    agreement_report,
+    data_version,
+    disagreeing_responses,
+    format_report,
+    load_labels,
+)
 from annotator.cli import agreement as agreement_cli
 from annotator.store import open_db
 
@@ -255,6 +261,24 @@ def test_leave_one_out_consensus_column(db):
 )
 def test_disagreeing_responses(db, selection, expected):
     assert disagreeing_responses(db, **selection) == expected
+
+
+def test_data_version_changes_with_labels_adjudications_and_suggestions(db):
+    seen = {data_version(db)}
+    assert data_version(db) in seen  # stable while nothing changes
+    changes = [
+        "UPDATE labels SET score = 1, updated_at = '2026-02-01T00:00:00.000Z' WHERE response_id = 'r1' "
+        "AND annotator = 'ann1'",
+        "INSERT INTO adjudications (response_id, final_score, lead, reason, created_at, updated_at) "
+        "VALUES ('r3', 1, 'ann4', 'other', '2026-02-01', '2026-02-01')",
+        "UPDATE suggestions SET score = 3 WHERE response_id = 'r3'",
+        "INSERT INTO labels (response_id, annotator, score, status, created_at, updated_at) "
+        "VALUES ('r4', 'ann4', 3, 'submitted', '2026-01-01', '2026-01-01')",
+    ]
+    for change in changes:
+        db.execute(change)
+        assert data_version(db) not in seen, change
+        seen.add(data_version(db))
 
 
 def test_disagreeing_responses_refuses_three_annotators(db):
