@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from annotator.consolidation import submitted_scores
+from annotator.annotation import Suggestion, blind_order, letter
+from annotator.consolidation import consolidate, submitted_scores
 from annotator.leads import require_lead
 from annotator.rubric import Dimension
 from annotator.store import now, project_rubric, transaction
@@ -53,13 +54,6 @@ class QueueItem:
     @property
     def scores(self) -> tuple[int, ...]:
         return tuple(label.score for label in self.labels)
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    agent: str
-    score: int
-    confidence: float | None
 
 
 @dataclass(frozen=True)
@@ -218,6 +212,18 @@ def adjudication_item(db: sqlite_utils.Database, response_id: str) -> Adjudicati
     return AdjudicationItem(queue, prompt_text, response_text, suggestions, others, current)
 
 
+def final_score(db: sqlite_utils.Database, response_id: str) -> tuple[int, str] | None:
+    """(final score, provenance) of one response, by the same rule as `consolidation.final_scores`."""
+    labels = _submitted_labels(db, {response_id}).get(response_id, [])
+    current = get_adjudication(db, response_id)
+    return consolidate([label.score for label in labels], None if current is None else current.final_score)
+
+
+def model_names(db: sqlite_utils.Database) -> list[str]:
+    """Models with responses: the choices of the queue's model filter."""
+    return [row[0] for row in db.execute("SELECT DISTINCT model FROM responses ORDER BY model")]
+
+
 def get_adjudication(db: sqlite_utils.Database, response_id: str) -> Adjudication | None:
     row = db.execute(
         "SELECT response_id, final_score, lead, reason, note, updated_at FROM adjudications "
@@ -286,6 +292,15 @@ def open_flags(db: sqlite_utils.Database) -> list[Flag]:
             "WHERE f.resolved_at IS NULL ORDER BY f.created_at, f.id"
         )
     ]
+
+
+def reporter_letter(db: sqlite_utils.Database, flag: Flag) -> str | None:
+    """The letter ("Response C") the flagged response had in the reporter's blind order."""
+    if flag.response_id is None:
+        return None
+    ids = [row[0] for row in db.execute("SELECT id FROM responses WHERE prompt_id = ?", [flag.prompt_id])]
+    order = blind_order(flag.reporter, flag.prompt_id, ids)
+    return letter(order.index(flag.response_id)) if flag.response_id in order else None
 
 
 def resolve_flag(db: sqlite_utils.Database, flag_id: int, lead: str) -> None:
