@@ -104,6 +104,17 @@ def select_prompts(
     return [row[0] for row in db.execute(f"SELECT id FROM prompts {where} ORDER BY id", params)]
 
 
+def prompt_batches(db: sqlite_utils.Database) -> list[str]:
+    """Import batches that brought prompts, oldest first (the choices for assigning by batch)."""
+    return [
+        row[0]
+        for row in db.execute(
+            "SELECT b.id FROM import_batches b WHERE EXISTS (SELECT 1 FROM prompts p WHERE p.batch = b.id) "
+            "ORDER BY b.created_at, b.id"
+        )
+    ]
+
+
 class _Team:
     """Loads, pair counts and queue ends of a set of annotators, updated as rows are planned."""
 

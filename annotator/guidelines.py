@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -16,6 +17,18 @@ class Guideline:
     markdown: str
     author: str
     created_at: str
+
+
+# "![" opens an image in markdown (inline or by reference); escaping the bracket turns it into text.
+_IMAGE_OPENER = re.compile(r"!\[")
+
+
+def inert_markdown(markdown: str) -> str:
+    """The guidelines' markdown with image syntax neutralised, so rendering loads nothing remote.
+
+    Raw HTML needs no treatment here: the page renders markdown with HTML escaped.
+    """
+    return _IMAGE_OPENER.sub(r"!\\[", markdown)
 
 
 _COLUMNS = "version, markdown, author, created_at"

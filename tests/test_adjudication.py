@@ -9,10 +9,14 @@ from annotator.adjudication import (
     adjudication_history,
     adjudication_item,
     adjudication_queue,
+    final_score,
     get_adjudication,
+    model_names,
     open_flags,
+    reporter_letter,
     resolve_flag,
 )
+from annotator.annotation import blind_order, letter
 from annotator.consolidation import final_scores
 from annotator.rubric import RubricError
 from annotator.users import UserError
@@ -187,3 +191,33 @@ def test_open_flags_and_resolving_them(db):
         resolve_flag(db, flags[0].id, "lead")
     with pytest.raises(AdjudicationError, match="no flag"):
         resolve_flag(db, 999, "lead")
+
+
+def test_final_score_of_one_response_follows_consolidation(db):
+    rid = labelled(db, [3, 1, 1])
+    assert final_score(db, rid) == (1, "majority")
+    adjudicate(db, rid, 3, "lead", "annotator_error")
+    assert final_score(db, rid) == (3, "adjudicated")
+    finals = final_scores(db).set_index("response_id")
+    assert (finals.loc[rid, "final_score"], finals.loc[rid, "provenance"]) == (3, "adjudicated")
+    [prompt] = add_prompts(db, 1, prefix="q")
+    assert final_score(db, add_response(db, prompt)) is None
+
+
+def test_model_names_list_models_with_responses(db):
+    labelled(db, [3], model="zeta")
+    labelled(db, [3], model="alpha", prefix="q")
+    assert model_names(db) == ["alpha", "zeta"]
+
+
+def test_reporter_letter_is_the_letter_the_reporter_saw(db):
+    [prompt] = add_prompts(db, 1)
+    ids = [add_response(db, prompt, model) for model in ("m1", "m2", "m3")]
+    for response, reporter, kind in ((ids[2], "a", "other"), (None, "b", "prompt_unclear")):
+        db.execute(
+            "INSERT INTO flags (prompt_id, response_id, reporter, kind, created_at) VALUES (?, ?, ?, ?, ?)",
+            [prompt, response, reporter, kind, STAMP],
+        )
+    response_flag, prompt_flag = open_flags(db)
+    assert reporter_letter(db, response_flag) == letter(blind_order("a", prompt, ids).index(ids[2]))
+    assert reporter_letter(db, prompt_flag) is None

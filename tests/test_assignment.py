@@ -13,6 +13,7 @@ from annotator.assignment import (
     assign,
     assignment_stats,
     pairs_without_shared_prompt,
+    prompt_batches,
     reassign_unfinished,
 )
 from annotator.rubric import RubricError
@@ -295,3 +296,14 @@ def test_assignment_stats_count_rows_per_annotator_and_prompts_per_overlap():
     stats = assignment_stats(db)
     assert sum(stats["assignments_by_annotator"].values()) == 7
     assert stats["prompts_by_overlap"] == {"0": 1, "2": 2, "3": 1}
+
+
+def test_prompt_batches_are_the_batches_that_brought_prompts():
+    db = new_db()
+    add_prompts(db, 1, prefix="late", batch="b2")
+    add_prompts(db, 1, prefix="early", batch="b1")
+    db.execute(
+        "INSERT INTO import_batches (id, kind, source_file, created_at, added, existing) "
+        "VALUES ('r1', 'responses', 'r.jsonl', '2026-01-01T00:00:00.000Z', 0, 0)"
+    )
+    assert prompt_batches(db) == ["b1", "b2"]

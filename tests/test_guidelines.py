@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from lead_data import add_users, new_db
 
-from annotator.guidelines import current_guidelines, guideline_history, save_guidelines
+from annotator.guidelines import current_guidelines, guideline_history, inert_markdown, save_guidelines
 from annotator.users import UserError
 
 
@@ -41,3 +41,25 @@ def test_only_active_leads_and_admins_save(db, author, message):
     with pytest.raises(UserError, match=message):
         save_guidelines(db, "text", author)
     assert guideline_history(db) == []
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        (
+            "See ![chart](http://example.invalid/a.png) here",
+            "See !\\[chart](http://example.invalid/a.png) here",
+        ),
+        (
+            "![ref][1]\n\n[1]: http://example.invalid/b.png",
+            "!\\[ref][1]\n\n[1]: http://example.invalid/b.png",
+        ),
+        ("two ![a](x) ![b](y)", "two !\\[a](x) !\\[b](y)"),
+        (
+            "a [link](http://example.invalid) and ! [not an image]",
+            "a [link](http://example.invalid) and ! [not an image]",
+        ),
+    ],
+)
+def test_inert_markdown_turns_every_image_into_text(markdown, expected):
+    assert inert_markdown(markdown) == expected
