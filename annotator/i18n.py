@@ -5,12 +5,17 @@ Each area of the app keeps its messages in its own module under `annotator/messa
 
 from __future__ import annotations
 
-from annotator.messages import lead, results, workspace
+from annotator.messages import audit, lead, results, workspace
 
 LANGUAGES = {"zh": "简体中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
 
-MESSAGES: dict[str, dict[str, str]] = {**workspace.MESSAGES, **lead.MESSAGES, **results.MESSAGES}
+MESSAGES: dict[str, dict[str, str]] = {
+    **workspace.MESSAGES,
+    **lead.MESSAGES,
+    **results.MESSAGES,
+    **audit.MESSAGES,
+}
 
 
 def text(key: str, language: str, **values: object) -> str:

@@ -32,6 +32,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "leaderboard": LEADS,
     "exports": LEADS,
     "scorer": LEADS,
+    "audit": LEADS,
 }
 
 

@@ -219,3 +219,16 @@ def test_leads_can_reveal_model_names_annotators_cannot(db):
     lead = _annotating(db, "lea")
     lead.toggle(key="reveal").set_value(True).run()
     assert sum(t.value.startswith("Model:") for t in lead.text) == 3
+
+
+def test_audit_page_lists_label_changes(db):
+    from annotator.annotation import save_score
+
+    target = responses_of("fair-1")[0]
+    save_score(db, "alice", target, 2)
+    save_score(db, "alice", target, 1)
+    at = _app(db, "lea", "pages/audit.py")
+    at.run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(zip(table["from_score"].fillna(0), table["to_score"], strict=True))[:2] == [(2, 1), (0, 2)]
