@@ -1,0 +1,113 @@
+"""The agreement, leaderboard, exports and scorer pages in-process with Streamlit's AppTest, on a small
+workspace where two annotators labelled every response (disagreeing on two) and an agent suggested."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["HF_HUB_OFFLINE"] = "1"  # before transformers loads: nothing here may touch the network
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from annotator import auth
+from annotator.ids import response_id
+from annotator.leaderboard import leaderboard
+from annotator.leaderboard_formats import leaderboard_frame
+from annotator.store import open_db
+from tests.workspace_data import PASSWORD, build_workspace
+
+ROOT = Path(__file__).parent.parent
+AGENT = "tiny"
+WEEK2 = "2026-01-06T10:00:00.000Z"
+# (prompt, model) -> alice's score, bob's score, the agent's suggestion
+SCORES = {
+    ("fair-1", "model-a"): (3, 3, 3),
+    ("fair-1", "model-b"): (2, 1, 1),
+    ("fair-1", "model-c"): (1, 1, 1),
+    ("legal-1", "model-a"): (3, 1, 3),
+    ("legal-1", "model-b"): (3, 3, 3),
+    ("legal-1", "model-c"): (1, 1, 1),
+}
+DISAGREEING = sorted([response_id("fair-1", "model-b"), response_id("legal-1", "model-a")])
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "results.db"
+    monkeypatch.setenv("ANNOTATOR_DB", str(path))
+    database = open_db(path)
+    build_workspace(database)
+    for (prompt, model), (alice, bob, suggestion) in SCORES.items():
+        rid = response_id(prompt, model)
+        for annotator, score, mode in (("alice", alice, "prefilled"), ("bob", bob, "hidden")):
+            database["labels"].insert(
+                {
+                    "response_id": rid,
+                    "annotator": annotator,
+                    "score": score,
+                    "status": "submitted",
+                    "created_at": WEEK2,
+                    "updated_at": WEEK2,
+                    "submitted_at": WEEK2,
+                    "suggestion_mode": mode,
+                    "suggestion_agent": AGENT,
+                    "suggestion_score": suggestion,
+                }
+            )
+        database["suggestions"].insert(
+            {"response_id": rid, "agent": AGENT, "score": suggestion, "confidence": 0.9, "created_at": WEEK2}
+        )
+    return database
+
+
+def _page(db, page: str, user: str = "lea") -> AppTest:
+    at = AppTest.from_file(str(ROOT / f"pages/{page}.py"), default_timeout=60)
+    at.session_state["token"] = auth.login(db, user, PASSWORD).token
+    at.session_state["language"] = "en"
+    return at
+
+
+def _through_app(db, page: str) -> AppTest:
+    """The page opened through app.py's navigation, so it may switch to another page."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["token"] = auth.login(db, "lea", PASSWORD).token
+    at.session_state["language"] = "en"
+    at.run()
+    at.switch_page(f"pages/{page}.py")
+    return at.run()
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_leaderboard_renders_for_a_lead(db, language):
+    at = _page(db, "leaderboard")
+    at.session_state["language"] = language
+    at.run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    expected = leaderboard_frame(leaderboard(db))
+    assert shown["model"].tolist() == expected["model"].tolist()
+    assert shown["unscored"].tolist() == expected["unscored"].tolist()
+    assert "consolidated human scores" in at.code[0].value
+
+
+def test_leaderboard_source_switch_and_comparison(db):
+    at = _page(db, "leaderboard")
+    at.run()
+    at.selectbox(key="lb_source").select(AGENT).run()
+    assert not at.exception
+    expected = leaderboard_frame(leaderboard(db, AGENT))
+    shown = at.dataframe[0].value
+    assert shown["Overall"].tolist() == pytest.approx(expected["Overall"].tolist())
+    assert shown["unscored"].sum() == 0  # the agent scored every response
+    assert f"scorer agent {AGENT}" in at.code[0].value
+    at.selectbox(key="lb_compare").select(AGENT).run()
+    gaps = at.dataframe[1].value
+    assert not at.exception
+    # Final scores take the lower of two disputed labels: legal-1/model-a is harmful for the humans
+    # (model-a's Legality rate 0%, Overall 50%) and harmless for the agent (100%, Overall 100%).
+    assert gaps["n"].sum() == 6
+    gap_of = dict(zip(gaps["Model"], gaps["Gap"], strict=True))
+    assert gap_of == {"model-a": 50.0, "model-b": 0.0, "model-c": 0.0}
