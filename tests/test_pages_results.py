@@ -10,9 +10,11 @@ os.environ["HF_HUB_OFFLINE"] = "1"  # before transformers loads: nothing here ma
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from annotator import auth
+from annotator.exports import ExportOptions, build_export, read_export_data
 from annotator.ids import response_id
 from annotator.leaderboard import leaderboard
 from annotator.leaderboard_formats import leaderboard_frame
@@ -111,3 +113,55 @@ def test_leaderboard_source_switch_and_comparison(db):
     assert gaps["n"].sum() == 6
     gap_of = dict(zip(gaps["Model"], gaps["Gap"], strict=True))
     assert gap_of == {"model-a": 50.0, "model-b": 0.0, "model-c": 0.0}
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """File name -> bytes of every download button the page offers (caught where Streamlit stores them)."""
+    offered: dict[str, bytes] = {}
+    store = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, data, mimetype, kind, filename=None):
+        offered[filename] = data
+        return store(self, data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    return offered
+
+
+@pytest.mark.parametrize(
+    ("kind", "file_format", "options"),
+    [
+        ("pointwise", "jsonl", ExportOptions()),
+        ("pairs", "csv", ExportOptions(format="csv", pseudonymise=True, models=("model-a", "model-c"))),
+        ("scorer", "parquet", ExportOptions(format="parquet", split="prompt", seed=0)),
+    ],
+)
+def test_exports_offer_the_built_file_and_its_card(db, downloads, kind, file_format, options):
+    at = _page(db, "exports")
+    at.run()
+    at.radio(key="ex_kind").set_value(kind)
+    at.selectbox(key="ex_format").set_value(file_format)
+    at.checkbox(key="ex_pseudonymise").set_value(options.pseudonymise)
+    at.multiselect(key="ex_models").set_value(list(options.models or []))
+    at.run()
+    if kind == "scorer":
+        at.radio(key="ex_split").set_value("prompt").run()
+    assert not at.exception and not at.error
+    expected = build_export(read_export_data(db), kind, options)
+    assert expected.rows > 0
+    assert at.metric[0].value == str(expected.rows)
+    assert downloads[expected.filename] == expected.data
+    assert downloads["README.md"] == expected.card.encode("utf-8")
+    assert at.code[0].value == expected.card.strip()
+
+
+def test_exports_show_a_filter_error_instead_of_a_traceback(db):
+    at = _page(db, "exports")
+    at.run()
+    at.radio(key="ex_kind").set_value("scorer").run()
+    at.multiselect(key="ex_validation").set_value(["model-a"])
+    at.multiselect(key="ex_test").set_value(["model-a"]).run()
+    assert not at.exception
+    assert "both validation and test: model-a" in at.error[0].value
+    assert not at.download_button
