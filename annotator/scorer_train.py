@@ -35,6 +35,7 @@ from annotator.scorer_model import (
     new_scorer,
     save_scorer,
 )
+from annotator.splits import SPLITS
 
 CHECKPOINT_DIR = "checkpoints"
 
@@ -68,9 +69,7 @@ def train_scorer(
     checkpoints = out / CHECKPOINT_DIR
     _check_out_dir(out, checkpoints)
     _check_settings(settings)
-    by_split = {
-        split: [item for item in items if item.split == split] for split in ("train", "validation", "test")
-    }
+    by_split = {split: [item for item in items if item.split == split] for split in SPLITS}
     if not by_split["train"]:
         raise ValueError("no training data: every scored response fell into the validation or test split")
     run_key = _run_key(items, rubric, base, settings, plan)
