@@ -70,6 +70,8 @@ def train_scorer(
     _check_out_dir(out, checkpoints)
     _check_settings(settings)
     by_split = {split: [item for item in items if item.split == split] for split in SPLITS}
+    if not items:
+        raise ValueError("no scored responses to train on")
     if not by_split["train"]:
         raise ValueError("no training data: every scored response fell into the validation or test split")
     run_key = _run_key(items, rubric, base, settings, plan)

@@ -276,6 +276,8 @@ def test_training_needs_training_data(base: Path, tmp_path: Path) -> None:
     items = [replace(item, split="test") for item in synthetic_items(RUBRIC, n_prompts=2)]
     with pytest.raises(ValueError, match="no training data"):
         train_scorer(items, RUBRIC, str(base), tmp_path / "out", FAST, progress=False)
+    with pytest.raises(ValueError, match="no scored responses"):
+        train_scorer([], RUBRIC, str(base), tmp_path / "out", FAST, progress=False)
 
 
 def test_a_missing_base_model_is_a_clear_error(tmp_path: Path) -> None:
