@@ -21,6 +21,7 @@ COMMAND_MODULES: list[str] = [
     "annotator.cli.agreement",
     "annotator.cli.results",
     "annotator.cli.scorer",
+    "annotator.cli.maintenance",
 ]
 
 
