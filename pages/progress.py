@@ -1,10 +1,86 @@
-"""Progress page."""
+"""Progress: per annotator (speed, gold accuracy, flags), per dimension (final scores by
+provenance) and labels per day."""
 
 from __future__ import annotations
 
+import plotly.express as px
 import streamlit as st
 
-from pages.common import require_access, t
+from annotator.gold import DEFAULT_THRESHOLD
+from annotator.progress import DEFAULT_FAST_SECONDS, progress_report
+from annotator.store import project_rubric
+from pages.common import db, language, require_access, t
 
 user = require_access("progress")
 st.title(t("page_progress"))
+conn = db()
+rubric = project_rubric(conn)
+lang = language()
+
+
+def _column(name: str) -> str:
+    return t(f"col_{name}")
+
+
+def _dimension_name(name: str) -> str:
+    known = {d.name: d for d in rubric.dimensions}
+    return known[name].display_name(lang) if name in known else name
+
+
+left, right = st.columns(2)
+fast_seconds = left.number_input(
+    t("fast_seconds"), min_value=1.0, value=DEFAULT_FAST_SECONDS, step=1.0, key="fast_seconds"
+)
+threshold = right.number_input(
+    t("gold_threshold"),
+    min_value=0.0,
+    max_value=1.0,
+    value=DEFAULT_THRESHOLD,
+    step=0.05,
+    key="gold_threshold",
+)
+report = progress_report(conn, float(fast_seconds), float(threshold))
+
+st.subheader(t("per_annotator"), anchor=False)
+annotators = report.annotators
+st.dataframe(
+    annotators.rename(columns=_column),
+    hide_index=True,
+    column_config={
+        _column("fast_share"): st.column_config.NumberColumn(format="percent"),
+        _column("gold_accuracy"): st.column_config.NumberColumn(format="percent"),
+        _column("labels_per_hour"): st.column_config.NumberColumn(format="%.1f"),
+        _column("median_seconds"): st.column_config.NumberColumn(format="%.1f"),
+    },
+)
+flagged = annotators[annotators["gold_below_threshold"]]["annotator"].tolist()
+if flagged:
+    st.warning(t("gold_below", names=", ".join(flagged)))
+if len(annotators):
+    chart = px.bar(
+        annotators,
+        x="annotator",
+        y=["done", "remaining", "skipped"],
+        labels={"annotator": _column("annotator"), "value": t("prompts"), "variable": ""},
+    )
+    chart.for_each_trace(lambda trace: trace.update(name=_column(trace.name)))
+    st.plotly_chart(chart, key="annotator_chart")
+
+st.subheader(t("per_dimension"), anchor=False)
+dimensions = report.dimensions.assign(dimension=report.dimensions["dimension"].map(_dimension_name))
+# A small plain table (its text is in the page, unlike a data grid's canvas).
+st.table(dimensions.rename(columns=_column), hide_index=True)
+
+st.subheader(t("labels_per_day"), anchor=False)
+if len(report.daily):
+    daily = px.line(
+        report.daily,
+        x="day",
+        y="labels",
+        color="annotator",
+        markers=True,
+        labels={"day": _column("day"), "labels": _column("labels"), "annotator": _column("annotator")},
+    )
+    st.plotly_chart(daily, key="daily_chart")
+else:
+    st.caption(t("no_labels_yet"))
