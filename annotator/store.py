@@ -32,22 +32,26 @@ def default_db_path() -> Path:
     return Path(os.environ.get("ANNOTATOR_DB") or DEFAULT_DB_PATH)
 
 
-def open_db(path: str | Path | None = None) -> sqlite_utils.Database:
-    """Open (creating if needed) the project database and bring its schema up to date."""
+def open_db(path: str | Path | None = None, *, readonly: bool = False) -> sqlite_utils.Database:
+    """Open (creating if needed) the project database and bring its schema up to date.
+
+    `readonly` opens an existing file for reading only (every write then fails with StoreError).
+    """
     path = default_db_path() if path is None else path
     memory = str(path) == ":memory:"
-    if not memory:
+    if not memory and not readonly:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     try:
         conn = sqlite3.connect(
-            str(path),
+            f"{Path(path).resolve().as_uri()}?mode=ro" if readonly and not memory else str(path),
+            uri=readonly and not memory,
             timeout=BUSY_TIMEOUT_SECONDS,
             isolation_level=None,  # autocommit; `transaction` opens transactions explicitly
             check_same_thread=False,  # a Streamlit session's reruns move between threads
         )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
         conn.execute("PRAGMA foreign_keys = ON")
-        if not memory:
+        if not memory and not readonly:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
         migrate(conn)
