@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -67,24 +69,83 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     if conn.in_transaction:
         yield db
         return
+    with _write_turn(conn):
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(_explain(exc)) from None
+        try:
+            yield db
+        except BaseException as exc:
+            if conn.in_transaction:  # SQLite may already have rolled back (e.g. disk full)
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):  # read-only, disk full, locked: say so plainly
+                raise StoreError(_explain(exc)) from exc
+            raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(_explain(exc)) from None
+
+
+class FairLock:
+    """A lock granted first come, first served, with a timeout.
+
+    SQLite's busy handler polls with growing sleeps, so under many writers one unlucky writer can
+    wait past the busy timeout and fail with "database is locked" (seen with 30 sessions). Writers
+    in this process (the app's sessions) queue here instead, in order; other processes still
+    meet SQLite's busy timeout.
+    """
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._held = False
+        self._waiting: deque[threading.Event] = deque()
+
+    def acquire(self, timeout: float) -> bool:
+        with self._guard:
+            if not self._held:
+                self._held = True
+                return True
+            turn = threading.Event()
+            self._waiting.append(turn)
+        if turn.wait(timeout):
+            return True
+        with self._guard:
+            if turn.is_set():  # handed over just as the wait timed out
+                return True
+            self._waiting.remove(turn)
+            return False
+
+    def release(self) -> None:
+        with self._guard:
+            if self._waiting:
+                self._waiting.popleft().set()  # hand over directly: nobody can jump the queue
+            else:
+                self._held = False
+
+
+_WRITE_LOCKS: dict[str, FairLock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+@contextmanager
+def _write_turn(conn: sqlite3.Connection) -> Iterator[None]:
+    """Wait for this process's turn to write to the connection's database file."""
+    file = conn.execute("PRAGMA database_list").fetchone()[2]
+    if not file:  # in memory: one connection, nobody to wait for
+        yield
+        return
+    with _WRITE_LOCKS_GUARD:
+        lock = _WRITE_LOCKS.setdefault(file, FairLock())
+    if not lock.acquire(BUSY_TIMEOUT_SECONDS):
+        raise StoreError("the database is busy: nothing was saved, please try again")
     try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        raise StoreError(_explain(exc)) from None
-    try:
-        yield db
-    except BaseException as exc:
-        if conn.in_transaction:  # SQLite may already have rolled back (e.g. disk full)
-            conn.execute("ROLLBACK")
-        if isinstance(exc, sqlite3.OperationalError):  # read-only, disk full, locked: say so plainly
-            raise StoreError(_explain(exc)) from exc
-        raise
-    try:
-        conn.execute("COMMIT")
-    except sqlite3.OperationalError as exc:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise StoreError(_explain(exc)) from None
+        yield
+    finally:
+        lock.release()
 
 
 def _explain(exc: sqlite3.OperationalError) -> str:

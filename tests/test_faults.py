@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from functools import partial
 from pathlib import Path
@@ -16,8 +17,8 @@ import pytest
 import sqlite_utils
 from workspace_data import build_workspace, responses_of
 
-from annotator import annotation, cli, importers
-from annotator.store import StoreError, open_db
+from annotator import annotation, cli, importers, store
+from annotator.store import FairLock, StoreError, open_db, transaction
 
 ROOT = Path(__file__).parent.parent
 DEADLINE_SECONDS = 60
@@ -222,3 +223,65 @@ def test_the_cli_prints_one_line_and_exits_non_zero(filled, prompt_file, fault, 
     assert code == 1
     assert err == f"error: {MESSAGES[fault]}{': nothing was saved' if fault == 'disk full' else ''}\n"
     assert snapshot(filled) == before
+
+
+def test_waiting_writers_get_the_write_lock_in_arrival_order():
+    lock = FairLock()
+    assert lock.acquire(timeout=1)
+    order: list[int] = []
+    threads = []
+    for n in range(5):
+        thread = threading.Thread(
+            target=lambda n=n: (lock.acquire(DEADLINE_SECONDS), order.append(n), lock.release())
+        )
+        thread.start()
+        threads.append(thread)
+        deadline = time.monotonic() + DEADLINE_SECONDS
+        while len(lock._waiting) <= n:  # queued before the next one starts
+            assert time.monotonic() < deadline
+            time.sleep(0.001)
+    lock.release()
+    for thread in threads:
+        thread.join(DEADLINE_SECONDS)
+    assert order == [0, 1, 2, 3, 4]
+    assert lock.acquire(timeout=0)  # free again
+
+
+def test_a_writer_that_waits_too_long_gets_a_busy_store_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_SECONDS", 0)
+    first, second = open_db(tmp_path / "a.db"), open_db(tmp_path / "a.db")
+    with transaction(first):
+        first.execute("INSERT INTO settings (key, value) VALUES ('a', '1')")
+        with pytest.raises(StoreError, match="busy: nothing was saved"), transaction(second):
+            second.execute("INSERT INTO settings (key, value) VALUES ('b', '2')")
+    assert second.execute("SELECT key FROM settings").fetchall() == [("a",)]
+
+
+def test_many_sessions_saving_at_once_lose_nothing_and_see_no_lock_error(tmp_path, fast_hashing):
+    path = tmp_path / "busy.db"
+    names = tuple(f"ann{i}" for i in range(8))
+    db = open_db(path)
+    build_workspace(db, annotators=names)
+    db.conn.close()
+    errors: list[BaseException] = []
+
+    def annotate(name: str) -> None:
+        session = open_db(path)
+        try:
+            for round_ in range(30):
+                for response in responses_of("fair-1"):
+                    annotation.save_score(session, name, response, 1 + round_ % 3)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            session.conn.close()
+
+    threads = [threading.Thread(target=annotate, args=(name,)) for name in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(DEADLINE_SECONDS)
+    assert errors == []
+    db = open_db(path)
+    assert db.execute("SELECT COUNT(*) FROM label_history").fetchone()[0] == len(names) * 30 * 3
+    assert {row[0] for row in db.execute("SELECT score FROM labels")} == {1 + 29 % 3}
