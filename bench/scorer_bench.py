@@ -21,7 +21,9 @@ import random
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -75,14 +77,37 @@ def flames_like_pairs(n: int, seed: int = 0) -> list[ScorerItem]:
     return items
 
 
-def rate(count: int, seconds: float) -> str:
-    return f"{count / seconds:8.2f} samples/s ({count} in {seconds:.1f} s)"
+@dataclass
+class Elapsed:
+    """Wall-clock seconds, and CPU seconds of this process (less swayed by other work on the box)."""
+
+    wall: float = 0.0
+    cpu: float = 0.0
 
 
-def time_predict(scorer: Scorer, items: list[ScorerItem], batch_size: int) -> tuple[float, list[int]]:
-    start = time.perf_counter()
-    predictions = predict(scorer, items, batch_size)
-    return time.perf_counter() - start, [p.score for p in predictions]
+@contextmanager
+def timed(into: Elapsed) -> Iterator[None]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    yield
+    into.wall += time.perf_counter() - wall
+    into.cpu += time.process_time() - cpu
+
+
+def rate(count: int, elapsed: Elapsed) -> str:
+    return (
+        f"{count / elapsed.wall:6.2f} samples/s wall, {count / elapsed.cpu:6.2f} per CPU-second "
+        f"({count} in {elapsed.wall:.1f} s wall, {elapsed.cpu:.1f} s CPU)"
+    )
+
+
+def ratio(baseline: Elapsed, ours: Elapsed) -> str:
+    return f"{baseline.wall / ours.wall:.2f}x wall-clock, {baseline.cpu / ours.cpu:.2f}x CPU time"
+
+
+def time_predict(scorer: Scorer, items: list[ScorerItem], batch_size: int, into: Elapsed) -> list[int]:
+    with timed(into):
+        predictions = predict(scorer, items, batch_size)
+    return [p.score for p in predictions]
 
 
 def naive_classifier(scorer: Scorer) -> Callable[[str], object]:
@@ -99,27 +124,25 @@ def naive_classifier(scorer: Scorer) -> Callable[[str], object]:
 
 def time_side_by_side(
     scorer: Scorer, items: list[ScorerItem], batch_size: int, rounds: int
-) -> tuple[float, float, list[int]]:
-    """Seconds for ours and for the baseline on the same items, and our scores.
+) -> tuple[Elapsed, Elapsed, list[int]]:
+    """Time for ours and for the baseline on the same items, and our scores.
 
     The two alternate over `rounds` slices of the items, so that a machine shared with other
     work slows both alike instead of whichever ran during the busy minutes.
     """
     classify = naive_classifier(scorer)
     classify(scorer_text(items[0].prompt, items[0].response))  # warm-up
-    ours = baseline = 0.0
+    ours, baseline = Elapsed(), Elapsed()
     scores: list[int] = []
     size = -(-len(items) // rounds)
     for start in range(0, len(items), size):
         part = items[start : start + size]
-        seconds, part_scores = time_predict(scorer, part, batch_size)
-        ours += seconds
-        scores += part_scores
-        begin = time.perf_counter()
-        for item in part:
-            classify(scorer_text(item.prompt, item.response))
-        baseline += time.perf_counter() - begin
-        print(f"  {start + len(part)}/{len(items)}: ours {ours:.1f} s, baseline {baseline:.1f} s", flush=True)
+        scores += time_predict(scorer, part, batch_size, ours)
+        with timed(baseline):
+            for item in part:
+                classify(scorer_text(item.prompt, item.response))
+        done = start + len(part)
+        print(f"  {done}/{len(items)}: ours {ours.wall:.1f} s, baseline {baseline.wall:.1f} s", flush=True)
     return ours, baseline, scores
 
 
@@ -159,7 +182,7 @@ def main() -> None:
         f"ours (sorted, dynamic padding, batch {args.batch_size}, inference_mode): {rate(len(sample), ours)}"
     )
     print(f"baseline pipeline('text-classification'), one text at a time: {rate(len(sample), baseline)}")
-    print(f"speed-up: {baseline / ours:.2f}x (target >= 3x)", flush=True)
+    print(f"speed-up: {ratio(baseline, ours)} (target >= 3x)", flush=True)
 
     if args.int8:
         quantized = Scorer(
@@ -171,23 +194,21 @@ def main() -> None:
             max_length=scorer.max_length,
             base=scorer.base,
         )
-        seconds, scores = time_predict(quantized, sample, args.batch_size)
+        int8 = Elapsed()
+        scores = time_predict(quantized, sample, args.batch_size, int8)
         same = sum(a == b for a, b in zip(scores, reference, strict=True)) / len(sample)
-        print(
-            f"ours + dynamic int8 (per channel): {rate(len(sample), seconds)}, "
-            f"{baseline / seconds:.2f}x the baseline"
-        )
+        print(f"ours + dynamic int8 (per channel): {rate(len(sample), int8)}; {ratio(baseline, int8)}")
         print(f"  identical predictions vs unquantized: {100 * same:.1f}% (needs >= 99%)", flush=True)
 
+    measured, count = ours, len(sample)
     if args.large:
-        large = items[: args.large]
-        seconds, _ = time_predict(scorer, large, args.batch_size)
-        print(f"ours on {len(large)} pairs: {rate(len(large), seconds)}")
-        per_second = len(large) / seconds
-    else:
-        per_second = len(sample) / ours
-    projected = FLAMES_RESPONSES / per_second
-    print(f"projected for 2,251 x 12 = {FLAMES_RESPONSES} responses: {projected / 60:.1f} min on this CPU")
+        measured, count = Elapsed(), min(args.large, len(items))
+        time_predict(scorer, items[:count], args.batch_size, measured)
+        print(f"ours on {count} pairs: {rate(count, measured)}")
+    projected = FLAMES_RESPONSES * measured.wall / count
+    print(
+        f"projected for 2,251 x 12 = {FLAMES_RESPONSES} responses: {projected / 60:.1f} min wall on this CPU"
+    )
 
 
 if __name__ == "__main__":
