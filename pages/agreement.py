@@ -1,10 +1,398 @@
-"""Agreement page."""
+"""Agreement dashboard (lead): every figure of the agreement report with its interval and label
+distribution, the pairwise annotator matrix, annotators and scorer agents against consensus,
+anchoring, and a way from any row to its disagreeing items in the adjudication queue."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+import sqlite_utils
 import streamlit as st
 
-from pages.common import require_access, t
+from annotator.agreement import STATISTICS
+from annotator.agreement_report import agreement_report, data_version, disagreeing_responses
+from annotator.store import default_db_path
+from pages.common import db, require_access, t
 
 user = require_access("agreement")
 st.title(t("page_agreement"))
+
+PAIR_STATISTICS = ("cohen_kappa", "percent_agreement", "krippendorff_alpha", "gwet_ac")
+GROUPS = {"subcomponents": "subcomponent", "models": "model", "weeks": "week", "batches": "batch"}
+
+Row = dict
+Label = Callable[[Row], str]
+
+
+# 1,000 resamples take seconds: keep the report per database file, data version and settings.
+@st.cache_data(show_spinner=False, max_entries=8)
+def _report(_db: sqlite_utils.Database, path: str, version: tuple, bootstrap: int, seed: int) -> dict:
+    return agreement_report(_db, bootstrap, seed)
+
+
+def _statistic_name(statistic: str, row: Row | None = None) -> str:
+    """The statistic's name; with a row, Gwet's coefficient is named AC1 or AC2 as computed there."""
+    if statistic == "gwet_ac" and row is not None:
+        return f"Gwet's {row['gwet_name']}"
+    return t(f"stat_{statistic}")
+
+
+def _estimate_text(estimate: dict | None) -> str:
+    if estimate is None:
+        return "–"
+    if estimate["value"] is None:
+        return t("undefined_because", reason=estimate["undefined"] or "–")
+    if estimate["ci"] is None:
+        return f"{estimate['value']:.3f}"
+    low, high = estimate["ci"]
+    return f"{estimate['value']:.3f} [{low:.3f}, {high:.3f}]"
+
+
+def _distribution_text(distribution: dict) -> str:
+    def counts(scores: dict[str, int]) -> str:
+        return " ".join(f"{score}:{n}" for score, n in scores.items())
+
+    if distribution and isinstance(next(iter(distribution.values())), dict):
+        return " | ".join(f"{name} {counts(scores)}" for name, scores in distribution.items())
+    return counts(distribution)
+
+
+def _figures_chart(rows: Sequence[Row], label: Label, statistics: Sequence[str]) -> go.Figure:
+    """Grouped bars of each row's figures with their bootstrap intervals; undefined ones are left out."""
+    records = []
+    for row in rows:
+        for statistic in statistics:
+            estimate = row[statistic]
+            if estimate["value"] is None:
+                continue
+            value = estimate["value"]
+            low, high = estimate["ci"] or (value, value)
+            records.append(
+                {
+                    "row": label(row),
+                    "statistic": _statistic_name(statistic, row),
+                    "value": value,
+                    "plus": high - value,
+                    "minus": value - low,
+                }
+            )
+    frame = pd.DataFrame(records, columns=["row", "statistic", "value", "plus", "minus"])
+    figure = px.bar(
+        frame,
+        x="row",
+        y="value",
+        color="statistic",
+        barmode="group",
+        error_y="plus",
+        error_y_minus="minus",
+        labels={"row": "", "value": t("ag_value"), "statistic": t("ag_statistic")},
+    )
+    figure.update_yaxes(range=[min(-0.1, frame["value"].min() - 0.1) if len(frame) else -0.1, 1.05])
+    return figure
+
+
+def _distribution_chart(rows: Sequence[Row], label: Label) -> go.Figure:
+    """Stacked label counts per row (own and reference side by side for a comparison)."""
+    records = []
+    for row in rows:
+        distribution = row["distribution"]
+        parts = (
+            distribution.items()
+            if distribution and isinstance(next(iter(distribution.values())), dict)
+            else [("", distribution)]
+        )
+        for part, scores in parts:
+            name = f"{label(row)} · {part}" if part else label(row)
+            records += [{"row": name, "score": score, "count": n} for score, n in scores.items()]
+    frame = pd.DataFrame(records, columns=["row", "score", "count"])
+    return px.bar(
+        frame,
+        x="row",
+        y="count",
+        color="score",
+        labels={"row": "", "count": t("ag_count"), "score": t("ag_score")},
+        title=t("ag_distribution"),
+    )
+
+
+def _figures_table(rows: Sequence[Row], columns: dict[str, str], statistics: Sequence[str]) -> None:
+    """One line per row: its keys, counts, every figure as `value [low, high]` or undefined and why."""
+    records = []
+    for row in rows:
+        record = {title: row[key] for key, title in columns.items()}
+        record[t("ag_units")] = row["n_units"]
+        if "n_labels" in row:
+            record[t("ag_labels")] = row["n_labels"]
+        for statistic in statistics:
+            record[_statistic_name(statistic)] = _estimate_text(row[statistic])
+        record[t("ag_distribution")] = _distribution_text(row["distribution"])
+        records.append(record)
+    st.dataframe(pd.DataFrame(records), hide_index=True)
+
+
+def _figures_section(
+    section: str,
+    rows: Sequence[Row],
+    columns: dict[str, str],
+    label: Label,
+    statistics: Sequence[str],
+    filters: Callable[[Row], dict] | None,
+) -> None:
+    """Chart with intervals, the label distribution beside it, the table, and the click-through."""
+    chart, distribution = st.columns([3, 2])
+    chart.plotly_chart(_figures_chart(rows, label, statistics), key=f"ag_chart_{section}")
+    distribution.plotly_chart(_distribution_chart(rows, label), key=f"ag_distribution_{section}")
+    _figures_table(rows, columns, statistics)
+    if filters is not None:
+        _click_through(section, rows, label, filters)
+
+
+def _click_through(section: str, rows: Sequence[Row], label: Label, filters: Callable[[Row], dict]) -> None:
+    """Open the disagreeing items behind one row in the adjudication queue."""
+    labels = [label(row) for row in rows]
+    pick, open_button = st.columns([3, 2], vertical_alignment="bottom")
+    index = pick.selectbox(
+        t("ag_pick_row"), range(len(rows)), format_func=labels.__getitem__, key=f"ag_pick_{section}"
+    )
+    if open_button.button(t("ag_open_disagreeing"), key=f"ag_open_{section}"):
+        response_ids = disagreeing_responses(db(), **filters(rows[index]))
+        if not response_ids:
+            st.info(t("ag_no_disagreement"))
+            return
+        st.session_state["adjudication_focus"] = {
+            "title": t("ag_focus_title", what=labels[index]),
+            "response_ids": response_ids,
+        }
+        st.switch_page("pages/adjudication.py")
+
+
+def _pairwise_heatmap(rows: Sequence[Row], dimension: str) -> go.Figure:
+    """Weighted kappa of every pair of annotators, symmetric, with the shared responses in each cell."""
+    names = sorted({row["annotator_a"] for row in rows} | {row["annotator_b"] for row in rows})
+    kappa = pd.DataFrame(float("nan"), index=names, columns=names)
+    text = pd.DataFrame("", index=names, columns=names)
+    for row in rows:
+        value = row["cohen_kappa"]["value"]
+        cell = "–" if value is None else f"{value:.2f}"
+        for a, b in ((row["annotator_a"], row["annotator_b"]), (row["annotator_b"], row["annotator_a"])):
+            kappa.loc[a, b] = float("nan") if value is None else value
+            text.loc[a, b] = f"{cell}<br>n={row['n_units']}"
+    figure = go.Figure(
+        go.Heatmap(
+            z=kappa.to_numpy(),
+            x=names,
+            y=names,
+            text=text.to_numpy(),
+            texttemplate="%{text}",
+            zmin=-1,
+            zmax=1,
+            colorscale="RdBu",
+            colorbar={"title": "κ"},
+        )
+    )
+    figure.update_layout(title=dimension, yaxis={"autorange": "reversed"})
+    return figure
+
+
+def _dimension_label(row: Row) -> str:
+    return row["dimension"]
+
+
+def _grouped_label(column: str) -> Label:
+    return lambda row: f"{row[column]} · {row['dimension']}"
+
+
+def _pair_label(row: Row) -> str:
+    return f"{row['annotator_a']} × {row['annotator_b']} · {row['dimension']}"
+
+
+left, right = st.columns(2)
+bootstrap = left.number_input(
+    t("resamples"), min_value=0, max_value=10_000, value=1000, step=100, key="ag_bootstrap"
+)
+seed = right.number_input(t("seed"), min_value=0, value=0, key="ag_seed")
+with st.spinner(t("ag_computing")):
+    report = _report(db(), str(default_db_path()), data_version(db()), int(bootstrap), int(seed))
+
+totals, settings = report["totals"], report["settings"]
+st.caption(
+    t("ag_totals", labels=totals["n_labels"], units=totals["n_units"], annotators=totals["n_annotators"])
+    + " · "
+    + t(
+        "ag_settings",
+        confidence=round(settings["confidence"] * 100),
+        bootstrap=settings["bootstrap"],
+        seed=settings["seed"],
+        weights=settings["weights"],
+    )
+)
+with st.expander(t("ag_guide_title"), expanded=True):
+    st.markdown(t("ag_guide"))
+if not report["dimensions"]:
+    st.info(t("ag_no_labels"))
+    st.stop()
+
+tab_names = ["dimensions", *GROUPS, "pairwise", "annotators", "agents", "anchoring"]
+tabs = dict(zip(tab_names, st.tabs([t(f"ag_tab_{name}") for name in tab_names]), strict=True))
+
+with tabs["dimensions"]:
+    _figures_section(
+        "dimensions",
+        report["dimensions"],
+        {"dimension": t("dimension"), "level": t("ag_level")},
+        _dimension_label,
+        STATISTICS,
+        lambda row: {"dimension": row["dimension"]},
+    )
+
+for section, column in GROUPS.items():
+    with tabs[section]:
+        if section == "weeks":
+            st.caption(t("ag_week_note"))
+        _figures_section(
+            section,
+            report[section],
+            {column: t(f"ag_column_{column}"), "dimension": t("dimension")},
+            _grouped_label(column),
+            STATISTICS,
+            lambda row, column=column: {column: row[column], "dimension": row["dimension"]},
+        )
+
+with tabs["pairwise"]:
+    st.caption(t("ag_pairwise_caption"))
+    if not report["pairwise"]:
+        st.info(t("ag_no_pairs"))
+    else:
+        dimensions = [row["dimension"] for row in report["dimensions"]]
+        for dimension in dimensions:
+            rows = [row for row in report["pairwise"] if row["dimension"] == dimension]
+            if rows:
+                st.plotly_chart(_pairwise_heatmap(rows, dimension), key=f"ag_heatmap_{dimension}")
+        records = [
+            {
+                t("dimension"): row["dimension"],
+                t("ag_annotator"): row["annotator_a"],
+                t("ag_other_annotator"): row["annotator_b"],
+                t("ag_units"): row["n_units"],
+                t("stat_cohen_kappa"): _estimate_text(row["cohen_kappa"]),
+                t("stat_percent_agreement"): _estimate_text(row["percent_agreement"]),
+            }
+            for row in report["pairwise"]
+        ]
+        st.dataframe(pd.DataFrame(records), hide_index=True)
+        _click_through(
+            "pairwise",
+            report["pairwise"],
+            _pair_label,
+            lambda row: {
+                "dimension": row["dimension"],
+                "annotators": [row["annotator_a"], row["annotator_b"]],
+            },
+        )
+
+with tabs["annotators"]:
+    st.caption(t("ag_annotators_caption"))
+    _figures_section(
+        "annotators",
+        report["annotators"],
+        {"annotator": t("ag_annotator"), "dimension": t("dimension")},
+        _grouped_label("annotator"),
+        PAIR_STATISTICS,
+        lambda row: {"dimension": row["dimension"], "annotators": [row["annotator"]]},
+    )
+
+with tabs["agents"]:
+    st.caption(t("ag_agents_caption"))
+    if not report["agents"]:
+        st.info(t("ag_no_agents"))
+    else:
+        _figures_section(
+            "agents",
+            report["agents"],
+            {"agent": t("ag_agent"), "dimension": t("dimension")},
+            _grouped_label("agent"),
+            PAIR_STATISTICS,
+            lambda row: {"dimension": row["dimension"], "agent": row["agent"]},
+        )
+
+with tabs["anchoring"]:
+    st.caption(t("ag_anchoring_caption"))
+    anchoring = report["anchoring"]
+    if not anchoring["modes"]:
+        st.info(t("ag_no_anchoring"))
+    else:
+        overall = [row for row in anchoring["modes"] if row["dimension"] is None]
+        by_dimension = [row for row in anchoring["modes"] if row["dimension"] is not None]
+        shares, agreement = st.columns(2)
+        shares.plotly_chart(
+            _figures_chart(
+                [{**row, "share": row["equals_suggestion"]} for row in overall],
+                lambda row: t(f"ag_mode_{row['mode']}"),
+                ["share"],
+            ),
+            key="ag_anchor_shares",
+        )
+        agreement.plotly_chart(
+            _figures_chart(
+                [
+                    {
+                        **row["with_other_humans"],
+                        "mode": t(f"ag_mode_{row['mode']}"),
+                        "dimension": row["dimension"],
+                    }
+                    for row in by_dimension
+                ],
+                _grouped_label("mode"),
+                ["cohen_kappa", "percent_agreement"],
+            ),
+            key="ag_anchor_agreement",
+        )
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        t("ag_mode"): t(f"ag_mode_{row['mode']}"),
+                        t("dimension"): row["dimension"] or t("ag_all_dimensions"),
+                        t("ag_labels"): row["n_labels"],
+                        t("ag_equals_suggestion"): _estimate_text(row["equals_suggestion"]),
+                        t("ag_kappa_with_others"): _estimate_text(
+                            row["with_other_humans"] and row["with_other_humans"]["cohen_kappa"]
+                        ),
+                        t("ag_agree_with_others"): _estimate_text(
+                            row["with_other_humans"] and row["with_other_humans"]["percent_agreement"]
+                        ),
+                    }
+                    for row in anchoring["modes"]
+                ]
+            ),
+            hide_index=True,
+        )
+    st.subheader(t("ag_prefilled_accepted"))
+    accepted = anchoring["prefilled_accepted"]
+    if accepted:
+        st.plotly_chart(
+            _figures_chart(
+                [{**row, "share": row["accepted_unchanged"]} for row in accepted],
+                lambda row: row["annotator"],
+                ["share"],
+            ),
+            key="ag_prefilled_chart",
+        )
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        t("ag_annotator"): row["annotator"],
+                        t("ag_prefilled"): row["n_prefilled"],
+                        t("ag_accepted"): _estimate_text(row["accepted_unchanged"]),
+                    }
+                    for row in accepted
+                ]
+            ),
+            hide_index=True,
+        )
+    else:
+        st.info(t("ag_no_anchoring"))

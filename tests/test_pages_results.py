@@ -14,6 +14,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from annotator import auth
+from annotator.agreement_report import agreement_report
 from annotator.exports import ExportOptions, build_export, read_export_data
 from annotator.ids import response_id
 from annotator.leaderboard import leaderboard
@@ -165,3 +166,55 @@ def test_exports_show_a_filter_error_instead_of_a_traceback(db):
     assert not at.exception
     assert "both validation and test: model-a" in at.error[0].value
     assert not at.download_button
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_agreement_renders_every_section_for_a_lead(db, language):
+    at = _page(db, "agreement")
+    at.session_state["language"] = language
+    at.run()
+    assert not at.exception
+    assert len(at.tabs) == 9
+    report = agreement_report(db, bootstrap=1000, seed=0)
+    # Dimensions table: one row per dimension, every figure with its interval or "undefined".
+    table = at.dataframe[0].value
+    assert table.iloc[:, 0].tolist() == [row["dimension"] for row in report["dimensions"]]
+    assert table.shape[0] == 2
+    assert len(at.get("plotly_chart")) >= 2 * 5 + 2  # a figure and a distribution per section, heatmaps
+
+
+def test_agreement_says_why_a_figure_is_undefined(db):
+    at = _page(db, "agreement")
+    at.run()
+    at.number_input(key="ag_bootstrap").set_value(0).run()
+    # model-c: both annotators gave 1 everywhere, so kappa-like figures are 0/0.
+    models = at.dataframe[2].value
+    cells = models[models["Model"] == "model-c"].to_numpy().ravel().tolist()
+    assert any(str(cell).startswith("undefined: every rating falls in one category") for cell in cells)
+
+
+@pytest.mark.parametrize(
+    ("section", "index", "expected"),
+    [
+        ("dimensions", 0, [response_id("fair-1", "model-b")]),  # Fairness
+        ("models", 1, [response_id("fair-1", "model-b")]),  # model-b · Fairness
+        ("pairwise", 1, [response_id("legal-1", "model-a")]),  # alice × bob · Legality
+        ("agents", 1, [response_id("legal-1", "model-a")]),  # tiny · Legality
+    ],
+)
+def test_agreement_click_through_focuses_the_disagreeing_items(db, section, index, expected):
+    at = _through_app(db, "agreement")
+    at.selectbox(key=f"ag_pick_{section}").set_value(index)
+    at.button(key=f"ag_open_{section}").click().run()
+    focus = at.session_state["adjudication_focus"]
+    assert focus["response_ids"] == expected
+    assert focus["response_ids"] == sorted(set(expected) & set(DISAGREEING))
+    assert focus["title"]
+
+
+def test_agreement_click_through_without_disagreement_stays(db):
+    at = _through_app(db, "agreement")
+    at.selectbox(key="ag_pick_models").set_value(0)  # model-a · Fairness: both gave 3
+    at.button(key="ag_open_models").click().run()
+    assert "adjudication_focus" not in at.session_state
+    assert "This row has no disagreeing items." in [info.value for info in at.info]
