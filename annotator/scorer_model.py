@@ -97,7 +97,7 @@ def new_scorer(base: str, rubric: Rubric, max_length: int = DEFAULT_MAX_LENGTH) 
         tokenizer = AutoTokenizer.from_pretrained(base)
         encoder = AutoModel.from_pretrained(base)
     except (OSError, ValueError) as exc:
-        raise ScorerLoadError(f"cannot load the base model {base}: {exc}") from None
+        raise ScorerLoadError(f"cannot load the base model {base}: {_one_line(exc)}") from None
     _prepare_tokenizer(tokenizer)
     model = MultiTaskScorer(encoder, [len(d.levels) for d in rubric.dimensions])
     return Scorer(model=model, tokenizer=tokenizer, rubric=rubric, max_length=max_length, base=base)
@@ -164,13 +164,13 @@ def load_scorer(
         encoder = AutoModel.from_pretrained(path)
         heads = load_file(path / HEADS_FILE)
     except (OSError, ValueError) as exc:
-        raise ScorerLoadError(f"{path}: cannot load the saved model: {exc}") from None
+        raise ScorerLoadError(f"{path}: cannot load the saved model: {_one_line(exc)}") from None
     _prepare_tokenizer(tokenizer)
     model = MultiTaskScorer(encoder, [len(d.levels) for d in trained_for.dimensions])
     try:
         model.heads.load_state_dict({k.removeprefix("heads."): v for k, v in heads.items()})
     except RuntimeError as exc:
-        raise ScorerLoadError(f"{path / HEADS_FILE} does not fit {RUBRIC_FILE}: {exc}") from None
+        raise ScorerLoadError(f"{path / HEADS_FILE} does not fit {RUBRIC_FILE}: {_one_line(exc)}") from None
     model.to(device or default_device()).eval()
     return Scorer(
         model=model,
@@ -202,3 +202,8 @@ def check_same_scales(trained_for: Rubric, expected: Rubric, where: str) -> None
 
 def _levels(scores: tuple[int, ...]) -> str:
     return "/".join(str(s) for s in sorted(scores, reverse=True))
+
+
+def _one_line(exc: Exception) -> str:
+    """transformers' messages span lines; a CLI error is one line."""
+    return " ".join(str(exc).split())
