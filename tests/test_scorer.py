@@ -17,7 +17,7 @@ from scorer_task import MARKERS, TRAIN_MODELS, store_items, synthetic_items, tin
 
 from annotator import scorer_train
 from annotator.rubric import flames_rubric, parse_rubric
-from annotator.scorer import predict, predict_db, predict_file, unscored_items
+from annotator.scorer import predict, predict_db, predict_file, suggestion_counts, unscored_items
 from annotator.scorer_data import (
     ScorerItem,
     SplitPlan,
@@ -132,6 +132,19 @@ def test_predict_stores_suggestions_once(trained: tuple[Path, dict], tmp_path: P
     assert predict_db(db, scorer, "tiny") == 0
     with pytest.raises(ValueError, match="agent name"):
         predict_db(db, scorer, "  ")
+
+
+def test_suggestion_counts_per_agent(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "c.db")
+    items = synthetic_items(RUBRIC, n_prompts=2)
+    store_items(db, items)
+    assert suggestion_counts(db) == {}
+    ids = [row[0] for row in db.execute("SELECT id FROM responses ORDER BY id")]
+    rows = [(rid, "b", 3) for rid in ids] + [(ids[0], "a", 1)]
+    db.conn.executemany(
+        "INSERT INTO suggestions (response_id, agent, score, created_at) VALUES (?, ?, ?, '2026-01-05')", rows
+    )
+    assert suggestion_counts(db) == {"a": 1, "b": len(ids)}
 
 
 def test_batching_does_not_change_predictions(trained: tuple[Path, dict]) -> None:
