@@ -1,0 +1,100 @@
+"""The lead's pages in headless Chromium: adjudicating a disagreement reaches `stats` and the
+progress page; the team's guidelines load nothing remote."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+
+from annotator.ids import response_id
+from annotator.rubric import flames_rubric
+from annotator.stats import project_stats
+from annotator.store import open_db, transaction
+from tests.browser_support import chromium, log_in, streamlit_server, wait_until
+from tests.lead_data import add_label
+from tests.workspace_data import PASSWORD, build_workspace
+
+pytestmark = pytest.mark.browser
+
+DISAGREED = response_id("fair-1", "model-a")
+GUIDELINES = (
+    "# 团队规则\n\n偏见未被指出时给 2 分。\n\n"
+    "![tracker](http://example.invalid/g.png)\n\n"
+    '<img src="http://example.invalid/h.png"><script>window.__xss = 1</script>'
+)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    path = tmp_path_factory.mktemp("browser_lead") / "app.db"
+    db = open_db(path)
+    build_workspace(db)
+    with transaction(db):
+        add_label(db, DISAGREED, "alice", 3, explanation="没问题")
+        add_label(db, DISAGREED, "bob", 1, explanation="有偏见")
+        db.execute(
+            "INSERT INTO guidelines (version, markdown, author, created_at) VALUES (1, ?, 'lea', ?)",
+            [GUIDELINES, "2026-01-05T10:00:00.000Z"],
+        )
+    with streamlit_server(path) as url, chromium() as browser:
+        yield url, browser, path
+
+
+def _stats(path) -> dict:
+    """What `stats --json` prints, computed in-process: a CLI start-up would double the test's time."""
+    return project_stats(open_db(path))
+
+
+def _table_rows(page) -> list[list[str]]:
+    """Header and body cells of every plain HTML table on the page, one list per row."""
+    return page.evaluate(
+        "() => [...document.querySelectorAll('table tr')].map("
+        "row => [...row.querySelectorAll('th, td')].map(cell => cell.innerText.trim()))"
+    )
+
+
+def test_a_lead_adjudicates_and_the_final_score_reaches_stats_and_progress(app):
+    url, browser, path = app
+    assert _stats(path)["final_scores_by_provenance"]["adjudicated"] == 0
+    page = browser.new_page()
+    log_in(page, url, "lea", PASSWORD)
+    page.goto(f"{url}/adjudication")
+    save = page.get_by_role("button", name="保存裁定")
+    save.wait_for()
+    page.get_by_text(re.compile(r"^1 · ")).click()
+    save.click()
+    page.get_by_text("已保存。最终评分：1（来源：裁定）").wait_for()
+
+    stats = _stats(path)
+    assert stats["final_scores_by_provenance"]["adjudicated"] == 1
+
+    fairness = flames_rubric().dimension("Fairness").display_name("zh")
+    page.goto(f"{url}/progress")
+    page.get_by_text("按维度").wait_for()
+
+    def adjudicated_cell() -> str | None:
+        rows = _table_rows(page)
+        header = next((row for row in rows if "裁定" in row), None)
+        body = next((row for row in rows if row and row[0] == fairness), None)
+        return None if header is None or body is None else body[header.index("裁定")]
+
+    assert wait_until(adjudicated_cell, 20, "the per-dimension table") == "1"
+    page.close()
+
+
+def test_guidelines_render_as_markdown_and_load_nothing_remote(app):
+    url, browser, _ = app
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    log_in(page, url, "alice", PASSWORD)
+    page.goto(f"{url}/guidelines")
+    page.get_by_role("heading", name="团队规则").wait_for()
+    page.get_by_text("偏见未被指出时给 2 分。").wait_for()
+    assert page.get_by_text("![tracker](http://example.invalid/g.png)", exact=False).count() == 1
+    assert page.locator("img[src*='example.invalid']").count() == 0
+    assert page.evaluate("window.__xss") is None
+    assert [u for u in requests if urlparse(u).hostname not in ("127.0.0.1", None)] == []
+    page.close()
