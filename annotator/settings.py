@@ -65,7 +65,8 @@ def set_suggestion_agent(db: sqlite_utils.Database, agent: str | None, lead: str
         if agent is None:
             db.execute("DELETE FROM settings WHERE key = 'suggestion_agent'")
             return
-        if agent not in agents(db):
+        # The agent already configured may stay even before its suggestions are imported.
+        if agent not in agents(db) and agent != get_setting(db, "suggestion_agent"):
             raise SettingsError(f"no suggestions from agent {agent!r}")
         set_setting(db, "suggestion_agent", agent)
 

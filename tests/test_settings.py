@@ -84,3 +84,9 @@ def test_save_settings_stores_all_or_nothing(db):
     with pytest.raises(SettingsError, match="invalid language"):
         save_settings(db, ProjectSettings("prefilled", None, "fr"), "lea")
     assert project_settings(db) == ProjectSettings("shown", "gpt-judge", "en")
+
+
+def test_an_agent_configured_before_its_suggestions_can_stay(db):
+    set_setting(db, "suggestion_agent", "scorer-v3")
+    save_settings(db, ProjectSettings("shown", "scorer-v3", "zh"), "lea")
+    assert project_settings(db) == ProjectSettings("shown", "scorer-v3", "zh")
