@@ -141,7 +141,8 @@ def read_records(path: str | Path) -> Iterator[Record]:
 def _parse_jsonl(text: str, source: str) -> Iterator[Record]:
     if text.lstrip().startswith("["):
         message = "a JSON array is not supported: write one JSON object per line (JSON Lines)"
-        raise ImportFileError([Problem(source, None, None, message)])
+        line = text[: len(text) - len(text.lstrip())].count("\n") + 1  # where the array starts
+        raise ImportFileError([Problem(source, line, None, message)])
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
