@@ -286,3 +286,19 @@ def test_many_sessions_saving_at_once_lose_nothing_and_see_no_lock_error(tmp_pat
     db = open_db(path)
     assert db.execute("SELECT COUNT(*) FROM label_history").fetchone()[0] == len(names) * 30 * 3
     assert {row[0] for row in db.execute("SELECT score FROM labels")} == {1 + 29 % 3}
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "DELETE FROM labels",
+        "DELETE FROM label_history",
+        "UPDATE label_history SET score = 3",
+    ],
+)
+def test_no_statement_can_delete_labels_or_rewrite_their_history(filled, statement):
+    before = snapshot(filled)
+    db = open_db(filled)
+    with pytest.raises(sqlite3.IntegrityError, match=r"never deleted|append-only"), transaction(db):
+        db.execute(statement)
+    assert snapshot(filled) == before
