@@ -47,7 +47,7 @@ def backup(
     """Copy the database to `target` (a new file unless `overwrite`); safe while others write."""
     target = Path(target)
     if target.exists() and not overwrite:
-        raise BackupError(f"{target} exists: choose a new file name (or overwrite it explicitly)")
+        raise BackupError(f"{target} exists: choose a new file name, or allow overwriting it (--overwrite)")
     if isinstance(db_or_path, sqlite_utils.Database):
         _backup_to(db_or_path.conn, target)
         return target
