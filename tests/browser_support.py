@@ -109,3 +109,30 @@ def log_in(page, url: str, name: str, password: str) -> None:
     page.get_by_label("密码").fill(password)
     page.get_by_label("密码").press("Enter")
     page.get_by_text(f"当前用户：{name}").wait_for(timeout=30_000)
+
+
+def focused_response(page) -> str:
+    """The heading of the response that has the keyboard focus (marked with ▶)."""
+    marker = page.get_by_text("▶", exact=False)
+    marker.first.wait_for()
+    return marker.first.inner_text()
+
+
+def shortcuts_ready(page) -> None:
+    """Return once the scoring page's keyboard shortcuts answer, the focus back on response A.
+
+    Streamlit can drop the very first key press that arrives right after a page load, so J (move
+    the focus, harmless) is pressed until the focus marker moves, then K until it is back on A.
+    """
+    first = focused_response(page)
+    for _ in range(20):
+        page.keyboard.press("J")
+        try:
+            wait_until(lambda: focused_response(page) != first, 2, "the focus to move")
+            break
+        except AssertionError:
+            continue
+    while not focused_response(page).endswith(" A"):
+        before = focused_response(page)
+        page.keyboard.press("K")
+        wait_until(lambda before=before: focused_response(page) != before, 30, "the focus to move back")

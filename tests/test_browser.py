@@ -6,11 +6,10 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from annotator.ids import response_id
 from annotator.store import open_db, transaction
-from tests.browser_support import chromium, log_in, streamlit_server, wait_until
+from tests.browser_support import chromium, log_in, shortcuts_ready, streamlit_server, wait_until
 from tests.workspace_data import PASSWORD, build_workspace
 
 pytestmark = pytest.mark.browser
@@ -42,22 +41,8 @@ def _open_annotate(page, url: str) -> None:
 
 
 def _wait_for_page(page) -> None:
-    """Wait until the page is drawn and its shortcuts answer.
-
-    Streamlit can drop the very first key press that arrives right after a page load, so J (move
-    the focus) is pressed until the focus marker moves, then K brings it back to response A.
-    """
     page.get_by_text("跳转到提示").first.wait_for()
-    for _ in range(20):
-        page.keyboard.press("J")
-        try:
-            page.get_by_text("▶ 回复 A").wait_for(state="detached", timeout=1_000)
-            break
-        except PlaywrightTimeout:
-            continue
-    while not page.get_by_text("▶ 回复 A").count():
-        page.keyboard.press("K")
-        page.wait_for_function("document.body.innerText.includes('▶')")
+    shortcuts_ready(page)
 
 
 def _scored(db, annotator: str, prompt_id: str) -> int:
