@@ -1,10 +1,131 @@
-"""Scorer page."""
+"""Scorer (lead): run a trained scorer over the current data as a suggestion agent, with a progress
+bar, and see how each agent's suggestions agree with the human final scores."""
 
 from __future__ import annotations
 
+import pandas as pd
+import plotly.express as px
+import sqlite_utils
 import streamlit as st
 
-from pages.common import require_access, t
+from annotator.agreement_report import data_version
+from annotator.scorer import DEFAULT_BATCH_SIZE, predict_db, suggestion_counts
+from annotator.scorer_eval import agent_agreement
+from annotator.scorer_model import load_scorer
+from annotator.store import default_db_path, project_rubric
+from pages.common import db, require_access, t
 
 user = require_access("scorer")
 st.title(t("page_scorer"))
+
+DEFAULT_AGENT = "scorer"
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _agreement(_db: sqlite_utils.Database, path: str, version: tuple, agent: str) -> dict:
+    return agent_agreement(_db, agent, project_rubric(_db))
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def _run(model_dir: str, agent: str, batch_size: int) -> None:
+    """Load the scorer, store its suggestions batch by batch, and say what happened (errors included)."""
+    try:
+        with st.spinner(t("sc_loading")):
+            scorer = load_scorer(model_dir, project_rubric(db()))
+        bar = st.progress(0.0, text=t("sc_progress", done=0, total="…"))
+
+        def show(done: int, total: int) -> None:
+            bar.progress(done / total, text=t("sc_progress", done=done, total=total))
+
+        stored = predict_db(db(), scorer, agent, batch_size, on_progress=show)
+    except (ValueError, OSError) as exc:  # a bad directory, a rubric mismatch, an empty agent name
+        st.error(str(exc))
+    else:
+        st.success(t("sc_stored", stored=stored, agent=agent.strip()))
+
+
+st.subheader(t("sc_run_header"))
+st.caption(t("sc_run_help"))
+model_dir = st.text_input(t("sc_model_dir"), key="sc_model_dir")
+left, right = st.columns(2)
+agent = left.text_input(t("sc_agent"), value=DEFAULT_AGENT, key="sc_agent")
+batch_size = right.number_input(
+    t("sc_batch_size"), min_value=1, max_value=1024, value=DEFAULT_BATCH_SIZE, key="sc_batch_size"
+)
+if st.button(t("sc_run"), type="primary", key="sc_run"):
+    if model_dir.strip():
+        _run(model_dir.strip(), agent, int(batch_size))
+    else:
+        st.error(t("sc_need_dir"))
+
+st.subheader(t("sc_agents_header"))
+counts = suggestion_counts(db())
+if not counts:
+    st.info(t("ag_no_agents"))
+    st.stop()
+st.dataframe(
+    pd.DataFrame({t("ag_agent"): list(counts), t("sc_suggestions"): list(counts.values())}), hide_index=True
+)
+
+st.subheader(t("sc_eval_header"))
+st.caption(t("sc_eval_caption"))
+chosen = st.selectbox(t("sc_eval_agent"), list(counts), key="sc_eval_agent")
+report = _agreement(db(), str(default_db_path()), data_version(db()), chosen)
+if not report["n"]:
+    st.info(t("sc_nothing_to_evaluate"))
+    st.stop()
+compared, accuracy, macro_f1 = st.columns(3)
+compared.metric(t("sc_compared"), report["n"])
+accuracy.metric(t("sc_accuracy"), _percent(report["accuracy"]))
+macro_f1.metric(t("sc_macro_f1"), _percent(report["macro_f1"]))
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                t("dimension"): name,
+                "n": figures["n"],
+                t("sc_accuracy"): _percent(figures["accuracy"]),
+                t("sc_macro_f1"): _percent(figures["macro_f1"]),
+            }
+            for name, figures in report["dimensions"].items()
+        ]
+    ),
+    hide_index=True,
+)
+columns = st.columns(min(3, len(report["dimensions"])))
+for i, (name, figures) in enumerate(report["dimensions"].items()):
+    scores = [str(score) for score in figures["scores"]]
+    columns[i % len(columns)].plotly_chart(
+        px.imshow(
+            figures["confusion"],
+            x=scores,
+            y=scores,
+            text_auto=True,
+            color_continuous_scale="Blues",
+            labels={"x": t("sc_predicted"), "y": t("sc_human"), "color": "n"},
+            title=t("sc_confusion", dimension=name),
+        ),
+        key=f"sc_confusion_{name}",
+    )
+st.caption(t("sc_rate_gaps"))
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                t("model"): model,
+                t("sc_human"): gaps["human_rate"],
+                t("sc_predicted"): gaps["scorer_rate"],
+                t("lb_gap"): gaps["gap"],
+            }
+            for model, gaps in report["models"].items()
+        ]
+    ),
+    hide_index=True,
+    column_config={
+        name: st.column_config.NumberColumn(format="%.2f")
+        for name in (t("sc_human"), t("sc_predicted"), t("lb_gap"))
+    },
+)

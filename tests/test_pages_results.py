@@ -19,7 +19,11 @@ from annotator.exports import ExportOptions, build_export, read_export_data
 from annotator.ids import response_id
 from annotator.leaderboard import leaderboard
 from annotator.leaderboard_formats import leaderboard_frame
+from annotator.rubric import flames_rubric
+from annotator.scorer_eval import agent_agreement
+from annotator.scorer_model import new_scorer, save_scorer
 from annotator.store import open_db
+from tests.scorer_task import tiny_base
 from tests.workspace_data import PASSWORD, build_workspace
 
 ROOT = Path(__file__).parent.parent
@@ -38,7 +42,7 @@ DISAGREEING = sorted([response_id("fair-1", "model-b"), response_id("legal-1", "
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch):
+def db(tmp_path, monkeypatch, fast_hashing):
     path = tmp_path / "results.db"
     monkeypatch.setenv("ANNOTATOR_DB", str(path))
     database = open_db(path)
@@ -218,3 +222,50 @@ def test_agreement_click_through_without_disagreement_stays(db):
     at.button(key="ag_open_models").click().run()
     assert "adjudication_focus" not in at.session_state
     assert "This row has no disagreeing items." in [info.value for info in at.info]
+
+
+@pytest.fixture
+def scorer_dir(tmp_path) -> Path:
+    """A saved scorer with random heads on the tiny test encoder: its scores are arbitrary but valid."""
+    scorer = new_scorer(str(tiny_base(tmp_path / "base")), flames_rubric(), max_length=64)
+    save_scorer(scorer, tmp_path / "scorer")
+    return tmp_path / "scorer"
+
+
+def test_scorer_page_shows_agents_and_their_agreement_with_the_humans(db):
+    at = _page(db, "scorer")
+    at.run()
+    assert not at.exception
+    assert at.dataframe[0].value.to_numpy().tolist() == [[AGENT, 6]]
+    expected = agent_agreement(db, AGENT, flames_rubric())
+    assert at.metric[0].value == str(expected["n"])
+    assert at.metric[1].value == f"{100 * expected['accuracy']:.1f}%"
+    assert len(at.get("plotly_chart")) == 2  # a confusion matrix per labelled dimension
+
+
+@pytest.mark.parametrize(
+    ("model_dir", "message"),
+    [("", "Enter the model directory."), ("/nowhere/scorer", "does not exist"), (".", "not a scorer model")],
+)
+def test_scorer_page_names_a_bad_model_directory(db, model_dir, message):
+    at = _page(db, "scorer")
+    at.run()
+    at.text_input(key="sc_model_dir").input(model_dir)
+    at.button(key="sc_run").click().run()
+    assert not at.exception
+    assert message in at.error[0].value
+
+
+def test_scorer_page_runs_predict_into_the_database(db, scorer_dir):
+    at = _page(db, "scorer")
+    at.run()
+    at.text_input(key="sc_model_dir").input(str(scorer_dir))
+    at.text_input(key="sc_agent").input("page-run")
+    at.number_input(key="sc_batch_size").set_value(4)
+    at.button(key="sc_run").click().run()
+    assert not at.exception and not at.error
+    assert "Stored 6 suggestions from page-run." in at.success[0].value
+    assert at.get("progress")[0].proto.value == 100
+    stored = db.execute("SELECT count(*) FROM suggestions WHERE agent = 'page-run'").fetchone()[0]
+    assert stored == 6
+    assert at.dataframe[0].value.to_numpy().tolist() == [["page-run", 6], [AGENT, 6]]

@@ -218,12 +218,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sc_eval_header": {"zh": "与人工最终得分对比", "en": "Against the human final scores"},
     "sc_eval_agent": {"zh": "评分模型", "en": "Agent"},
     "sc_eval_caption": {
-        "zh": "在同时有建议和人工最终得分的全部回复上计算，包括训练时见过的回复，因此可能偏高；"
-        "只看未见过的模型可在下方筛选。",
-        "en": "Over every response with both a suggestion and a human final score, including those the "
-        "scorer was trained on, which flatters it; pick held-out models below to see only those.",
+        "zh": "在同时有该来源建议和人工最终得分的全部回复上计算，包括训练时见过的回复，因此可能偏高；"
+        "训练时未见过的模型（验证集、测试集）的无害率差距见最下方的表格。",
+        "en": "Over every response with both a suggestion from this agent and a human final score, "
+        "including those the scorer was trained on, which flatters it; the harmless-rate gaps of the "
+        "models it never saw (validation and test) are in the last table.",
     },
-    "sc_eval_models": {"zh": "只看这些模型（空 = 全部）", "en": "Only these models (empty = all)"},
     "sc_nothing_to_evaluate": {
         "zh": "没有同时有建议和人工最终得分的回复。",
         "en": "No response has both a suggestion from this agent and a human final score.",
