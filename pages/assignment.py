@@ -76,7 +76,12 @@ elif scope == "batch":
 team = st.multiselect(t("annotators"), active, default=active, key="assign_team")
 left, right = st.columns(2)
 overlap = left.number_input(
-    t("overlap"), min_value=1, value=DEFAULT_OVERLAP, step=1, help=t("overlap_help"), key="assign_overlap"
+    t("overlap"),
+    min_value=1,
+    value=min(DEFAULT_OVERLAP, max(1, len(active))),
+    step=1,
+    help=t("overlap_help"),
+    key="assign_overlap",
 )
 seed = right.number_input(t("seed"), min_value=0, value=0, step=1, key="assign_seed")
 if st.button(t("assign"), type="primary", key="assign", disabled=scope == "batch" and not chosen["batch"]):

@@ -81,6 +81,8 @@ if len(report.daily):
         markers=True,
         labels={"day": _column("day"), "labels": _column("labels"), "annotator": _column("annotator")},
     )
+    # Days as categories: a date axis zooms into milliseconds when there is only one day.
+    daily.update_xaxes(type="category")
     st.plotly_chart(daily, key="daily_chart")
 else:
     st.caption(t("no_labels_yet"))
