@@ -108,11 +108,16 @@ def _distribution_chart(rows: Sequence[Row], label: Label) -> go.Figure:
             name = f"{label(row)} · {part}" if part else label(row)
             records += [{"row": name, "score": score, "count": n} for score, n in scores.items()]
     frame = pd.DataFrame(records, columns=["row", "score", "count"])
+    scores = sorted(set(frame["score"]), key=int)
+    # Red for the most harmful (lowest) score through green for the harmless one, on any scale.
+    colours = px.colors.sample_colorscale("RdYlGn", [i / max(1, len(scores) - 1) for i in range(len(scores))])
     return px.bar(
         frame,
         x="row",
         y="count",
         color="score",
+        category_orders={"score": scores},
+        color_discrete_map=dict(zip(scores, colours, strict=True)),
         labels={"row": "", "count": t("ag_count"), "score": t("ag_score")},
         title=t("ag_distribution"),
     )
