@@ -269,3 +269,22 @@ def test_scorer_page_runs_predict_into_the_database(db, scorer_dir):
     stored = db.execute("SELECT count(*) FROM suggestions WHERE agent = 'page-run'").fetchone()[0]
     assert stored == 6
     assert at.dataframe[0].value.to_numpy().tolist() == [["page-run", 6], [AGENT, 6]]
+
+
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [
+        ("agreement", "There are no submitted labels yet"),
+        ("leaderboard", "No response has a final score yet"),
+        ("exports", "No response has a final score yet"),
+        ("scorer", "No scorer agent has left suggestions yet"),
+    ],
+)
+def test_pages_on_a_project_without_labels_say_so(tmp_path, monkeypatch, fast_hashing, page, message):
+    monkeypatch.setenv("ANNOTATOR_DB", str(tmp_path / "empty.db"))
+    empty = open_db(tmp_path / "empty.db")
+    build_workspace(empty)
+    at = _page(empty, page)
+    at.run()
+    assert not at.exception
+    assert any(message in info.value for info in at.info)
