@@ -27,9 +27,9 @@ from annotator.scorer_data import (
     read_jsonl_objects,
 )
 from annotator.scorer_model import Scorer
+from annotator.scorer_settings import DEFAULT_BATCH_SIZE
 from annotator.store import now, transaction
 
-DEFAULT_BATCH_SIZE = 32
 DEFAULT_CHUNK_SIZE = 512  # suggestions written per transaction
 
 

@@ -20,10 +20,9 @@ from torch import nn
 from transformers import AutoModel, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
 from annotator.rubric import Rubric, RubricError, load_rubric
+from annotator.scorer_settings import DEFAULT_MAX_LENGTH
 
 FORMAT_VERSION = 1
-DEFAULT_BASE = "hfl/chinese-roberta-wwm-ext"
-DEFAULT_MAX_LENGTH = 512
 INFO_FILE = "scorer.json"
 HEADS_FILE = "heads.safetensors"
 RUBRIC_FILE = "rubric.toml"

@@ -15,7 +15,7 @@ import os
 import shutil
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import torch
@@ -28,28 +28,16 @@ from annotator.scorer import predict
 from annotator.scorer_data import ScorerItem, SplitPlan, collate, encode
 from annotator.scorer_eval import evaluation_report
 from annotator.scorer_model import (
-    DEFAULT_MAX_LENGTH,
     METRICS_FILE,
     Scorer,
     default_device,
     new_scorer,
     save_scorer,
 )
+from annotator.scorer_settings import TrainSettings
 from annotator.splits import SPLITS
 
 CHECKPOINT_DIR = "checkpoints"
-
-
-@dataclass(frozen=True)
-class TrainSettings:
-    epochs: int = 10
-    batch_size: int = 16
-    lr: float = 2e-5
-    max_length: int = DEFAULT_MAX_LENGTH
-    patience: int = 2  # epochs without a better validation macro-F1 before stopping
-    warmup: float = 0.1  # share of the steps with a rising learning rate
-    weight_decay: float = 0.01
-    seed: int = 0
 
 
 def train_scorer(

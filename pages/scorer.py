@@ -9,9 +9,10 @@ import sqlite_utils
 import streamlit as st
 
 from annotator.agreement_report import data_version
-from annotator.scorer import DEFAULT_BATCH_SIZE, predict_db, suggestion_counts
+from annotator.scorer import predict_db, suggestion_counts
 from annotator.scorer_eval import agent_agreement
 from annotator.scorer_model import load_scorer
+from annotator.scorer_settings import DEFAULT_BATCH_SIZE
 from annotator.store import default_db_path, project_rubric
 from pages.common import db, require_access, t
 

@@ -28,7 +28,8 @@ from annotator.scorer_data import (
 )
 from annotator.scorer_eval import agent_agreement, agreement_metrics, evaluation_report
 from annotator.scorer_model import ScorerLoadError, load_scorer
-from annotator.scorer_train import TrainSettings, train_scorer
+from annotator.scorer_settings import TrainSettings
+from annotator.scorer_train import train_scorer
 from annotator.store import open_db
 
 RUBRIC = flames_rubric()

@@ -5,17 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-
-from transformers.utils import logging as hf_logging
+from typing import TYPE_CHECKING
 
 from annotator.rubric import Rubric, flames_rubric, load_rubric
-from annotator.scorer import DEFAULT_BATCH_SIZE, predict, predict_db, predict_file
-from annotator.scorer_data import ScorerItem, SplitPlan, items_from_db, items_from_jsonl, with_splits
-from annotator.scorer_eval import evaluation_report
-from annotator.scorer_model import DEFAULT_BASE, DEFAULT_MAX_LENGTH, load_scorer
-from annotator.scorer_train import TrainSettings, train_scorer
+from annotator.scorer_settings import DEFAULT_BASE, DEFAULT_BATCH_SIZE, DEFAULT_MAX_LENGTH, TrainSettings
 from annotator.splits import SPLITS
 from annotator.store import open_db, project_rubric
+
+if TYPE_CHECKING:
+    from annotator.scorer_data import ScorerItem
+
+# torch and transformers load inside the handlers, so other commands start fast.
 
 DEFAULTS = TrainSettings()
 
@@ -73,6 +73,8 @@ def _names(text: str) -> tuple[str, ...]:
 
 
 def _items(args: argparse.Namespace) -> tuple[list[ScorerItem], Rubric]:
+    from annotator.scorer_data import items_from_db, items_from_jsonl
+
     if args.from_export:
         rubric = load_rubric(args.rubric) if args.rubric else flames_rubric()
         return items_from_jsonl(args.from_export, rubric, need_score=True), rubric
@@ -81,8 +83,17 @@ def _items(args: argparse.Namespace) -> tuple[list[ScorerItem], Rubric]:
     return items_from_db(db, rubric), rubric
 
 
-def run_train(args: argparse.Namespace) -> int:
+def _quiet_transformers() -> None:
+    from transformers.utils import logging as hf_logging
+
     hf_logging.disable_progress_bar()
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from annotator.scorer_data import SplitPlan, with_splits
+    from annotator.scorer_train import train_scorer
+
+    _quiet_transformers()
     items, rubric = _items(args)
     models_given = args.validation_models is not None or args.test_models is not None
     by = args.split_by or ("file" if any(item.split for item in items) and not models_given else "model")
@@ -105,7 +116,12 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    hf_logging.disable_progress_bar()
+    from annotator.scorer import predict
+    from annotator.scorer_data import SplitPlan, with_splits
+    from annotator.scorer_eval import evaluation_report
+    from annotator.scorer_model import load_scorer
+
+    _quiet_transformers()
     items, rubric = _items(args)
     scorer = load_scorer(args.model, rubric)
     plan = SplitPlan.from_json(scorer.info.get("split", {}))
@@ -128,7 +144,10 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 
 def run_predict(args: argparse.Namespace) -> int:
-    hf_logging.disable_progress_bar()
+    from annotator.scorer import predict_db, predict_file
+    from annotator.scorer_model import load_scorer
+
+    _quiet_transformers()
     if args.input:
         if not args.output:
             raise ValueError("--input needs --output OUT.jsonl")
