@@ -14,8 +14,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "all": {"zh": "全部", "en": "All"},
     "annotator": {"zh": "标注员", "en": "Annotator"},
     "annotators": {"zh": "标注员", "en": "Annotators"},
-    "model": {"zh": "模型", "en": "Model"},
-    "seed": {"zh": "随机种子", "en": "Seed"},
     "response_id": {"zh": "回复 ID", "en": "Response id"},
     "note": {"zh": "备注", "en": "Note"},
     "description": {"zh": "说明", "en": "Description"},

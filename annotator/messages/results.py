@@ -6,13 +6,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "page_exports": {"zh": "导出", "en": "Exports"},
     "page_scorer": {"zh": "评分模型", "en": "Scorer"},
     # Shared by the result pages
-    "model": {"zh": "模型", "en": "Model"},
     "no_scored_data": {
         "zh": "还没有最终得分的回复：先提交标注。",
         "en": "No response has a final score yet: submit some labels first.",
     },
     "resamples": {"zh": "自助重抽样次数", "en": "Bootstrap resamples"},
-    "seed": {"zh": "随机种子", "en": "Seed"},
     "undefined_because": {"zh": "未定义：{reason}", "en": "undefined: {reason}"},
     # Agreement
     "ag_totals": {

@@ -19,6 +19,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "prompts": {"zh": "提示", "en": "Prompts"},
     "responses": {"zh": "回复", "en": "Responses"},
     "models": {"zh": "模型", "en": "Models"},
+    "model": {"zh": "模型", "en": "Model"},
+    "seed": {"zh": "随机种子", "en": "Seed"},
     "labels_submitted": {"zh": "已提交标注", "en": "Submitted labels"},
     "my_queue": {"zh": "我的任务队列", "en": "My queue"},
     "progress": {
