@@ -1,0 +1,72 @@
+"""Every page in headless Chromium, as an admin, over data full of HTML, script and markdown
+injection (prompt, responses, explanations, flag note, guidelines, skip reason): nothing runs and
+nothing remote loads. User names cannot hold markup at all (see users.check_name)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+from annotator.annotation import flag, skip_prompt
+from annotator.ids import response_id
+from annotator.store import open_db, transaction
+from annotator.users import add_user
+from pages.common import PAGE_ROLES
+from tests.browser_support import chromium, log_in, streamlit_server
+from tests.lead_data import add_label
+from tests.workspace_data import PASSWORD, build_workspace
+
+pytestmark = pytest.mark.browser
+
+ATTACK = (
+    "<script>window.__xss = 1</script>"
+    '<img src="http://example.invalid/a.png" onerror="window.__xss = 2">'
+    '<iframe src="http://example.invalid/f"></iframe>'
+    "![t](http://example.invalid/m.png) [link](javascript:window.__xss=3) **粗体**"
+)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    path = tmp_path_factory.mktemp("browser_security") / "app.db"
+    db = open_db(path)
+    build_workspace(db)
+    add_user(db, "root", "admin", PASSWORD)
+    target = response_id("fair-1", "model-a")
+    with transaction(db):
+        db.execute("UPDATE prompts SET text = ? WHERE id = 'fair-1'", ["提示" + ATTACK])
+        db.execute("UPDATE responses SET text = ? WHERE id = ?", ["回复" + ATTACK, target])
+        add_label(db, target, "alice", 3, explanation="理由" + ATTACK)
+        add_label(db, target, "bob", 1, explanation=ATTACK)
+        db.execute(
+            "INSERT INTO guidelines (version, markdown, author, created_at) VALUES (1, ?, 'lea', ?)",
+            ["# 指南\n\n" + ATTACK, "2026-01-05T10:00:00.000Z"],
+        )
+        db.execute(
+            "INSERT INTO assignments (prompt_id, annotator, position, assigned_at) "
+            "VALUES ('fair-1', 'root', 0, '2026-01-05T10:00:00.000Z')"
+        )
+    flag(db, "alice", "fair-1", "other", ATTACK, response_id=target)
+    skip_prompt(db, "bob", "legal-1", ATTACK)
+    with streamlit_server(path) as url, chromium() as browser:
+        yield url, browser
+
+
+@pytest.mark.parametrize("page_name", list(PAGE_ROLES))
+def test_injected_markup_is_inert_on_every_page(app, page_name):
+    url, browser = app
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    log_in(page, url, "root", PASSWORD)
+    page.goto(f"{url}/{page_name}")
+    page.wait_for_function(
+        "document.querySelector('[data-test-script-state]')?.getAttribute('data-test-script-state')"
+        " === 'notRunning' && document.querySelector('h1, h2, h3')"
+    )
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("main iframe[src*='example.invalid'], main img[src*='example.invalid']").count() == 0
+    assert page.locator("a[href^='javascript:']").count() == 0
+    assert [u for u in requests if urlparse(u).hostname not in ("127.0.0.1", None)] == []
+    page.close()
