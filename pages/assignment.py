@@ -14,10 +14,10 @@ from annotator.assignment import (
     reassign_unfinished,
     unfinished_prompts,
 )
-from annotator.gold import DEFAULT_THRESHOLD, gold_accuracy, gold_items, mix_gold, set_gold
+from annotator.gold import gold_accuracy, gold_items, mix_gold, set_gold
 from annotator.store import project_rubric
 from annotator.users import list_users
-from pages.common import db, language, require_access, t
+from pages.common import db, gold_threshold_input, language, require_access, t
 
 user = require_access("assignment")
 st.title(t("page_assignment"))
@@ -162,14 +162,7 @@ if st.button(t("mix_gold"), key="mix_gold", disabled=not len(items)):
             hide_index=True,
         )
 
-threshold = st.number_input(
-    t("gold_threshold"),
-    min_value=0.0,
-    max_value=1.0,
-    value=DEFAULT_THRESHOLD,
-    step=0.05,
-    key="gold_threshold",
-)
+threshold = gold_threshold_input(st)
 accuracy = gold_accuracy(conn, float(threshold))
 if len(accuracy):
     st.dataframe(accuracy.rename(columns=_column), hide_index=True)

@@ -9,6 +9,7 @@ import sqlite_utils
 import streamlit as st
 
 from annotator import auth
+from annotator.gold import DEFAULT_THRESHOLD
 from annotator.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from annotator.i18n import text as _text
 from annotator.store import default_db_path, get_setting, open_db
@@ -75,6 +76,18 @@ def language() -> str:
 
 def t(key: str, **values: object) -> str:
     return _text(key, language(), **values)
+
+
+def gold_threshold_input(container) -> float:
+    """The gold-accuracy threshold below which an annotator is flagged (shared by two pages)."""
+    return container.number_input(
+        t("gold_threshold"),
+        min_value=0.0,
+        max_value=1.0,
+        value=DEFAULT_THRESHOLD,
+        step=0.05,
+        key="gold_threshold",
+    )
 
 
 def show_untrusted(body: str, *, css_class: str = "untrusted") -> None:

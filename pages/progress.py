@@ -6,10 +6,9 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from annotator.gold import DEFAULT_THRESHOLD
 from annotator.progress import DEFAULT_FAST_SECONDS, progress_report
 from annotator.store import project_rubric
-from pages.common import db, language, require_access, t
+from pages.common import db, gold_threshold_input, language, require_access, t
 
 user = require_access("progress")
 st.title(t("page_progress"))
@@ -31,14 +30,7 @@ left, right = st.columns(2)
 fast_seconds = left.number_input(
     t("fast_seconds"), min_value=1.0, value=DEFAULT_FAST_SECONDS, step=1.0, key="fast_seconds"
 )
-threshold = right.number_input(
-    t("gold_threshold"),
-    min_value=0.0,
-    max_value=1.0,
-    value=DEFAULT_THRESHOLD,
-    step=0.05,
-    key="gold_threshold",
-)
+threshold = gold_threshold_input(right)
 report = progress_report(conn, float(fast_seconds), float(threshold))
 
 st.subheader(t("per_annotator"), anchor=False)
