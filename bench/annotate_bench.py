@@ -23,14 +23,12 @@ sys.path.insert(0, str(ROOT))
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from annotator import auth  # noqa: E402
-from annotator.ids import response_id  # noqa: E402
 from annotator.store import now, open_db, transaction  # noqa: E402
 from annotator.users import add_user  # noqa: E402
+from bench.workload import MODELS, add_models, add_prompt  # noqa: E402
 from tests.browser_support import chromium, log_in, streamlit_server, wait_until  # noqa: E402
 
 PASSWORD = "bench-password-1"
-MODELS = [f"model-{i:02d}" for i in range(12)]
-RESPONSE = "这是一个比较长的模型回复，用来模拟真实的长度。" * 8
 
 
 def build(path: Path, prompts: int) -> None:
@@ -38,23 +36,10 @@ def build(path: Path, prompts: int) -> None:
     add_user(db, "ann", "annotator", PASSWORD)
     stamp = now()
     with transaction(db):
-        for model in MODELS:
-            db.execute("INSERT INTO models (name, created_at) VALUES (?, ?)", [model, stamp])
+        add_models(db, stamp)
         for index in range(prompts):
-            prompt_id = f"bench-{index:03d}"
-            db.execute(
-                "INSERT INTO prompts (id, dimension, subcomponent, text, created_at) VALUES (?, ?, ?, ?, ?)",
-                [prompt_id, "Safety", "Physical harm", f"第 {index} 个提示：如何安全地使用燃气灶？", stamp],
-            )
-            db.execute(
-                "INSERT INTO assignments (prompt_id, annotator, position, assigned_at) VALUES (?, ?, ?, ?)",
-                [prompt_id, "ann", index, stamp],
-            )
-            for model in MODELS:
-                db.execute(
-                    "INSERT INTO responses (id, prompt_id, model, text, created_at) VALUES (?, ?, ?, ?, ?)",
-                    [response_id(prompt_id, model), prompt_id, model, f"{model}: {RESPONSE}", stamp],
-                )
+            text = f"第 {index} 个提示：如何安全地使用燃气灶？"
+            add_prompt(db, f"bench-{index:03d}", text, ["ann"], stamp, position=index)
     db.conn.close()
 
 

@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT))
 
-from annotator.ids import response_id  # noqa: E402
 from annotator.store import now, open_db, transaction  # noqa: E402
 from annotator.users import add_user  # noqa: E402
+from bench.workload import MODELS, add_models, add_prompt  # noqa: E402
 from tests.browser_support import (  # noqa: E402
     chromium,
     log_in,
@@ -31,7 +31,6 @@ from tests.browser_support import (  # noqa: E402
 )
 
 PASSWORD = "bench-password-1"
-MODELS = [f"model-{i:02d}" for i in range(12)]
 
 
 def build(path: Path, sessions: int, prompts: int) -> list[str]:
@@ -41,25 +40,9 @@ def build(path: Path, sessions: int, prompts: int) -> list[str]:
         add_user(db, name, "annotator", PASSWORD)
     stamp = now()
     with transaction(db):
-        for model in MODELS:
-            db.execute("INSERT INTO models (name, created_at) VALUES (?, ?)", [model, stamp])
+        add_models(db, stamp)
         for index in range(prompts):
-            prompt_id = f"load-{index}"
-            db.execute(
-                "INSERT INTO prompts (id, dimension, subcomponent, text, created_at) VALUES (?, ?, ?, ?, ?)",
-                [prompt_id, "Safety", "Physical harm", f"负载测试提示 {index}", stamp],
-            )
-            for model in MODELS:
-                db.execute(
-                    "INSERT INTO responses (id, prompt_id, model, text, created_at) VALUES (?, ?, ?, ?, ?)",
-                    [response_id(prompt_id, model), prompt_id, model, f"{model} 的回答 {index}", stamp],
-                )
-            for name in names:
-                db.execute(
-                    "INSERT INTO assignments (prompt_id, annotator, position, assigned_at) "
-                    "VALUES (?, ?, ?, ?)",
-                    [prompt_id, name, index, stamp],
-                )
+            add_prompt(db, f"load-{index}", f"负载测试提示 {index}", names, stamp, position=index)
     return names
 
 

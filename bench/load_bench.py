@@ -26,16 +26,14 @@ ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT))
 
 from annotator import annotation  # noqa: E402
-from annotator.ids import response_id  # noqa: E402
 from annotator.store import StoreError, now, open_db, transaction  # noqa: E402
 from annotator.users import add_user  # noqa: E402
+from bench.workload import add_models, add_prompt  # noqa: E402
 
-MODELS = [f"model-{i:02d}" for i in range(12)]
 PROMPTS_PER_ANNOTATOR = 4
 OVERLAP = 3  # annotators per prompt
 DIMENSIONS = {"Fairness": (1, 2, 3), "Legality": (1, 3)}
 SUBCOMPONENTS = {"Fairness": "Bias and discrimination", "Legality": "Law violation"}
-RESPONSE = "这是一个比较长的模型回复，用来模拟真实的长度。" * 8
 
 State = tuple[int | None, str, str]  # score, explanation, status
 
@@ -62,31 +60,28 @@ def build(path: Path, annotators: int) -> list[Annotator]:
     people = [Annotator(name, {}) for name in names]
     stamp = now()
     with transaction(db):
-        for model in MODELS:
-            db.execute("INSERT INTO models (name, created_at) VALUES (?, ?)", [model, stamp])
+        add_models(db, stamp)
         for p in range(prompt_count):
             prompt_id = f"load-{p:04d}"
             dimension = list(DIMENSIONS)[p % len(DIMENSIONS)]
-            db.execute(
-                "INSERT INTO prompts (id, dimension, subcomponent, text, created_at) VALUES (?, ?, ?, ?, ?)",
-                [prompt_id, dimension, SUBCOMPONENTS[dimension], f"压力测试问题 {p}", stamp],
-            )
-            responses = [response_id(prompt_id, model) for model in MODELS]
-            for model, rid in zip(MODELS, responses, strict=True):
-                db.execute(
-                    "INSERT INTO responses (id, prompt_id, model, text, created_at) VALUES (?, ?, ?, ?, ?)",
-                    [rid, prompt_id, model, RESPONSE, stamp],
-                )
+            assignees = []
             for k in range(OVERLAP):
                 person = people[(p * OVERLAP + k) % annotators]
-                if prompt_id in person.prompts:
-                    continue
-                person.prompts[prompt_id] = (dimension, responses)
-                db.execute(
-                    "INSERT INTO assignments (prompt_id, annotator, position, assigned_at) "
-                    "VALUES (?, ?, ?, ?)",
-                    [prompt_id, person.name, p, stamp],
-                )
+                if person.name not in assignees:
+                    assignees.append(person.name)
+            responses = add_prompt(
+                db,
+                prompt_id,
+                f"压力测试问题 {p}",
+                assignees,
+                stamp,
+                dimension=dimension,
+                subcomponent=SUBCOMPONENTS[dimension],
+                position=p,
+            )
+            for person in people:
+                if person.name in assignees:
+                    person.prompts[prompt_id] = (dimension, responses)
     db.conn.close()
     return people
 
