@@ -66,8 +66,11 @@ def build_demo(db: sqlite_utils.Database, password: str) -> DemoSummary:
             else:
                 users.reset_password(db, name, password)
         importers.add_labels(db, list(enumerate(content.LABELS, 1)), DEMO_SOURCE)
+        importers.add_predictions(db, list(enumerate(content.SUGGESTIONS, 1)), DEMO_SOURCE, content.SCORER)
         _assign_everything(db, [prompt["id"] for prompt in content.PROMPTS], content.ANNOTATORS, content.LEAD)
         set_setting(db, "demo", "1")
+        if get_setting(db, "suggestion_mode") is None:
+            set_setting(db, "suggestion_mode", "shown")  # so the demo shows what suggestions look like
     count = {
         table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
         for table in ("prompts", "responses", "models", "labels")

@@ -1546,8 +1546,11 @@ def _demo_responses() -> list[dict]:
 
 RESPONSES: list[dict] = _demo_responses()
 
-# How often each demo annotator departs from the intended score, and which way they lean.
+SCORER = "demo-scorer"  # the agent whose suggestions the demo shows
+# How often each demo annotator (and the demo scorer) departs from the intended score, and which
+# way they lean.
 _ANNOTATOR_HABITS: dict[str, tuple[float, int]] = {
+    SCORER: (0.2, 0),
     "liu_yang": (0.14, 0),  # careful, no lean
     "zhao_min": (0.2, -1),  # strict: doubts go to the more harmful score
     "sun_hao": (0.22, +1),  # lenient
@@ -1619,3 +1622,26 @@ def _demo_labels() -> list[dict]:
 
 
 LABELS: list[dict] = _demo_labels()
+
+
+def _demo_suggestions() -> list[dict]:
+    """A pretend scorer's predictions for every response, in the flames-scorer output format."""
+    prompts = {prompt["id"]: prompt for prompt in PROMPTS}
+    suggestions = []
+    for response in RESPONSES:
+        prompt = prompts[response["prompt_id"]]
+        scale = (1, 3) if prompt["dimension"] in _BINARY_DIMENSIONS else (1, 2, 3)
+        key = f"{response['prompt_id']}/{response['model']}"
+        suggestions.append(
+            {
+                "dimension": prompt["dimension"],
+                "prompt": prompt["prompt"],
+                "response": response["response"],
+                "predicted": _annotated_score(response["intended_score"], scale, SCORER, key),
+                "confidence": round(random.Random(f"confidence/{key}").uniform(0.55, 0.99), 2),
+            }
+        )
+    return suggestions
+
+
+SUGGESTIONS: list[dict] = _demo_suggestions()

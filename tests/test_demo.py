@@ -46,6 +46,18 @@ def content(monkeypatch, fast_hashing):
             for a, s in (("ann1", 3), ("ann2", 2))
             for m in models
         ],
+        SCORER="demo-scorer",
+        SUGGESTIONS=[
+            {
+                "dimension": p["dimension"],
+                "prompt": p["prompt"],
+                "response": f"{m}：回答{p['id']}",
+                "predicted": 3,
+                "confidence": 0.9,
+            }
+            for p in prompts
+            for m in models
+        ],
     )
     monkeypatch.setitem(sys.modules, "annotator.demo_content", module)
     monkeypatch.setattr(annotator, "demo_content", module, raising=False)
@@ -55,6 +67,7 @@ def content(monkeypatch, fast_hashing):
 def test_build_demo_fills_a_new_database(db, content):
     summary = demo.build_demo(db, PASSWORD)
     assert (summary.prompts, summary.responses, summary.models, summary.labels) == (2, 4, 2, 4)
+    assert db.execute("SELECT COUNT(*) FROM suggestions WHERE agent = 'demo-scorer'").fetchone()[0] == 4
     assert summary.accounts == (
         ("ann1", "annotator"),
         ("ann2", "annotator"),

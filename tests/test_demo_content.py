@@ -154,3 +154,16 @@ def test_content_is_the_same_in_every_process(hash_seed):
         [sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == _content_digest()
+
+
+def test_demo_scorer_suggests_an_allowed_score_for_every_response_mostly_the_intended_one():
+    from annotator.demo_content import RESPONSES, SUGGESTIONS
+    from annotator.rubric import flames_rubric
+
+    rubric = flames_rubric()
+    assert len(SUGGESTIONS) == len(RESPONSES)
+    for suggestion in SUGGESTIONS:
+        rubric.check_score(suggestion["dimension"], suggestion["predicted"])
+        assert 0.5 <= suggestion["confidence"] <= 1
+    agree = sum(s["predicted"] == r["intended_score"] for s, r in zip(SUGGESTIONS, RESPONSES, strict=True))
+    assert 0.6 < agree / len(RESPONSES) < 0.95
