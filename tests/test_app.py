@@ -232,3 +232,12 @@ def test_audit_page_lists_label_changes(db):
     assert not at.exception
     table = at.dataframe[0].value
     assert list(zip(table["from_score"].fillna(0), table["to_score"], strict=True))[:2] == [(2, 1), (0, 2)]
+
+
+def test_a_read_only_database_gives_a_clear_message_not_a_traceback(db):
+    at = _annotating(db)
+    at.session_state["db"].conn.execute("PRAGMA query_only = ON")  # the page's own connection
+    at.button(key="key-3").click().run()
+    assert not at.exception
+    assert "read-only" in at.error[0].value and "nothing was saved" in at.error[0].value
+    assert _labels(db) == {}
