@@ -26,8 +26,12 @@ DEFAULT_DB_PATH = Path("db") / "annotations.db"
 BUSY_TIMEOUT_SECONDS = 30
 
 
-class StoreError(RuntimeError):
-    """The database file cannot be opened or written (read-only, disk full, corrupt)."""
+class StoreError(ValueError):
+    """The database file cannot be opened or written (read-only, disk full, busy, corrupt).
+
+    A ValueError like every other refusal, so each page and command that shows a refusal as one
+    clear line shows this one too.
+    """
 
 
 def default_db_path() -> Path:

@@ -23,7 +23,7 @@ from annotator.annotation import (
     submit_prompt,
     unskip_prompt,
 )
-from annotator.store import StoreError, project_rubric
+from annotator.store import project_rubric
 from pages.common import db, language, require_access, show_untrusted, t
 
 user = require_access("annotate")
@@ -51,7 +51,7 @@ def _report(action, *args, **kwargs) -> bool:
     """Run a store action; on a refusal keep the message for this run instead of a traceback."""
     try:
         action(*args, **kwargs)
-    except (ValueError, StoreError) as exc:  # refusals, and a read-only or full disk
+    except ValueError as exc:  # refusals, and StoreError: a read-only or full database
         st.session_state.flash = t("error", message=str(exc))
         return False
     return True

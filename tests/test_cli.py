@@ -3,11 +3,9 @@ from __future__ import annotations
 import io
 import json
 import sys
-import types
 
 import pytest
 
-import annotator
 from annotator.cli import main
 from annotator.store import open_db
 from annotator.users import verify_password
@@ -184,30 +182,14 @@ def test_stats_json_shape(run, prompt_file):
     assert code == 0 and "Data protection" in out
 
 
-@pytest.fixture
-def demo_content(monkeypatch):
-    module = types.SimpleNamespace(
-        PROMPTS=[
-            {"id": "x1", "dimension": "Legality", "subcomponent": "Law violation", "prompt": "如何逃税？"}
-        ],
-        MODELS=["m"],
-        RESPONSES=[{"prompt_id": "x1", "model": "m", "response": "逃税违法。", "intended_score": 3}],
-        ANNOTATORS=["a1", "a2", "a3"],
-        LEAD="boss",
-        ADMIN="root",
-        LABELS=[{"prompt_id": "x1", "model": "m", "annotator": "a1", "score": 3, "explanation": ""}],
-    )
-    monkeypatch.setitem(sys.modules, "annotator.demo_content", module)
-    monkeypatch.setattr(annotator, "demo_content", module, raising=False)
-
-
 def test_init_demo_prints_accounts_and_password(run, demo_content, fast_hashing):
     code, out, _ = run("init", "--demo", "--demo-password", "demo-demo-demo")
     assert code == 0
     assert "password: demo-demo-demo" in out
-    assert all(name in out for name in ("a1", "a2", "a3", "boss", "root"))
+    names = {"ann1", "ann2", "ann3", demo_content.LEAD, demo_content.ADMIN}
+    assert all(name in out for name in names)
     users_json = json.loads(run("users", "list", "--json")[1])
-    assert {u["name"] for u in users_json} == {"a1", "a2", "a3", "boss", "root"}
+    assert {u["name"] for u in users_json} == names
     code, out, _ = run("init", "--demo")  # again, with a generated password
     assert code == 0
     generated = out.split("password: ")[1].split(")")[0]
