@@ -25,6 +25,11 @@ COMMAND_MODULES: list[str] = [
 ]
 
 
+def comma_names(text: str) -> tuple[str, ...]:
+    """An argparse type for "A,B,C" lists of names (blanks dropped)."""
+    return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m annotator",

@@ -7,11 +7,8 @@ import json
 from dataclasses import asdict
 
 from annotator import adjudication, assignment, gold
+from annotator.cli import comma_names
 from annotator.store import open_db
-
-
-def _names(text: str) -> list[str]:
-    return [name.strip() for name in text.split(",") if name.strip()]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Give each chosen prompt K different annotators: balanced shares, every pair of "
         "annotators sharing prompts, reproducible with --seed. Existing assignments stay as they are.",
     )
-    assign.add_argument("--annotators", required=True, metavar="NAME,NAME,...", type=_names)
+    assign.add_argument("--annotators", required=True, metavar="NAME,NAME,...", type=comma_names)
     assign.add_argument("--overlap", type=int, default=assignment.DEFAULT_OVERLAP, metavar="K")
     assign.add_argument("--dimension", metavar="D", help="only prompts of this dimension")
     assign.add_argument("--subcomponent", metavar="S", help="only prompts of this subcomponent")
@@ -37,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "submitted labels) to the given annotators; submitted work and drafts stay.",
     )
     reassign.add_argument("--from", dest="source", required=True, metavar="NAME")
-    reassign.add_argument("--to", required=True, metavar="NAME,NAME,...", type=_names)
+    reassign.add_argument("--to", required=True, metavar="NAME,NAME,...", type=comma_names)
     reassign.add_argument("--seed", type=int, default=0, metavar="N")
     reassign.set_defaults(run=run_reassign)
 
@@ -59,7 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     mix = actions.add_parser(
         "mix", help="mix gold prompts into queues", description="Mix gold prompts silently into queues."
     )
-    mix.add_argument("--annotators", required=True, metavar="NAME,NAME,...", type=_names)
+    mix.add_argument("--annotators", required=True, metavar="NAME,NAME,...", type=comma_names)
     mix.add_argument("--rate", required=True, type=float, help="share of each queue that is gold, e.g. 0.05")
     mix.add_argument("--seed", type=int, default=0, metavar="N")
     mix.set_defaults(run=run_gold_mix)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from annotator import exports
+from annotator.cli import comma_names
 from annotator.leaderboard import DEFAULT_BOOTSTRAP, HUMAN, compare, leaderboard
 from annotator.leaderboard_formats import FORMATS, format_comparison, format_leaderboard
 from annotator.store import open_db
@@ -44,8 +45,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument(
         "--split", choices=("model", "prompt"), default="model", help="scorer: split by model or by prompt"
     )
-    export.add_argument("--validation-models", metavar="A,B", help="scorer: validation models")
-    export.add_argument("--test-models", metavar="A,B", help="scorer: test models")
+    export.add_argument(
+        "--validation-models", type=comma_names, metavar="A,B", help="scorer: validation models"
+    )
+    export.add_argument("--test-models", type=comma_names, metavar="A,B", help="scorer: test models")
     export.add_argument("--seed", type=int, default=0, help="scorer: seed of the split by prompt")
     export.add_argument("--license", default=exports.DEFAULT_LICENSE, help="licence named in the card")
     export.set_defaults(run=run_export)
@@ -62,10 +65,6 @@ def run_leaderboard(args: argparse.Namespace) -> int:
     return 0
 
 
-def _names(value: str | None) -> list[str] | None:
-    return None if value is None else [name.strip() for name in value.split(",") if name.strip()]
-
-
 def run_export(args: argparse.Namespace) -> int:
     options = exports.ExportOptions(
         format=args.format,
@@ -75,8 +74,8 @@ def run_export(args: argparse.Namespace) -> int:
         pseudonymise=args.pseudonymise,
         min_margin=args.min_margin,
         split=args.split,
-        validation_models=_names(args.validation_models),
-        test_models=_names(args.test_models),
+        validation_models=args.validation_models,
+        test_models=args.test_models,
         seed=args.seed,
         license=args.license,
     )

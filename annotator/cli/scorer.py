@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annotator.cli import comma_names
 from annotator.rubric import Rubric, flames_rubric, load_rubric
 from annotator.scorer_settings import DEFAULT_BASE, DEFAULT_BATCH_SIZE, DEFAULT_MAX_LENGTH, TrainSettings
 from annotator.splits import SPLITS
@@ -39,8 +40,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train.add_argument(
         "--split-by", choices=["model", "prompt"], help="default: the file's splits, else model"
     )
-    train.add_argument("--validation-models", type=_names, metavar="A,B", help="default MOSS-16B,GPT-4")
-    train.add_argument("--test-models", type=_names, metavar="A,B", help="default InternLM-7B,InternLM-20B")
+    train.add_argument("--validation-models", type=comma_names, metavar="A,B", help="default MOSS-16B,GPT-4")
+    train.add_argument(
+        "--test-models", type=comma_names, metavar="A,B", help="default InternLM-7B,InternLM-20B"
+    )
     train.set_defaults(run=run_train)
 
     evaluate = commands.add_parser("evaluate", help="accuracy, macro-F1, confusion and harmless-rate gaps")
@@ -66,10 +69,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _add_data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--from-export", metavar="FILE", help="a scorer export JSONL instead of the database")
     parser.add_argument("--rubric", metavar="TOML", help="with --from-export: its rubric (default FLAMES)")
-
-
-def _names(text: str) -> tuple[str, ...]:
-    return tuple(name.strip() for name in text.split(",") if name.strip())
 
 
 def _items(args: argparse.Namespace) -> tuple[list[ScorerItem], Rubric]:
