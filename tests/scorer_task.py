@@ -13,6 +13,7 @@ import random
 from pathlib import Path
 
 import sqlite_utils
+import torch
 from transformers import BertConfig, BertModel, BertTokenizerFast
 
 from annotator.ids import prompt_id, response_id
@@ -53,7 +54,10 @@ def tiny_base(path: Path) -> Path:
         intermediate_size=64,
         max_position_embeddings=128,
     )
-    BertModel(config).save_pretrained(path)
+    # Seeded, so the starting weights (and so the tests' accuracy) do not depend on test order.
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        BertModel(config).save_pretrained(path)
     tokenizer.save_pretrained(path)
     return path
 
