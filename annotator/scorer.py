@@ -1,8 +1,10 @@
 """Running a trained scorer: on items, on the database (stored as suggestions) or on a JSONL file.
 
 Inputs are tokenized once, sorted by length and batched with padding to each batch's longest
-sequence, under `torch.inference_mode`: the outputs are those of one-at-a-time inference, only
-faster. Training lives in `scorer_train`, metrics in `scorer_eval`, the network in `scorer_model`.
+sequence, under `torch.inference_mode`: the outputs are those of one-at-a-time inference (on a
+CPU the default batch is one text, which measured fastest). `int8_scorer` trades exactness for
+about twice the CPU speed; `int8_predictions` measures what it changes. Training lives in
+`scorer_train`, metrics in `scorer_eval`, the network in `scorer_model`.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ from annotator.scorer_data import (
     length_sorted_batches,
     read_jsonl_objects,
 )
-from annotator.scorer_model import Scorer
-from annotator.scorer_settings import DEFAULT_BATCH_SIZE
+from annotator.scorer_model import Scorer, int8_scorer
+from annotator.scorer_settings import default_batch_size
 from annotator.store import now, transaction
 
 DEFAULT_CHUNK_SIZE = 512  # suggestions written per transaction
@@ -40,15 +42,18 @@ class Prediction:
 
 
 def iter_predictions(
-    scorer: Scorer, items: Sequence[ScorerItem], batch_size: int = DEFAULT_BATCH_SIZE, progress: bool = False
+    scorer: Scorer, items: Sequence[ScorerItem], batch_size: int | None = None, progress: bool = False
 ) -> Iterator[tuple[list[int], list[Prediction]]]:
-    """(item indices, their predictions) batch by batch, longest inputs first."""
+    """(item indices, their predictions) batch by batch, longest inputs first; batch_size None
+    means the device's default."""
+    device = scorer.device
+    if batch_size is None:
+        batch_size = default_batch_size(device.type)
     if batch_size < 1:
         raise ValueError("batch size must be at least 1")
     dims = [scorer.dimension_index(item.dimension) for item in items]
     class_scores = [scorer.class_scores(name) for name in scorer.rubric.dimension_names]
     ids = encode(scorer.tokenizer, items, scorer.max_length)
-    device = scorer.device
     was_training = scorer.model.training
     scorer.model.eval()
     try:
@@ -74,7 +79,7 @@ def iter_predictions(
 
 
 def predict(
-    scorer: Scorer, items: Sequence[ScorerItem], batch_size: int = DEFAULT_BATCH_SIZE, progress: bool = False
+    scorer: Scorer, items: Sequence[ScorerItem], batch_size: int | None = None, progress: bool = False
 ) -> list[Prediction]:
     """One prediction per item, in the items' order."""
     results: list[Prediction | None] = [None] * len(items)
@@ -82,6 +87,16 @@ def predict(
         for index, prediction in zip(batch, predictions, strict=True):
             results[index] = prediction
     return results  # type: ignore[return-value]  # every index is filled
+
+
+def int8_predictions(
+    scorer: Scorer, items: Sequence[ScorerItem], batch_size: int | None = None, progress: bool = False
+) -> tuple[list[Prediction], float]:
+    """The int8 scorer's predictions, and the share of them identical to the exact scorer's."""
+    exact = predict(scorer, items, batch_size, progress)
+    quantized = predict(int8_scorer(scorer), items, batch_size, progress)
+    same = sum(a.score == b.score for a, b in zip(exact, quantized, strict=True))
+    return quantized, same / len(items) if items else 1.0
 
 
 def unscored_items(db: sqlite_utils.Database, agent: str) -> list[ScorerItem]:
@@ -108,7 +123,7 @@ def predict_db(
     db: sqlite_utils.Database,
     scorer: Scorer,
     agent: str,
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
@@ -157,7 +172,7 @@ def predict_file(
     scorer: Scorer,
     input_path: str | Path,
     output_path: str | Path,
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int | None = None,
     progress: bool = False,
 ) -> dict:
     """Score a flames-scorer JSONL file: each line again with "predicted" and "confidence" added.

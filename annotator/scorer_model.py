@@ -9,9 +9,11 @@ level counting from the most harmless (the flames-scorer convention: class 0 = h
 
 from __future__ import annotations
 
+import copy
 import json
+import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import torch
@@ -73,6 +75,7 @@ class Scorer:
     max_length: int
     base: str
     info: dict = field(default_factory=dict)  # scorer.json: split plan, training settings
+    precision: str = "fp32"  # or "int8" (see int8_scorer)
 
     @property
     def device(self) -> torch.device:
@@ -84,6 +87,27 @@ class Scorer:
     def class_scores(self, dimension: str) -> tuple[int, ...]:
         """Score of each class of the dimension's head, class 0 = most harmless."""
         return tuple(level.score for level in self.rubric.dimension(dimension).levels)
+
+
+def int8_scorer(scorer: Scorer) -> Scorer:
+    """The scorer with its linear layers quantized to int8 for CPU inference (about 2x faster).
+
+    Weights are quantized per output channel, activations per forward pass, so a text's result
+    depends on the texts batched with it; run it with one text per batch (the CPU default) to
+    keep results independent of the batching. It may change a few predictions: check how many
+    with `scorer evaluate --int8` before relying on it.
+    """
+    if scorer.device.type != "cpu":
+        raise ValueError("int8 inference runs on the CPU only; this scorer is on " + scorer.device.type)
+    with warnings.catch_warnings():
+        # torch.ao's eager quantization is deprecated in favour of torchao, whose CPU path is slower.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.filterwarnings("ignore", message=".*quantize_per_channel.*", category=UserWarning)
+        model = torch.ao.quantization.quantize_dynamic(
+            copy.deepcopy(scorer.model).eval(),
+            {nn.Linear: torch.ao.quantization.per_channel_dynamic_qconfig},
+        )
+    return replace(scorer, model=model, precision="int8")
 
 
 def default_device() -> torch.device:

@@ -7,7 +7,15 @@ from dataclasses import dataclass
 
 DEFAULT_BASE = "hfl/chinese-roberta-wwm-ext"
 DEFAULT_MAX_LENGTH = 512
-DEFAULT_BATCH_SIZE = 32
+DEFAULT_BATCH_SIZE = 32  # on a GPU
+# On a CPU one text of a few hundred tokens already keeps the cores busy, and bigger batches
+# measured slower (bench/scorer_bench.py); one text per batch also needs no padding.
+CPU_BATCH_SIZE = 1
+
+
+def default_batch_size(device_type: str) -> int:
+    """Texts per forward pass for predict on a device of this type ("cpu", "cuda", ...)."""
+    return CPU_BATCH_SIZE if device_type == "cpu" else DEFAULT_BATCH_SIZE
 
 
 @dataclass(frozen=True)

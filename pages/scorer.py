@@ -11,8 +11,7 @@ import streamlit as st
 from annotator.agreement_report import data_version
 from annotator.scorer import predict_db, suggestion_counts
 from annotator.scorer_eval import agent_agreement
-from annotator.scorer_model import load_scorer
-from annotator.scorer_settings import DEFAULT_BATCH_SIZE
+from annotator.scorer_model import int8_scorer, load_scorer
 from annotator.store import default_db_path, project_rubric
 from pages.common import db, require_access, t
 
@@ -31,11 +30,13 @@ def _percent(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f}%"
 
 
-def _run(model_dir: str, agent: str, batch_size: int) -> None:
+def _run(model_dir: str, agent: str, batch_size: int | None, int8: bool) -> None:
     """Load the scorer, store its suggestions batch by batch, and say what happened (errors included)."""
     try:
         with st.spinner(t("sc_loading")):
             scorer = load_scorer(model_dir, project_rubric(db()))
+            if int8:
+                scorer = int8_scorer(scorer)
         bar = st.progress(0.0, text=t("sc_progress", done=0, total="…"))
 
         def show(done: int, total: int) -> None:
@@ -54,11 +55,17 @@ model_dir = st.text_input(t("sc_model_dir"), key="sc_model_dir")
 left, right = st.columns(2)
 agent = left.text_input(t("sc_agent"), value=DEFAULT_AGENT, key="sc_agent")
 batch_size = right.number_input(
-    t("sc_batch_size"), min_value=1, max_value=1024, value=DEFAULT_BATCH_SIZE, key="sc_batch_size"
+    t("sc_batch_size"),
+    min_value=1,
+    max_value=1024,
+    value=None,
+    placeholder=t("sc_batch_default"),
+    key="sc_batch_size",
 )
+int8 = st.checkbox(t("sc_int8"), help=t("sc_int8_help"), key="sc_int8")
 if st.button(t("sc_run"), type="primary", key="sc_run"):
     if model_dir.strip():
-        _run(model_dir.strip(), agent, int(batch_size))
+        _run(model_dir.strip(), agent, None if batch_size is None else int(batch_size), int8)
     else:
         st.error(t("sc_need_dir"))
 

@@ -88,6 +88,15 @@ def test_train_evaluate_predict_round_trip(tmp_path: Path, capsys: pytest.Captur
     assert report["split"] == "test" and report["n"] == 40 and report["accuracy"] >= 0.85
     assert list(report["models"]) == ["InternLM-7B"]
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8")) == report
+    assert report["precision"] == "fp32" and "identical_to_fp32" not in report
+
+    code, out, err = run(
+        capsys, "scorer", "evaluate", "--model", str(model), "--from-export", str(export), "--int8"
+    )
+    assert code == 0, err
+    quantized = json.loads(out)
+    assert quantized["precision"] == "int8" and quantized["identical_to_fp32"] >= 0.9
+    assert quantized["accuracy"] >= 0.85
 
     db_path = tmp_path / "p.db"
     store_items(open_db(db_path), synthetic_items(RUBRIC, n_prompts=5, seed=1))
@@ -111,6 +120,7 @@ def test_train_evaluate_predict_round_trip(tmp_path: Path, capsys: pytest.Captur
         str(source),
         "--output",
         str(tmp_path / "out.jsonl"),
+        "--int8",
     )
     assert code == 0, err
     assert json.loads(out)["n"] == 10

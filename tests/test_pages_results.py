@@ -256,12 +256,14 @@ def test_scorer_page_names_a_bad_model_directory(db, model_dir, message):
     assert message in at.error[0].value
 
 
-def test_scorer_page_runs_predict_into_the_database(db, scorer_dir):
+@pytest.mark.parametrize(("batch_size", "int8"), [(4, False), (None, True)])
+def test_scorer_page_runs_predict_into_the_database(db, scorer_dir, batch_size, int8):
     at = _page(db, "scorer")
     at.run()
     at.text_input(key="sc_model_dir").input(str(scorer_dir))
     at.text_input(key="sc_agent").input("page-run")
-    at.number_input(key="sc_batch_size").set_value(4)
+    at.number_input(key="sc_batch_size").set_value(batch_size)
+    at.checkbox(key="sc_int8").set_value(int8)
     at.button(key="sc_run").click().run()
     assert not at.exception and not at.error
     assert "Stored 6 suggestions from page-run." in at.success[0].value

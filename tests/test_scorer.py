@@ -17,7 +17,14 @@ from scorer_task import MARKERS, TRAIN_MODELS, store_items, synthetic_items, tin
 
 from annotator import scorer_train
 from annotator.rubric import flames_rubric, parse_rubric
-from annotator.scorer import predict, predict_db, predict_file, suggestion_counts, unscored_items
+from annotator.scorer import (
+    int8_predictions,
+    predict,
+    predict_db,
+    predict_file,
+    suggestion_counts,
+    unscored_items,
+)
 from annotator.scorer_data import (
     ScorerItem,
     SplitPlan,
@@ -27,8 +34,8 @@ from annotator.scorer_data import (
     with_splits,
 )
 from annotator.scorer_eval import agent_agreement, agreement_metrics, evaluation_report
-from annotator.scorer_model import ScorerLoadError, load_scorer
-from annotator.scorer_settings import TrainSettings
+from annotator.scorer_model import ScorerLoadError, int8_scorer, load_scorer
+from annotator.scorer_settings import TrainSettings, default_batch_size
 from annotator.scorer_train import train_scorer
 from annotator.store import open_db
 
@@ -155,6 +162,29 @@ def test_batching_does_not_change_predictions(trained: tuple[Path, dict]) -> Non
     single = predict(scorer, items, batch_size=1)
     assert [p.score for p in batched] == [p.score for p in single]
     assert [p.confidence for p in batched] == pytest.approx([p.confidence for p in single], abs=1e-5)
+
+
+@pytest.mark.parametrize(("device", "batch_size"), [("cpu", 1), ("cuda", 32), ("mps", 32)])
+def test_default_batch_size_is_one_text_on_a_cpu(device: str, batch_size: int) -> None:
+    assert default_batch_size(device) == batch_size
+
+
+def test_int8_keeps_the_trained_predictions_and_leaves_the_scorer_exact(trained: tuple[Path, dict]) -> None:
+    scorer = load_scorer(trained[0])
+    items = synthetic_items(RUBRIC, n_prompts=10, seed=3)
+    exact = predict(scorer, items)
+    quantized, same = int8_predictions(scorer, items)
+    assert same >= 0.95
+    assert same == sum(a.score == b.score for a, b in zip(exact, quantized, strict=True)) / len(items)
+    assert sum(p.score == item.score for p, item in zip(quantized, items, strict=True)) >= 0.85 * len(items)
+    assert int8_scorer(scorer).precision == "int8" and scorer.precision == "fp32"
+    assert predict(scorer, items) == exact  # quantizing worked on a copy
+
+
+def test_int8_refuses_a_scorer_off_the_cpu(trained: tuple[Path, dict]) -> None:
+    scorer = load_scorer(trained[0], device="meta")
+    with pytest.raises(ValueError, match="int8 inference runs on the CPU only; this scorer is on meta"):
+        int8_scorer(scorer)
 
 
 def test_saved_scorer_loads_in_a_fresh_process(trained: tuple[Path, dict]) -> None:

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 
 from annotator.cli import comma_names
 from annotator.rubric import Rubric, flames_rubric, load_rubric
-from annotator.scorer_settings import DEFAULT_BASE, DEFAULT_BATCH_SIZE, DEFAULT_MAX_LENGTH, TrainSettings
+from annotator.scorer_settings import (
+    CPU_BATCH_SIZE,
+    DEFAULT_BASE,
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_MAX_LENGTH,
+    TrainSettings,
+)
 from annotator.splits import SPLITS
 from annotator.store import open_db, project_rubric
 
@@ -49,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     evaluate = commands.add_parser("evaluate", help="accuracy, macro-F1, confusion and harmless-rate gaps")
     evaluate.add_argument("--model", required=True, metavar="DIR")
     evaluate.add_argument("--split", choices=SPLITS, default="test")
-    evaluate.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+    _add_inference_options(evaluate, "report the int8 scorer, and how many predictions int8 changes")
     evaluate.add_argument("--output", metavar="FILE", help="also write the JSON report here")
     _add_data_options(evaluate)
     evaluate.set_defaults(run=run_evaluate)
@@ -62,8 +68,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--input", metavar="IN.jsonl", help="flames-scorer JSONL: dimension, prompt, response"
     )
     run.add_argument("--output", metavar="OUT.jsonl", help="with --input: where the scored lines go")
-    run.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+    _add_inference_options(run, "quantize to int8: about 2x faster on a CPU, a few predictions may change")
     run.set_defaults(run=run_predict)
+
+
+def _add_inference_options(parser: argparse.ArgumentParser, int8_help: str) -> None:
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        help=f"texts per forward pass (default {CPU_BATCH_SIZE} on a CPU, {DEFAULT_BATCH_SIZE} on a GPU)",
+    )
+    parser.add_argument("--int8", action="store_true", help=int8_help)
 
 
 def _add_data_options(parser: argparse.ArgumentParser) -> None:
@@ -115,7 +130,7 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    from annotator.scorer import predict
+    from annotator.scorer import int8_predictions, predict
     from annotator.scorer_data import SplitPlan, with_splits
     from annotator.scorer_eval import evaluation_report
     from annotator.scorer_model import load_scorer
@@ -133,8 +148,13 @@ def run_evaluate(args: argparse.Namespace) -> int:
     chosen = [item for item in with_splits(items, plan) if item.split == args.split]
     if not chosen:
         raise ValueError(f"no scored responses in the {args.split} split")
-    predicted = [p.score for p in predict(scorer, chosen, args.batch_size, progress=True)]
-    report = {"model": str(args.model), "split": args.split, **evaluation_report(chosen, predicted, rubric)}
+    report: dict = {"model": str(args.model), "split": args.split, "precision": "fp32"}
+    if args.int8:
+        predictions, same = int8_predictions(scorer, chosen, args.batch_size, progress=True)
+        report.update(precision="int8", identical_to_fp32=same)
+    else:
+        predictions = predict(scorer, chosen, args.batch_size, progress=True)
+    report.update(evaluation_report(chosen, [p.score for p in predictions], rubric))
     text = json.dumps(report, indent=2, ensure_ascii=False)
     if args.output:
         Path(args.output).write_text(text + "\n", encoding="utf-8")
@@ -144,18 +164,19 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 def run_predict(args: argparse.Namespace) -> int:
     from annotator.scorer import predict_db, predict_file
-    from annotator.scorer_model import load_scorer
+    from annotator.scorer_model import int8_scorer, load_scorer
 
     _quiet_transformers()
-    if args.input:
-        if not args.output:
-            raise ValueError("--input needs --output OUT.jsonl")
-        scorer = load_scorer(args.model)
+    if args.input and not args.output:
+        raise ValueError("--input needs --output OUT.jsonl")
+    db = None if args.input else open_db(args.db)
+    scorer = load_scorer(args.model, None if db is None else project_rubric(db))
+    if args.int8:
+        scorer = int8_scorer(scorer)
+    if db is None:
         summary = predict_file(scorer, args.input, args.output, args.batch_size, progress=True)
         print(json.dumps({"output": args.output, **summary}, ensure_ascii=False))
         return 0
-    db = open_db(args.db)
-    scorer = load_scorer(args.model, project_rubric(db))
     stored = predict_db(db, scorer, args.agent, args.batch_size, progress=True)
     print(f"stored {stored} suggestions from agent {args.agent.strip()}")
     return 0
