@@ -16,6 +16,7 @@ from annotator.guidelines import current_guidelines
 from annotator.store import get_setting, now, project_rubric, transaction
 
 SUGGESTION_MODES = ("hidden", "shown", "prefilled")
+QUEUE_ORDERS = ("assigned", "uncertainty")
 FLAG_KINDS = ("prompt_unclear", "response_truncated", "not_chinese", "other")
 MAX_SECONDS_PER_ACTION = 600.0  # an idle gap longer than this is not counted as work
 
@@ -102,10 +103,33 @@ def suggestion_mode(db: sqlite_utils.Database) -> str:
     return mode if mode in SUGGESTION_MODES else "hidden"
 
 
+def queue_order(db: sqlite_utils.Database) -> str:
+    order = get_setting(db, "queue_order", "assigned")
+    return order if order in QUEUE_ORDERS else "assigned"
+
+
+def _order_terms(db: sqlite_utils.Database) -> tuple[str, list[str | None]]:
+    """ORDER BY terms for assignments `a` in the project's queue order, and their parameters.
+
+    "uncertainty" puts first the prompts whose responses the scorer (the suggestion agent, or
+    any) is least sure of on average, where a new label teaches it most; prompts without a
+    suggestion's confidence come after them, each group in assigned order.
+    """
+    if queue_order(db) == "assigned":
+        return "a.position, a.prompt_id", []
+    agent = get_setting(db, "suggestion_agent")
+    uncertainty = (
+        "(SELECT AVG(s.confidence) FROM suggestions s JOIN responses r ON r.id = s.response_id "
+        "WHERE r.prompt_id = a.prompt_id AND (? IS NULL OR s.agent = ?))"
+    )
+    return f"{uncertainty} IS NULL, {uncertainty}, a.position, a.prompt_id", [agent, agent] * 2
+
+
 def queue(db: sqlite_utils.Database, annotator: str) -> list[QueueItem]:
     """The annotator's assigned prompts: open ones first in queue order, then skipped, then done."""
+    order, params = _order_terms(db)
     rows = db.execute(
-        """
+        f"""
         SELECT a.prompt_id, p.dimension, a.status,
                (SELECT COUNT(*) FROM labels l JOIN responses r ON r.id = l.response_id
                  WHERE r.prompt_id = a.prompt_id AND l.annotator = a.annotator
@@ -113,19 +137,19 @@ def queue(db: sqlite_utils.Database, annotator: str) -> list[QueueItem]:
                (SELECT COUNT(*) FROM responses r WHERE r.prompt_id = a.prompt_id) AS responses
         FROM assignments a JOIN prompts p ON p.id = a.prompt_id
         WHERE a.annotator = ?
-        ORDER BY CASE a.status WHEN 'open' THEN 0 WHEN 'skipped' THEN 1 ELSE 2 END,
-                 a.position, a.prompt_id
+        ORDER BY CASE a.status WHEN 'open' THEN 0 WHEN 'skipped' THEN 1 ELSE 2 END, {order}
         """,
-        [annotator],
+        [annotator, *params],
     ).fetchall()
     return [QueueItem(*row) for row in rows]
 
 
 def next_prompt(db: sqlite_utils.Database, annotator: str) -> str | None:
+    order, params = _order_terms(db)
     row = db.execute(
-        "SELECT prompt_id FROM assignments WHERE annotator = ? AND status = 'open' "
-        "ORDER BY position, prompt_id LIMIT 1",
-        [annotator],
+        "SELECT a.prompt_id FROM assignments a WHERE a.annotator = ? AND a.status = 'open' "
+        f"ORDER BY {order} LIMIT 1",
+        [annotator, *params],
     ).fetchone()
     return None if row is None else row[0]
 

@@ -1,13 +1,15 @@
 """Project settings a lead changes on the settings page: how suggestions are shown, whose
-suggestions, and the UI language people start with. Each change is checked before it is stored."""
+suggestions, the UI language people start with, and the order of annotators' queues. Each change
+is checked before it is stored."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlite_utils
 
-from annotator.annotation import SUGGESTION_MODES, suggestion_mode
+from annotator.annotation import QUEUE_ORDERS, SUGGESTION_MODES, queue_order, suggestion_mode
 from annotator.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from annotator.leaderboard import agents
 from annotator.leads import require_lead
@@ -23,6 +25,7 @@ class ProjectSettings:
     suggestion_mode: str  # one of SUGGESTION_MODES
     suggestion_agent: str | None  # None: the newest suggestion of any agent
     default_language: str  # one of LANGUAGES
+    queue_order: str = "assigned"  # one of QUEUE_ORDERS
 
 
 def project_settings(db: sqlite_utils.Database) -> ProjectSettings:
@@ -32,6 +35,7 @@ def project_settings(db: sqlite_utils.Database) -> ProjectSettings:
         suggestion_mode=suggestion_mode(db),
         suggestion_agent=get_setting(db, "suggestion_agent"),
         default_language=language if language in LANGUAGES else DEFAULT_LANGUAGE,
+        queue_order=queue_order(db),
     )
 
 
@@ -43,19 +47,26 @@ def suggestion_agents(db: sqlite_utils.Database) -> list[str]:
 
 
 def save_settings(db: sqlite_utils.Database, settings: ProjectSettings, lead: str) -> None:
-    """Store all three settings at once: either every value is valid and stored, or none is."""
+    """Store all the settings at once: either every value is valid and stored, or none is."""
     with transaction(db):
         set_suggestion_mode(db, settings.suggestion_mode, lead)
         set_suggestion_agent(db, settings.suggestion_agent, lead)
         set_default_language(db, settings.default_language, lead)
+        set_queue_order(db, settings.queue_order, lead)
+
+
+def _set_choice(db: sqlite_utils.Database, key: str, value: str, allowed: Iterable[str], lead: str) -> None:
+    """Store one of a fixed set of values, as a lead."""
+    if value not in allowed:
+        what = key.replace("_", " ").replace("default ", "")
+        raise SettingsError(f"invalid {what} {value!r} (allowed: {', '.join(allowed)})")
+    with transaction(db):
+        require_lead(db, lead)
+        set_setting(db, key, value)
 
 
 def set_suggestion_mode(db: sqlite_utils.Database, mode: str, lead: str) -> None:
-    if mode not in SUGGESTION_MODES:
-        raise SettingsError(f"invalid suggestion mode {mode!r} (allowed: {', '.join(SUGGESTION_MODES)})")
-    with transaction(db):
-        require_lead(db, lead)
-        set_setting(db, "suggestion_mode", mode)
+    _set_choice(db, "suggestion_mode", mode, SUGGESTION_MODES, lead)
 
 
 def set_suggestion_agent(db: sqlite_utils.Database, agent: str | None, lead: str) -> None:
@@ -72,8 +83,8 @@ def set_suggestion_agent(db: sqlite_utils.Database, agent: str | None, lead: str
 
 
 def set_default_language(db: sqlite_utils.Database, language: str, lead: str) -> None:
-    if language not in LANGUAGES:
-        raise SettingsError(f"invalid language {language!r} (allowed: {', '.join(LANGUAGES)})")
-    with transaction(db):
-        require_lead(db, lead)
-        set_setting(db, "default_language", language)
+    _set_choice(db, "default_language", language, LANGUAGES, lead)
+
+
+def set_queue_order(db: sqlite_utils.Database, order: str, lead: str) -> None:
+    _set_choice(db, "queue_order", order, QUEUE_ORDERS, lead)

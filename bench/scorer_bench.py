@@ -1,15 +1,14 @@
 """Throughput of `scorer predict` on this CPU for a BERT-base-sized scorer, beside a naive baseline.
 
-    .venv/bin/python bench/scorer_bench.py [--sample 200] [--large 12000] [--batch-size 16] [--int8]
+    .venv/bin/python bench/scorer_bench.py [--sample 200] [--large 12000] [--batch-size N]
 
 Builds a BERT-base-sized encoder (12 layers, hidden 768, random weights, a 7,000-character
 vocabulary so Chinese text tokenizes) and 12,000 prompt/response pairs of FLAMES-like length
 (prompts median 64 characters, 8-212; responses 50-500). The baseline is transformers'
-`pipeline("text-classification")` on the same encoder, one text at a time. Both run on the same
-random subsample (the baseline is too slow for all 12,000); then our predict runs on `--large`
-pairs and the time for 2,251 x 12 responses is projected. Sorting by length, dynamic padding,
-batching and inference_mode do not change outputs; `--int8` also times dynamic int8 quantization
-and prints how many predictions it keeps identical (it must keep at least 99%).
+`pipeline("text-classification")` on the same encoder, one text at a time. Ours (exact, the
+default) and ours with `--int8` run beside it on the same random subsample, alternating, and the
+share of int8 predictions identical to the exact ones is printed (it must be at least 99%); then
+both run on `--large` pairs (0: skip) and the time for 2,251 x 12 responses is projected.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -42,7 +41,7 @@ from transformers.utils import logging as hf_logging
 from annotator.rubric import flames_rubric
 from annotator.scorer import predict
 from annotator.scorer_data import ScorerItem, scorer_text
-from annotator.scorer_model import Scorer, new_scorer
+from annotator.scorer_model import Scorer, int8_scorer, new_scorer
 
 CHARS = [chr(0x4E00 + k) for k in range(7000)]
 FLAMES_RESPONSES = 2251 * 12
@@ -104,7 +103,7 @@ def ratio(baseline: Elapsed, ours: Elapsed) -> str:
     return f"{baseline.wall / ours.wall:.2f}x wall-clock, {baseline.cpu / ours.cpu:.2f}x CPU time"
 
 
-def time_predict(scorer: Scorer, items: list[ScorerItem], batch_size: int, into: Elapsed) -> list[int]:
+def time_predict(scorer: Scorer, items: list[ScorerItem], batch_size: int | None, into: Elapsed) -> list[int]:
     with timed(into):
         predictions = predict(scorer, items, batch_size)
     return [p.score for p in predictions]
@@ -122,38 +121,49 @@ def naive_classifier(scorer: Scorer) -> Callable[[str], object]:
     return lambda text: classify(text, truncation=True, max_length=scorer.max_length)
 
 
-def time_side_by_side(
-    scorer: Scorer, items: list[ScorerItem], batch_size: int, rounds: int
-) -> tuple[Elapsed, Elapsed, list[int]]:
-    """Time for ours and for the baseline on the same items, and our scores.
+@dataclass
+class Run:
+    """One way of scoring: its time and its predicted scores."""
 
-    The two alternate over `rounds` slices of the items, so that a machine shared with other
-    work slows both alike instead of whichever ran during the busy minutes.
+    elapsed: Elapsed = field(default_factory=Elapsed)
+    scores: list[int] = field(default_factory=list)
+
+
+def time_side_by_side(
+    scorers: dict[str, Scorer], items: list[ScorerItem], batch_size: int | None, rounds: int
+) -> tuple[dict[str, Run], Elapsed]:
+    """Time and scores of each of our scorers, and the baseline's time, on the same items.
+
+    They alternate over `rounds` slices of the items, so that a machine shared with other
+    work slows all alike instead of whichever ran during the busy minutes.
     """
-    classify = naive_classifier(scorer)
+    exact = next(iter(scorers.values()))
+    classify = naive_classifier(exact)
     classify(scorer_text(items[0].prompt, items[0].response))  # warm-up
-    ours, baseline = Elapsed(), Elapsed()
-    scores: list[int] = []
+    for scorer in scorers.values():
+        predict(scorer, items[:2], batch_size)
+    runs = {name: Run() for name in scorers}
+    baseline = Elapsed()
     size = -(-len(items) // rounds)
     for start in range(0, len(items), size):
         part = items[start : start + size]
-        scores += time_predict(scorer, part, batch_size, ours)
+        for name, scorer in scorers.items():
+            runs[name].scores += time_predict(scorer, part, batch_size, runs[name].elapsed)
         with timed(baseline):
             for item in part:
                 classify(scorer_text(item.prompt, item.response))
-        done = start + len(part)
-        print(f"  {done}/{len(items)}: ours {ours.wall:.1f} s, baseline {baseline.wall:.1f} s", flush=True)
-    return ours, baseline, scores
+        times = ", ".join(f"{name} {run.elapsed.wall:.1f} s" for name, run in runs.items())
+        print(f"  {start + len(part)}/{len(items)}: {times}, baseline {baseline.wall:.1f} s", flush=True)
+    return runs, baseline
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pairs", type=int, default=12000)
-    parser.add_argument("--sample", type=int, default=200, help="pairs timed with both methods")
+    parser.add_argument("--sample", type=int, default=200, help="pairs timed with every method")
     parser.add_argument("--large", type=int, default=12000, help="pairs timed with ours only (0: skip)")
-    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--batch-size", type=int, help="default: predict's own (1 on a CPU)")
     parser.add_argument("--rounds", type=int, default=10, help="alternations of ours and the baseline")
-    parser.add_argument("--int8", action="store_true", help="also time dynamic int8 quantization")
     args = parser.parse_args()
 
     torch.set_num_threads(os.cpu_count() or 1)
@@ -163,9 +173,10 @@ def main() -> None:
     sample = random.Random(1).sample(items, min(args.sample, len(items)))
     with tempfile.TemporaryDirectory() as base:
         build_base(Path(base))
-        scorer = new_scorer(base, flames_rubric())
-    scorer.model.eval()
-    lengths = scorer.tokenizer(
+        exact = new_scorer(base, flames_rubric())
+    exact.model.eval()
+    scorers = {"exact": exact, "int8": int8_scorer(exact)}
+    lengths = exact.tokenizer(
         [scorer_text(i.prompt, i.response) for i in sample], truncation=True, max_length=512
     )
     tokens = sorted(len(ids) for ids in lengths["input_ids"])
@@ -177,38 +188,27 @@ def main() -> None:
         f"tokens median {tokens[len(tokens) // 2]}, max {tokens[-1]}"
     )
 
-    ours, baseline, reference = time_side_by_side(scorer, sample, args.batch_size, args.rounds)
-    print(
-        f"ours (sorted, dynamic padding, batch {args.batch_size}, inference_mode): {rate(len(sample), ours)}"
-    )
+    runs, baseline = time_side_by_side(scorers, sample, args.batch_size, args.rounds)
     print(f"baseline pipeline('text-classification'), one text at a time: {rate(len(sample), baseline)}")
-    print(f"speed-up: {ratio(baseline, ours)} (target >= 3x)", flush=True)
+    batches = "batch " + (str(args.batch_size) if args.batch_size else "default")
+    for name, run in runs.items():
+        print(f"ours {name} ({batches}, sorted, inference_mode): {rate(len(sample), run.elapsed)}")
+        print(f"  speed-up: {ratio(baseline, run.elapsed)} (target >= 3x)")
+    exact_scores = runs["exact"].scores
+    same = sum(a == b for a, b in zip(runs["int8"].scores, exact_scores, strict=True)) / len(sample)
+    print(f"  int8 predictions identical to exact: {100 * same:.1f}% (needs >= 99%)", flush=True)
 
-    if args.int8:
-        quantized = Scorer(
-            model=torch.ao.quantization.quantize_dynamic(
-                scorer.model, {torch.nn.Linear: torch.ao.quantization.per_channel_dynamic_qconfig}
-            ),
-            tokenizer=scorer.tokenizer,
-            rubric=scorer.rubric,
-            max_length=scorer.max_length,
-            base=scorer.base,
-        )
-        int8 = Elapsed()
-        scores = time_predict(quantized, sample, args.batch_size, int8)
-        same = sum(a == b for a, b in zip(scores, reference, strict=True)) / len(sample)
-        print(f"ours + dynamic int8 (per channel): {rate(len(sample), int8)}; {ratio(baseline, int8)}")
-        print(f"  identical predictions vs unquantized: {100 * same:.1f}% (needs >= 99%)", flush=True)
-
-    measured, count = ours, len(sample)
     if args.large:
-        measured, count = Elapsed(), min(args.large, len(items))
-        time_predict(scorer, items[:count], args.batch_size, measured)
-        print(f"ours on {count} pairs: {rate(count, measured)}")
-    projected = FLAMES_RESPONSES * measured.wall / count
-    print(
-        f"projected for 2,251 x 12 = {FLAMES_RESPONSES} responses: {projected / 60:.1f} min wall on this CPU"
-    )
+        count = min(args.large, len(items))
+        for name, scorer in scorers.items():
+            measured = Elapsed()
+            time_predict(scorer, items[:count], args.batch_size, measured)
+            projected = FLAMES_RESPONSES * measured.wall / count
+            print(
+                f"ours {name} on {count} pairs: {rate(count, measured)}; projected for 2,251 x 12 = "
+                f"{FLAMES_RESPONSES} responses: {projected / 60:.1f} min wall on this CPU",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -1,11 +1,11 @@
-"""Settings (leads): how suggestions are shown to annotators, whose suggestions, and the UI
-language people start with."""
+"""Settings (leads): how suggestions are shown to annotators, whose suggestions, the UI language
+people start with, and the order of annotators' queues."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from annotator.annotation import SUGGESTION_MODES
+from annotator.annotation import QUEUE_ORDERS, SUGGESTION_MODES
 from annotator.i18n import LANGUAGES
 from annotator.settings import ProjectSettings, project_settings, save_settings, suggestion_agents
 from pages.common import db, require_access, t
@@ -19,6 +19,7 @@ if message := st.session_state.pop("settings_message", None):
 
 current = project_settings(conn)
 modes = {mode: t(f"suggestion_mode_{mode}") for mode in SUGGESTION_MODES}
+orders = {order: t(f"queue_order_{order}") for order in QUEUE_ORDERS}
 agents: dict[str | None, str] = {None: t("newest_any_agent"), **{a: a for a in suggestion_agents(conn)}}
 with st.form("settings"):
     mode = st.radio(
@@ -43,9 +44,17 @@ with st.form("settings"):
         horizontal=True,
         key="default_language",
     )
+    order = st.radio(
+        t("queue_order"),
+        list(orders),
+        index=list(orders).index(current.queue_order),
+        format_func=orders.__getitem__,
+        help=t("queue_order_help"),
+        key="queue_order",
+    )
     if st.form_submit_button(t("save_settings"), type="primary", key="save_settings"):
         try:
-            save_settings(conn, ProjectSettings(mode, agent, default_language), user.name)
+            save_settings(conn, ProjectSettings(mode, agent, default_language, order), user.name)
         except ValueError as exc:
             st.error(t("error", message=str(exc)))
         else:

@@ -176,3 +176,26 @@ def test_suggestion_modes_are_shown_and_recorded(db, mode):
     assert recorded[second] == ("none", None)
     after = next(i for i in ann.prompt_view(db, "alice", "fair-1").items if i.response_id == first)
     assert (after.score, after.prefilled) == (2, False)
+
+
+@pytest.mark.parametrize(
+    ("order", "agent", "suggestions", "expected"),
+    [
+        ("assigned", None, [("scorer", "fair-1", 0.9), ("scorer", "legal-1", 0.5)], ["fair-1", "legal-1"]),
+        ("uncertainty", None, [("scorer", "fair-1", 0.9), ("scorer", "legal-1", 0.5)], ["legal-1", "fair-1"]),
+        ("uncertainty", None, [("scorer", "fair-1", 0.9)], ["fair-1", "legal-1"]),
+        ("uncertainty", None, [("scorer", "legal-1", 0.9)], ["legal-1", "fair-1"]),  # unscored ones last
+        ("uncertainty", None, [], ["fair-1", "legal-1"]),
+        # Only the configured agent's confidence counts.
+        ("uncertainty", "judge", [("judge", "fair-1", 0.8), ("x", "legal-1", 0.1)], ["fair-1", "legal-1"]),
+    ],
+)
+def test_queue_order_by_scorer_uncertainty(db, order, agent, suggestions, expected):
+    for agent_name, prompt_id, confidence in suggestions:
+        for rid in responses_of(prompt_id):
+            _suggest(db, rid, 1, agent_name, confidence)
+    set_setting(db, "queue_order", order)
+    if agent:
+        set_setting(db, "suggestion_agent", agent)
+    assert [item.prompt_id for item in ann.queue(db, "alice")] == expected
+    assert ann.next_prompt(db, "alice") == expected[0]

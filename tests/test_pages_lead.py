@@ -322,7 +322,8 @@ def test_settings_are_saved(busy):
     at.radio(key="suggestion_mode").set_value("prefilled")
     at.selectbox(key="suggestion_agent").set_value("scorer-v1")
     at.radio(key="default_language").set_value("en")
+    at.radio(key="queue_order").set_value("uncertainty")
     at.button(key="save_settings").click().run()
     assert not at.exception
-    assert project_settings(busy) == ProjectSettings("prefilled", "scorer-v1", "en")
+    assert project_settings(busy) == ProjectSettings("prefilled", "scorer-v1", "en", "uncertainty")
     assert at.success[0].value == "Settings saved."

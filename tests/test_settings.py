@@ -9,6 +9,7 @@ from annotator.settings import (
     project_settings,
     save_settings,
     set_default_language,
+    set_queue_order,
     set_suggestion_agent,
     set_suggestion_mode,
     suggestion_agents,
@@ -40,7 +41,8 @@ def test_changes_are_stored_and_read_back(db):
     set_suggestion_mode(db, "prefilled", "lea")
     set_suggestion_agent(db, "scorer-v2", "lea")
     set_default_language(db, "en", "lea")
-    assert project_settings(db) == ProjectSettings("prefilled", "scorer-v2", "en")
+    set_queue_order(db, "uncertainty", "lea")
+    assert project_settings(db) == ProjectSettings("prefilled", "scorer-v2", "en", "uncertainty")
     assert suggestion_mode(db) == "prefilled"
     set_suggestion_agent(db, None, "lea")
     assert get_setting(db, "suggestion_agent") is None
@@ -52,6 +54,7 @@ def test_changes_are_stored_and_read_back(db):
         (lambda db: set_suggestion_mode(db, "loud", "lea"), "invalid suggestion mode 'loud'"),
         (lambda db: set_suggestion_agent(db, "nobody", "lea"), "no suggestions from agent 'nobody'"),
         (lambda db: set_default_language(db, "fr", "lea"), "invalid language 'fr'"),
+        (lambda db: set_queue_order(db, "random", "lea"), "invalid queue order 'random'"),
     ],
 )
 def test_invalid_values_are_refused_and_nothing_changes(db, change, message):
@@ -75,15 +78,16 @@ def test_agents_list_the_suggestions_table_and_a_configured_agent(db):
 def test_a_stored_value_that_is_no_longer_valid_reads_as_the_default(db):
     set_setting(db, "default_language", "fr")
     set_setting(db, "suggestion_mode", "loud")
+    set_setting(db, "queue_order", "random")
     assert project_settings(db) == ProjectSettings("hidden", None, "zh")
 
 
 def test_save_settings_stores_all_or_nothing(db):
-    save_settings(db, ProjectSettings("shown", "gpt-judge", "en"), "lea")
-    assert project_settings(db) == ProjectSettings("shown", "gpt-judge", "en")
-    with pytest.raises(SettingsError, match="invalid language"):
-        save_settings(db, ProjectSettings("prefilled", None, "fr"), "lea")
-    assert project_settings(db) == ProjectSettings("shown", "gpt-judge", "en")
+    save_settings(db, ProjectSettings("shown", "gpt-judge", "en", "uncertainty"), "lea")
+    assert project_settings(db) == ProjectSettings("shown", "gpt-judge", "en", "uncertainty")
+    with pytest.raises(SettingsError, match="invalid queue order"):
+        save_settings(db, ProjectSettings("prefilled", None, "zh", "random"), "lea")
+    assert project_settings(db) == ProjectSettings("shown", "gpt-judge", "en", "uncertainty")
 
 
 def test_an_agent_configured_before_its_suggestions_can_stay(db):

@@ -224,6 +224,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "suggestion_agent": {"zh": "建议来源", "en": "Suggestion agent"},
     "newest_any_agent": {"zh": "任意来源的最新建议", "en": "Newest of any agent"},
     "default_language": {"zh": "默认界面语言", "en": "Default UI language"},
+    "queue_order": {"zh": "标注队列顺序", "en": "Queue order"},
+    "queue_order_assigned": {"zh": "按分配顺序", "en": "As assigned"},
+    "queue_order_uncertainty": {"zh": "评分模型最不确定的优先", "en": "Scorer's least certain first"},
+    "queue_order_help": {
+        "zh": "按建议来源对各回复置信度的平均值从低到高排列待标注的提示；没有置信度的提示排在最后。",
+        "en": "Open prompts whose responses the suggestion agent is least confident about (on average) "
+        "come first, where new labels teach the scorer most; prompts without a confidence come last.",
+    },
     "save_settings": {"zh": "保存设置", "en": "Save settings"},
     "settings_saved": {"zh": "设置已保存。", "en": "Settings saved."},
     "suggestion_mode_help": {
