@@ -19,6 +19,7 @@ from annotator import scorer_train
 from annotator.rubric import flames_rubric, parse_rubric
 from annotator.scorer import (
     int8_predictions,
+    iter_predictions,
     predict,
     predict_db,
     predict_file,
@@ -167,6 +168,13 @@ def test_batching_does_not_change_predictions(trained: tuple[Path, dict]) -> Non
 @pytest.mark.parametrize(("device", "batch_size"), [("cpu", 1), ("cuda", 32), ("mps", 32)])
 def test_default_batch_size_is_one_text_on_a_cpu(device: str, batch_size: int) -> None:
     assert default_batch_size(device) == batch_size
+
+
+def test_predict_on_a_cpu_runs_one_text_per_batch_by_default(trained: tuple[Path, dict]) -> None:
+    items = synthetic_items(RUBRIC, n_prompts=2, seed=4)
+    batches = [batch for batch, _ in iter_predictions(load_scorer(trained[0], device="cpu"), items)]
+    assert sorted(i for batch in batches for i in batch) == list(range(len(items)))
+    assert {len(batch) for batch in batches} == {1}
 
 
 def test_int8_keeps_the_trained_predictions_and_leaves_the_scorer_exact(trained: tuple[Path, dict]) -> None:
