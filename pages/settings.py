@@ -3,6 +3,9 @@ people start with, and the order of annotators' queues."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 import streamlit as st
 
 from annotator.annotation import QUEUE_ORDERS, SUGGESTION_MODES
@@ -18,40 +21,29 @@ if message := st.session_state.pop("settings_message", None):
     st.success(message)
 
 current = project_settings(conn)
+
+
+def _choice(widget: Callable[..., Any], key: str, labels: Mapping[Any, str], **options: Any) -> Any:
+    """A radio or selectbox over `labels` (value -> label), starting at the current setting."""
+    values = list(labels)
+    return widget(
+        t(key),
+        values,
+        index=values.index(getattr(current, key)),
+        format_func=labels.__getitem__,
+        key=key,
+        **options,
+    )
+
+
 modes = {mode: t(f"suggestion_mode_{mode}") for mode in SUGGESTION_MODES}
 orders = {order: t(f"queue_order_{order}") for order in QUEUE_ORDERS}
 agents: dict[str | None, str] = {None: t("newest_any_agent"), **{a: a for a in suggestion_agents(conn)}}
 with st.form("settings"):
-    mode = st.radio(
-        t("suggestion_mode"),
-        list(modes),
-        index=list(modes).index(current.suggestion_mode),
-        format_func=modes.__getitem__,
-        key="suggestion_mode",
-    )
-    agent = st.selectbox(
-        t("suggestion_agent"),
-        list(agents),
-        index=list(agents).index(current.suggestion_agent),
-        format_func=agents.__getitem__,
-        key="suggestion_agent",
-    )
-    default_language = st.radio(
-        t("default_language"),
-        list(LANGUAGES),
-        index=list(LANGUAGES).index(current.default_language),
-        format_func=LANGUAGES.__getitem__,
-        horizontal=True,
-        key="default_language",
-    )
-    order = st.radio(
-        t("queue_order"),
-        list(orders),
-        index=list(orders).index(current.queue_order),
-        format_func=orders.__getitem__,
-        help=t("queue_order_help"),
-        key="queue_order",
-    )
+    mode = _choice(st.radio, "suggestion_mode", modes)
+    agent = _choice(st.selectbox, "suggestion_agent", agents)
+    default_language = _choice(st.radio, "default_language", LANGUAGES, horizontal=True)
+    order = _choice(st.radio, "queue_order", orders, help=t("queue_order_help"))
     if st.form_submit_button(t("save_settings"), type="primary", key="save_settings"):
         try:
             save_settings(conn, ProjectSettings(mode, agent, default_language, order), user.name)
