@@ -6,6 +6,7 @@ only ever reads their own labels, and only prompts assigned to them.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from dataclasses import dataclass
 from string import ascii_uppercase
@@ -108,50 +109,71 @@ def queue_order(db: sqlite_utils.Database) -> str:
     return order if order in QUEUE_ORDERS else "assigned"
 
 
-def _order_terms(db: sqlite_utils.Database) -> tuple[str, list[str | None]]:
-    """ORDER BY terms for assignments `a` in the project's queue order, and their parameters.
-
-    "uncertainty" puts first the prompts whose responses the scorer (the suggestion agent, or
-    any) is least sure of on average, where a new label teaches it most; prompts without a
-    suggestion's confidence come after them, each group in assigned order.
-    """
-    if queue_order(db) == "assigned":
-        return "a.position, a.prompt_id", []
-    agent = get_setting(db, "suggestion_agent")
-    uncertainty = (
-        "(SELECT AVG(s.confidence) FROM suggestions s JOIN responses r ON r.id = s.response_id "
-        "WHERE r.prompt_id = a.prompt_id AND (? IS NULL OR s.agent = ?))"
-    )
-    return f"{uncertainty} IS NULL, {uncertainty}, a.position, a.prompt_id", [agent, agent] * 2
+STATUS_RANK = {"open": 0, "skipped": 1}  # then submitted
 
 
 def queue(db: sqlite_utils.Database, annotator: str) -> list[QueueItem]:
     """The annotator's assigned prompts: open ones first in queue order, then skipped, then done."""
-    order, params = _order_terms(db)
     rows = db.execute(
-        f"""
+        """
         SELECT a.prompt_id, p.dimension, a.status,
                (SELECT COUNT(*) FROM labels l JOIN responses r ON r.id = l.response_id
                  WHERE r.prompt_id = a.prompt_id AND l.annotator = a.annotator
                    AND l.score IS NOT NULL) AS scored,
-               (SELECT COUNT(*) FROM responses r WHERE r.prompt_id = a.prompt_id) AS responses
+               (SELECT COUNT(*) FROM responses r WHERE r.prompt_id = a.prompt_id) AS responses,
+               a.position, a.gold
         FROM assignments a JOIN prompts p ON p.id = a.prompt_id
         WHERE a.annotator = ?
-        ORDER BY CASE a.status WHEN 'open' THEN 0 WHEN 'skipped' THEN 1 ELSE 2 END, {order}
+        ORDER BY a.position, a.prompt_id
         """,
-        [annotator, *params],
+        [annotator],
     ).fetchall()
-    return [QueueItem(*row) for row in rows]
+    items = [QueueItem(*row[:5]) for row in rows]
+    keys: list[tuple] = [()] * len(items)
+    if queue_order(db) == "uncertainty":
+        keys = _uncertainty_keys(db, annotator, [(row[0], row[5], row[6]) for row in rows])
+    ranked = sorted(range(len(items)), key=lambda i: (STATUS_RANK.get(items[i].status, 2), keys[i], i))
+    return [items[i] for i in ranked]
+
+
+def _uncertainty_keys(
+    db: sqlite_utils.Database, annotator: str, assigned: list[tuple[str, int, int]]
+) -> list[tuple[bool, float]]:
+    """Sort keys for (prompt id, position, gold) in assigned order: the scorer's mean confidence
+    over a prompt's responses, lowest first, where a new label teaches it most; prompts without
+    one after.
+
+    The confidence is the suggestion agent's, or any agent's when none is chosen. A gold check
+    takes the key of the ordinary prompt it was slotted in beside (the last one at or before its
+    position), so it stays at a random place instead of sinking to the end (the scorer is sure
+    of, or silent on, the prompts it was trained on).
+    """
+    agent = get_setting(db, "suggestion_agent")
+    confidence = dict(
+        db.execute(
+            "SELECT r.prompt_id, AVG(s.confidence) FROM assignments a "
+            "JOIN responses r ON r.prompt_id = a.prompt_id JOIN suggestions s ON s.response_id = r.id "
+            "WHERE a.annotator = ? AND s.confidence IS NOT NULL AND (? IS NULL OR s.agent = ?) "
+            "GROUP BY r.prompt_id",
+            [annotator, agent, agent],
+        ).fetchall()
+    )
+    ordinary = [(position, confidence.get(pid)) for pid, position, gold in assigned if not gold]
+    positions = [position for position, _ in ordinary]
+
+    def key(prompt_id: str, position: int, gold: int) -> tuple[bool, float]:
+        if gold and ordinary:
+            value = ordinary[max(0, bisect.bisect_right(positions, position) - 1)][1]
+        else:
+            value = confidence.get(prompt_id)
+        return (value is None, value or 0.0)
+
+    return [key(*row) for row in assigned]
 
 
 def next_prompt(db: sqlite_utils.Database, annotator: str) -> str | None:
-    order, params = _order_terms(db)
-    row = db.execute(
-        "SELECT a.prompt_id FROM assignments a WHERE a.annotator = ? AND a.status = 'open' "
-        f"ORDER BY {order} LIMIT 1",
-        [annotator, *params],
-    ).fetchone()
-    return None if row is None else row[0]
+    """The first open prompt in queue order, if any."""
+    return next((item.prompt_id for item in queue(db, annotator) if item.status == "open"), None)
 
 
 def queue_progress(db: sqlite_utils.Database, annotator: str) -> QueueProgress:

@@ -93,8 +93,9 @@ def int8_predictions(
     scorer: Scorer, items: Sequence[ScorerItem], batch_size: int | None = None, progress: bool = False
 ) -> tuple[list[Prediction], float]:
     """The int8 scorer's predictions, and the share of them identical to the exact scorer's."""
+    int8 = int8_scorer(scorer)  # first, so that a scorer off the CPU fails before any work
     exact = predict(scorer, items, batch_size, progress)
-    quantized = predict(int8_scorer(scorer), items, batch_size, progress)
+    quantized = predict(int8, items, batch_size, progress)
     same = sum(a.score == b.score for a, b in zip(exact, quantized, strict=True))
     return quantized, same / len(items) if items else 1.0
 

@@ -12,6 +12,7 @@ from annotator.agreement_report import data_version
 from annotator.scorer import predict_db, suggestion_counts
 from annotator.scorer_eval import agent_agreement
 from annotator.scorer_model import int8_scorer, load_scorer
+from annotator.scorer_settings import CPU_BATCH_SIZE, DEFAULT_BATCH_SIZE
 from annotator.store import default_db_path, project_rubric
 from pages.common import db, require_access, t
 
@@ -34,7 +35,7 @@ def _run(model_dir: str, agent: str, batch_size: int | None, int8: bool) -> None
     """Load the scorer, store its suggestions batch by batch, and say what happened (errors included)."""
     try:
         with st.spinner(t("sc_loading")):
-            scorer = load_scorer(model_dir, project_rubric(db()))
+            scorer = load_scorer(model_dir, project_rubric(db()), device="cpu" if int8 else None)
             if int8:
                 scorer = int8_scorer(scorer)
         bar = st.progress(0.0, text=t("sc_progress", done=0, total="…"))
@@ -59,7 +60,7 @@ batch_size = right.number_input(
     min_value=1,
     max_value=1024,
     value=None,
-    placeholder=t("sc_batch_default"),
+    placeholder=t("sc_batch_default", cpu=CPU_BATCH_SIZE, gpu=DEFAULT_BATCH_SIZE),
     key="sc_batch_size",
 )
 int8 = st.checkbox(t("sc_int8"), help=t("sc_int8_help"), key="sc_int8")

@@ -199,3 +199,34 @@ def test_queue_order_by_scorer_uncertainty(db, order, agent, suggestions, expect
         set_setting(db, "suggestion_agent", agent)
     assert [item.prompt_id for item in ann.queue(db, "alice")] == expected
     assert ann.next_prompt(db, "alice") == expected[0]
+
+
+@pytest.mark.parametrize(
+    ("confidences", "expected"),
+    [
+        ({"fair-1": 0.5, "legal-1": 0.9}, ["fair-1", "gold-1", "legal-1"]),
+        ({"fair-1": 0.5, "legal-1": 0.1}, ["gold-1", "legal-1", "fair-1"]),
+    ],
+)
+def test_a_gold_check_keeps_its_slot_beside_its_prompt_in_uncertainty_order(db, confidences, expected):
+    """The gold prompt's own (high) confidence would sink it to the end; it follows legal-1's."""
+    with transaction(db):
+        db.execute(
+            "INSERT INTO prompts (id, dimension, text, created_at) VALUES ('gold-1', 'Fairness', 'g', '2026')"
+        )
+        db.execute(
+            "INSERT INTO responses (id, prompt_id, model, text, created_at) "
+            "VALUES ('gold-1-r', 'gold-1', 'model-a', 'r', '2026')"
+        )
+        db.execute(
+            "INSERT INTO assignments (prompt_id, annotator, position, assigned_at, gold) "
+            "SELECT 'gold-1', 'alice', position, '2026', 1 FROM assignments "
+            "WHERE annotator = 'alice' AND prompt_id = 'legal-1'"
+        )
+    _suggest(db, "gold-1-r", 3, confidence=0.99)
+    for prompt_id, confidence in confidences.items():
+        for rid in responses_of(prompt_id):
+            _suggest(db, rid, 1, confidence=confidence)
+    set_setting(db, "queue_order", "uncertainty")
+    assert [item.prompt_id for item in ann.queue(db, "alice")] == expected
+    assert ann.next_prompt(db, "alice") == expected[0]

@@ -137,7 +137,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
     _quiet_transformers()
     items, rubric = _items(args)
-    scorer = load_scorer(args.model, rubric)
+    scorer = load_scorer(args.model, rubric, device="cpu" if args.int8 else None)
     plan = SplitPlan.from_json(scorer.info.get("split", {}))
     if plan.by == "file" and not args.from_export:
         raise ValueError(
@@ -170,7 +170,8 @@ def run_predict(args: argparse.Namespace) -> int:
     if args.input and not args.output:
         raise ValueError("--input needs --output OUT.jsonl")
     db = None if args.input else open_db(args.db)
-    scorer = load_scorer(args.model, None if db is None else project_rubric(db))
+    rubric = None if db is None else project_rubric(db)
+    scorer = load_scorer(args.model, rubric, device="cpu" if args.int8 else None)
     if args.int8:
         scorer = int8_scorer(scorer)
     if db is None:

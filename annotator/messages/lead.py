@@ -228,9 +228,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "queue_order_assigned": {"zh": "按分配顺序", "en": "As assigned"},
     "queue_order_uncertainty": {"zh": "评分模型最不确定的优先", "en": "Scorer's least certain first"},
     "queue_order_help": {
-        "zh": "按建议来源对各回复置信度的平均值从低到高排列待标注的提示；没有置信度的提示排在最后。",
-        "en": "Open prompts whose responses the suggestion agent is least confident about (on average) "
-        "come first, where new labels teach the scorer most; prompts without a confidence come last.",
+        "zh": "按建议来源对提示各回复的平均置信度从低到高排列队列；"
+        "没有置信度的提示排在后面，金标准题保持原位。",
+        "en": "Sorts queues by the suggestion agent's mean confidence over a prompt's responses, lowest "
+        "first, where new labels teach the scorer most; prompts without one come after, gold checks "
+        "keep their place.",
     },
     "save_settings": {"zh": "保存设置", "en": "Save settings"},
     "settings_saved": {"zh": "设置已保存。", "en": "Settings saved."},

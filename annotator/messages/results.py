@@ -198,7 +198,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sc_model_dir": {"zh": "模型目录（本地）", "en": "Model directory (local)"},
     "sc_agent": {"zh": "建议来源名称", "en": "Agent name for the suggestions"},
     "sc_batch_size": {"zh": "批大小", "en": "Batch size"},
-    "sc_batch_default": {"zh": "默认：CPU 上 1，GPU 上 32", "en": "default: 1 on a CPU, 32 on a GPU"},
+    "sc_batch_default": {
+        "zh": "默认：CPU 上 {cpu}，GPU 上 {gpu}",
+        "en": "default: {cpu} on a CPU, {gpu} on a GPU",
+    },
     "sc_int8": {"zh": "int8 量化（仅 CPU，约快一倍）", "en": "Quantize to int8 (CPU only, about 2x faster)"},
     "sc_int8_help": {
         "zh": "可能改变少量预测。先用 `scorer evaluate --int8` 查看改变的比例。",
