@@ -18,6 +18,7 @@ from annotator.store import get_setting, now, project_rubric, transaction
 
 SUGGESTION_MODES = ("hidden", "shown", "prefilled")
 QUEUE_ORDERS = ("assigned", "uncertainty")
+STATUS_RANK = {"open": 0, "skipped": 1}  # queue order of statuses; submitted last
 FLAG_KINDS = ("prompt_unclear", "response_truncated", "not_chinese", "other")
 MAX_SECONDS_PER_ACTION = 600.0  # an idle gap longer than this is not counted as work
 
@@ -109,9 +110,6 @@ def queue_order(db: sqlite_utils.Database) -> str:
     return order if order in QUEUE_ORDERS else "assigned"
 
 
-STATUS_RANK = {"open": 0, "skipped": 1}  # then submitted
-
-
 def queue(db: sqlite_utils.Database, annotator: str) -> list[QueueItem]:
     """The annotator's assigned prompts: open ones first in queue order, then skipped, then done."""
     rows = db.execute(
@@ -128,10 +126,11 @@ def queue(db: sqlite_utils.Database, annotator: str) -> list[QueueItem]:
         """,
         [annotator],
     ).fetchall()
-    items = [QueueItem(*row[:5]) for row in rows]
+    items = [QueueItem(*item) for *item, _, _ in rows]
     keys: list[tuple] = [()] * len(items)
     if queue_order(db) == "uncertainty":
-        keys = _uncertainty_keys(db, annotator, [(row[0], row[5], row[6]) for row in rows])
+        assigned = [(prompt_id, position, gold) for prompt_id, *_, position, gold in rows]
+        keys = _uncertainty_keys(db, annotator, assigned)
     ranked = sorted(range(len(items)), key=lambda i: (STATUS_RANK.get(items[i].status, 2), keys[i], i))
     return [items[i] for i in ranked]
 

@@ -79,7 +79,6 @@ class Scorer:
     max_length: int
     base: str
     info: dict = field(default_factory=dict)  # scorer.json: split plan, training settings
-    precision: str = "fp32"  # or "int8" (see int8_scorer)
 
     @property
     def device(self) -> torch.device:
@@ -108,7 +107,13 @@ def int8_scorer(scorer: Scorer) -> Scorer:
         {nn.Linear: torch.ao.quantization.per_channel_dynamic_qconfig},
         inplace=True,
     )
-    return replace(scorer, model=model, precision="int8")
+    return replace(scorer, model=model)
+
+
+def load_for_predict(model_dir: str | Path, rubric: Rubric | None = None, int8: bool = False) -> Scorer:
+    """load_scorer, on the CPU and quantized by int8_scorer when `int8` is set."""
+    scorer = load_scorer(model_dir, rubric, device="cpu" if int8 else None)
+    return int8_scorer(scorer) if int8 else scorer
 
 
 def default_device() -> torch.device:

@@ -11,7 +11,7 @@ import streamlit as st
 from annotator.agreement_report import data_version
 from annotator.scorer import predict_db, suggestion_counts
 from annotator.scorer_eval import agent_agreement
-from annotator.scorer_model import int8_scorer, load_scorer
+from annotator.scorer_model import load_for_predict
 from annotator.scorer_settings import CPU_BATCH_SIZE, DEFAULT_BATCH_SIZE
 from annotator.store import default_db_path, project_rubric
 from pages.common import db, require_access, t
@@ -35,9 +35,7 @@ def _run(model_dir: str, agent: str, batch_size: int | None, int8: bool) -> None
     """Load the scorer, store its suggestions batch by batch, and say what happened (errors included)."""
     try:
         with st.spinner(t("sc_loading")):
-            scorer = load_scorer(model_dir, project_rubric(db()), device="cpu" if int8 else None)
-            if int8:
-                scorer = int8_scorer(scorer)
+            scorer = load_for_predict(model_dir, project_rubric(db()), int8)
         bar = st.progress(0.0, text=t("sc_progress", done=0, total="…"))
 
         def show(done: int, total: int) -> None:

@@ -185,7 +185,8 @@ def test_int8_keeps_the_trained_predictions_and_leaves_the_scorer_exact(trained:
     assert same >= 0.95
     assert same == sum(a.score == b.score for a, b in zip(exact, quantized, strict=True)) / len(items)
     assert sum(p.score == item.score for p, item in zip(quantized, items, strict=True)) >= 0.85 * len(items)
-    assert int8_scorer(scorer).precision == "int8" and scorer.precision == "fp32"
+    assert type(int8_scorer(scorer).model.heads[0]) is not torch.nn.Linear
+    assert type(scorer.model.heads[0]) is torch.nn.Linear
     assert predict(scorer, items) == exact  # quantizing worked on a copy
 
 

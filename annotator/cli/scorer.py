@@ -164,16 +164,14 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 def run_predict(args: argparse.Namespace) -> int:
     from annotator.scorer import predict_db, predict_file
-    from annotator.scorer_model import int8_scorer, load_scorer
+    from annotator.scorer_model import load_for_predict
 
     _quiet_transformers()
     if args.input and not args.output:
         raise ValueError("--input needs --output OUT.jsonl")
     db = None if args.input else open_db(args.db)
     rubric = None if db is None else project_rubric(db)
-    scorer = load_scorer(args.model, rubric, device="cpu" if args.int8 else None)
-    if args.int8:
-        scorer = int8_scorer(scorer)
+    scorer = load_for_predict(args.model, rubric, args.int8)
     if db is None:
         summary = predict_file(scorer, args.input, args.output, args.batch_size, progress=True)
         print(json.dumps({"output": args.output, **summary}, ensure_ascii=False))
