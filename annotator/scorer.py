@@ -2,8 +2,8 @@
 
 Inputs are tokenized once, sorted by length and batched with padding to each batch's longest
 sequence, under `torch.inference_mode`: the outputs are those of one-at-a-time inference (on a
-CPU the default batch is one text, which measured fastest). `int8_scorer` trades exactness for
-about twice the CPU speed; `int8_predictions` measures what it changes. Training lives in
+CPU the default batch is one text, which measured fastest). `scorer_int8.int8_scorer` trades
+exactness for about three times the CPU speed; `int8_predictions` measures what it changes. Training lives in
 `scorer_train`, metrics in `scorer_eval`, the network in `scorer_model`.
 """
 
@@ -28,7 +28,7 @@ from annotator.scorer_data import (
     length_sorted_batches,
     read_jsonl_objects,
 )
-from annotator.scorer_model import Scorer, int8_scorer
+from annotator.scorer_model import Scorer
 from annotator.scorer_settings import default_batch_size
 from annotator.store import now, transaction
 
@@ -93,6 +93,8 @@ def int8_predictions(
     scorer: Scorer, items: Sequence[ScorerItem], batch_size: int | None = None, progress: bool = False
 ) -> tuple[list[Prediction], float]:
     """The int8 scorer's predictions, and the share of them identical to the exact scorer's."""
+    from annotator.scorer_int8 import int8_scorer  # OpenVINO and NNCF take seconds to import
+
     int8 = int8_scorer(scorer)  # first, so that a scorer off the CPU fails before any work
     exact = predict(scorer, items, batch_size, progress)
     quantized = predict(int8, items, batch_size, progress)

@@ -7,6 +7,7 @@ and for training "score" plus either "split" or "model" (a `scorer` export has t
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -17,6 +18,7 @@ from transformers import PreTrainedTokenizerBase
 
 from annotator.consolidation import final_scores
 from annotator.rubric import Rubric, RubricError
+from annotator.scorer_settings import CALIBRATION_SIZE
 from annotator.splits import SPLITS, split_by_model, split_by_prompt
 
 
@@ -152,6 +154,12 @@ def with_splits(items: Sequence[ScorerItem], plan: SplitPlan) -> list[ScorerItem
     else:
         raise ValueError(f"unknown split method {plan.by!r} (model, prompt or file)")
     return [replace(item, split=split) for item, split in zip(items, splits, strict=True)]
+
+
+def calibration_texts(items: Sequence[ScorerItem], count: int = CALIBRATION_SIZE, seed: int = 0) -> list[str]:
+    """Model inputs of a seeded sample of the items, for int8 quantization to calibrate on."""
+    chosen = random.Random(seed).sample(list(items), min(count, len(items)))
+    return [scorer_text(item.prompt, item.response) for item in chosen]
 
 
 def encode(

@@ -3,17 +3,16 @@
 A scorer directory holds the encoder as `save_pretrained` wrote it (so it loads with
 `AutoModel.from_pretrained` and can seed another run), its tokenizer, the heads in
 `heads.safetensors`, `scorer.json` (dimensions, classes, settings, split), the rubric TOML the
-scorer was trained for and `metrics.json`. Class i of a dimension's head is the dimension's i-th
+scorer was trained for, `metrics.json`, and `calibration.json` (a sample of training inputs that
+int8 quantization measures activations on). Class i of a dimension's head is the dimension's i-th
 level counting from the most harmless (the flames-scorer convention: class 0 = harmless).
 """
 
 from __future__ import annotations
 
-import copy
 import json
-import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
@@ -29,10 +28,7 @@ INFO_FILE = "scorer.json"
 HEADS_FILE = "heads.safetensors"
 RUBRIC_FILE = "rubric.toml"
 METRICS_FILE = "metrics.json"
-# torch.ao's eager quantization warns that it is deprecated in favour of torchao, whose int8
-# path measured slower on a CPU; int8_scorer uses it knowingly.
-warnings.filterwarnings("ignore", message="torch.ao.quantization is deprecated", category=DeprecationWarning)
-warnings.filterwarnings("ignore", message="torch.quantize_per_tensor, torch.quantize_per_channel")
+CALIBRATION_FILE = "calibration.json"
 # Logit for the classes a dimension does not have: softmax gives them probability 0.
 ABSENT_CLASS_LOGIT = -1e4
 
@@ -79,6 +75,7 @@ class Scorer:
     max_length: int
     base: str
     info: dict = field(default_factory=dict)  # scorer.json: split plan, training settings
+    calibration: list[str] = field(default_factory=list)  # model inputs int8 quantization measures
 
     @property
     def device(self) -> torch.device:
@@ -92,28 +89,14 @@ class Scorer:
         return tuple(level.score for level in self.rubric.dimension(dimension).levels)
 
 
-def int8_scorer(scorer: Scorer) -> Scorer:
-    """The scorer with its linear layers quantized to int8 for CPU inference (about 2x faster).
-
-    Weights are quantized per output channel, activations per forward pass, so a text's result
-    depends on the texts batched with it; run it with one text per batch (the CPU default) to
-    keep results independent of the batching. It may change a few predictions: check how many
-    with `scorer evaluate --int8` before relying on it.
-    """
-    if scorer.device.type != "cpu":
-        raise ValueError("int8 inference runs on the CPU only; this scorer is on " + scorer.device.type)
-    model = torch.ao.quantization.quantize_dynamic(
-        copy.deepcopy(scorer.model).eval(),
-        {nn.Linear: torch.ao.quantization.per_channel_dynamic_qconfig},
-        inplace=True,
-    )
-    return replace(scorer, model=model)
-
-
 def load_for_predict(model_dir: str | Path, rubric: Rubric | None = None, int8: bool = False) -> Scorer:
-    """load_scorer, on the CPU and quantized by int8_scorer when `int8` is set."""
+    """load_scorer, on the CPU and quantized by scorer_int8.int8_scorer when `int8` is set."""
     scorer = load_scorer(model_dir, rubric, device="cpu" if int8 else None)
-    return int8_scorer(scorer) if int8 else scorer
+    if not int8:
+        return scorer
+    from annotator.scorer_int8 import int8_scorer  # OpenVINO and NNCF take seconds to import
+
+    return int8_scorer(scorer)
 
 
 def default_device() -> torch.device:
@@ -146,6 +129,9 @@ def save_scorer(scorer: Scorer, out_dir: str | Path, info: dict | None = None) -
     scorer.model.encoder.save_pretrained(out)
     scorer.tokenizer.save_pretrained(out)
     save_file(scorer.model.heads_state(), out / HEADS_FILE)
+    if scorer.calibration:
+        calibration = json.dumps(scorer.calibration, ensure_ascii=False)
+        (out / CALIBRATION_FILE).write_text(calibration, encoding="utf-8")
     (out / RUBRIC_FILE).write_text(scorer.rubric.source, encoding="utf-8")
     scorer.info = {
         **(info if info is not None else scorer.info),
@@ -182,6 +168,7 @@ def load_scorer(
     try:
         info = json.loads((path / INFO_FILE).read_text(encoding="utf-8"))
         trained_for = load_rubric(path / RUBRIC_FILE)
+        calibration = _calibration(path / CALIBRATION_FILE)
     except (json.JSONDecodeError, UnicodeDecodeError, RubricError) as exc:
         raise ScorerLoadError(f"{path}: unreadable scorer files: {exc}") from None
     if info.get("format") != FORMAT_VERSION:
@@ -208,7 +195,18 @@ def load_scorer(
         max_length=int(info.get("max_length", DEFAULT_MAX_LENGTH)),
         base=str(info.get("base", "")),
         info=info,
+        calibration=calibration,
     )
+
+
+def _calibration(path: Path) -> list[str]:
+    """The saved calibration texts; none for a scorer saved without them (int8 then refuses)."""
+    if not path.is_file():
+        return []
+    texts = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(texts, list) or not all(isinstance(text, str) for text in texts):
+        raise ScorerLoadError(f"{path}: expected a JSON list of texts")
+    return texts
 
 
 def check_same_scales(trained_for: Rubric, expected: Rubric, where: str) -> None:

@@ -11,6 +11,8 @@ DEFAULT_BATCH_SIZE = 32  # on a GPU
 # On a CPU one text of a few hundred tokens already keeps the cores busy, and bigger batches
 # measured slower (bench/scorer_bench.py); one text per batch also needs no padding.
 CPU_BATCH_SIZE = 1
+# Training inputs saved with a scorer for int8 quantization to measure activation ranges on.
+CALIBRATION_SIZE = 100
 
 
 def default_batch_size(device_type: str) -> int:

@@ -25,7 +25,7 @@ from transformers import get_linear_schedule_with_warmup
 
 from annotator.rubric import Rubric
 from annotator.scorer import predict
-from annotator.scorer_data import ScorerItem, SplitPlan, collate, encode
+from annotator.scorer_data import ScorerItem, SplitPlan, calibration_texts, collate, encode
 from annotator.scorer_eval import evaluation_report
 from annotator.scorer_model import (
     METRICS_FILE,
@@ -145,6 +145,7 @@ def train_scorer(
         "history": state["history"],
         **{split: _report(scorer, by_split[split], settings.batch_size) for split in ("validation", "test")},
     }
+    scorer.calibration = calibration_texts(train, seed=settings.seed)
     save_scorer(scorer, out, info={"settings": asdict(settings), "split": plan.as_json()})
     (out / METRICS_FILE).write_text(
         json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"

@@ -20,10 +20,11 @@ from annotator.ids import response_id
 from annotator.leaderboard import leaderboard
 from annotator.leaderboard_formats import leaderboard_frame
 from annotator.rubric import flames_rubric
+from annotator.scorer_data import calibration_texts
 from annotator.scorer_eval import agent_agreement
 from annotator.scorer_model import new_scorer, save_scorer
 from annotator.store import open_db
-from tests.scorer_task import tiny_base
+from tests.scorer_task import synthetic_items, tiny_base
 from tests.workspace_data import PASSWORD, build_workspace
 
 ROOT = Path(__file__).parent.parent
@@ -228,6 +229,7 @@ def test_agreement_click_through_without_disagreement_stays(db):
 def scorer_dir(tmp_path) -> Path:
     """A saved scorer with random heads on the tiny test encoder: its scores are arbitrary but valid."""
     scorer = new_scorer(str(tiny_base(tmp_path / "base")), flames_rubric(), max_length=64)
+    scorer.calibration = calibration_texts(synthetic_items(flames_rubric(), n_prompts=2))
     save_scorer(scorer, tmp_path / "scorer")
     return tmp_path / "scorer"
 

@@ -35,8 +35,9 @@ from annotator.scorer_data import (
     with_splits,
 )
 from annotator.scorer_eval import agent_agreement, agreement_metrics, evaluation_report
-from annotator.scorer_model import ScorerLoadError, int8_scorer, load_scorer
-from annotator.scorer_settings import TrainSettings, default_batch_size
+from annotator.scorer_int8 import Int8Encoder, int8_scorer
+from annotator.scorer_model import CALIBRATION_FILE, ScorerLoadError, load_scorer
+from annotator.scorer_settings import CALIBRATION_SIZE, TrainSettings, default_batch_size
 from annotator.scorer_train import train_scorer
 from annotator.store import open_db
 
@@ -185,9 +186,38 @@ def test_int8_keeps_the_trained_predictions_and_leaves_the_scorer_exact(trained:
     assert same >= 0.95
     assert same == sum(a.score == b.score for a, b in zip(exact, quantized, strict=True)) / len(items)
     assert sum(p.score == item.score for p, item in zip(quantized, items, strict=True)) >= 0.85 * len(items)
-    assert type(int8_scorer(scorer).model.heads[0]) is not torch.nn.Linear
-    assert type(scorer.model.heads[0]) is torch.nn.Linear
+    assert isinstance(int8_scorer(scorer).model.encoder, Int8Encoder)
+    assert not isinstance(scorer.model.encoder, Int8Encoder)
     assert predict(scorer, items) == exact  # quantizing worked on a copy
+
+
+def test_int8_predictions_do_not_depend_on_the_batch(trained: tuple[Path, dict]) -> None:
+    """Activation scales are fixed at quantization, so batch-mates and padding change nothing."""
+    int8 = int8_scorer(load_scorer(trained[0]))
+    items = synthetic_items(RUBRIC, n_prompts=4, seed=5)
+    alone, batched = predict(int8, items, batch_size=1), predict(int8, items, batch_size=8)
+    assert [p.score for p in alone] == [p.score for p in batched]
+    assert [p.confidence for p in alone] == pytest.approx([p.confidence for p in batched], abs=1e-4)
+
+
+def test_training_saves_calibration_texts_for_int8(trained: tuple[Path, dict]) -> None:
+    texts = json.loads((trained[0] / CALIBRATION_FILE).read_text(encoding="utf-8"))
+    assert 0 < len(texts) <= CALIBRATION_SIZE
+    assert all(text.startswith("Input: ") and " Output: " in text for text in texts)
+    assert load_scorer(trained[0]).calibration == texts
+
+
+def test_int8_refuses_a_scorer_without_calibration_texts(trained: tuple[Path, dict]) -> None:
+    scorer = replace(load_scorer(trained[0]), calibration=[])
+    with pytest.raises(ValueError, match=r"int8 needs the calibration texts .*calibration\.json"):
+        int8_scorer(scorer)
+
+
+def test_a_malformed_calibration_file_is_a_load_error(trained: tuple[Path, dict], tmp_path: Path) -> None:
+    copy = shutil.copytree(trained[0], tmp_path / "scorer")
+    (copy / CALIBRATION_FILE).write_text('{"text": 1}', encoding="utf-8")
+    with pytest.raises(ScorerLoadError, match=r"calibration\.json: expected a JSON list of texts"):
+        load_scorer(copy)
 
 
 def test_int8_refuses_a_scorer_off_the_cpu(trained: tuple[Path, dict]) -> None:
