@@ -10,6 +10,7 @@ then runs about 3x as fast as fp32 on a CPU with AVX-512 VNNI (bench/scorer_benc
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import sys
 import warnings
@@ -32,15 +33,41 @@ PAD_MULTIPLE = 32
 nncf.set_log_level(logging.ERROR)
 
 
-class _FirstToken(nn.Module):
-    """The encoder's last hidden state at the first ([CLS]) token: all the heads read."""
+class FirstTokenEncoder(nn.Module):
+    """The encoder's last hidden state at the first ([CLS]) token, all the heads read.
+
+    The last layer runs for that token only (its query, output and feed-forward; keys and values
+    for every token), which saves about 7% of a pass; the result is the same as the full layer's.
+    """
 
     def __init__(self, encoder: nn.Module) -> None:
         super().__init__()
-        self.encoder = encoder
+        if not isinstance(getattr(getattr(encoder, "encoder", None), "layer", None), nn.ModuleList):
+            raise ValueError(
+                "int8 needs a BERT/RoBERTa-style encoder (encoder.layer); "
+                f"this one is {type(encoder).__name__}"
+            )
+        self.trunk = copy.deepcopy(encoder)
+        self.last = self.trunk.encoder.layer[-1]
+        self.trunk.encoder.layer = self.trunk.encoder.layer[:-1]
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state[:, 0]
+        hidden = self.trunk(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        layer = self.last
+        size = layer.attention.self.attention_head_size
+
+        def by_head(x: torch.Tensor) -> torch.Tensor:  # shapes read off x, so the trace keeps them dynamic
+            return x.unflatten(-1, (-1, size)).transpose(1, 2)
+
+        attention = layer.attention.self
+        query = by_head(attention.query(hidden[:, :1]))
+        key, value = by_head(attention.key(hidden)), by_head(attention.value(hidden))
+        keep = attention_mask[:, None, None, :].bool()
+        context = functional.scaled_dot_product_attention(query, key, value, attn_mask=keep)
+        context = context.transpose(1, 2).flatten(2)
+        attended = layer.attention.output.LayerNorm(layer.attention.output.dense(context) + hidden[:, :1])
+        out = layer.output.LayerNorm(layer.output.dense(layer.intermediate(attended)) + attended)
+        return out[:, 0]
 
 
 class Int8Encoder(nn.Module):
@@ -81,7 +108,7 @@ def int8_scorer(scorer: Scorer) -> Scorer:
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore", torch.jit.TracerWarning)
         model = ov.convert_model(
-            _FirstToken(scorer.model.encoder).eval(),
+            FirstTokenEncoder(scorer.model.encoder).eval(),
             example_input={name: torch.from_numpy(array) for name, array in samples[0].items()},
             input=[("input_ids", dynamic, ov.Type.i64), ("attention_mask", dynamic, ov.Type.i64)],
         )

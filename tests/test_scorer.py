@@ -35,7 +35,7 @@ from annotator.scorer_data import (
     with_splits,
 )
 from annotator.scorer_eval import agent_agreement, agreement_metrics, evaluation_report
-from annotator.scorer_int8 import Int8Encoder, int8_scorer
+from annotator.scorer_int8 import FirstTokenEncoder, Int8Encoder, int8_scorer
 from annotator.scorer_model import CALIBRATION_FILE, ScorerLoadError, load_scorer
 from annotator.scorer_settings import CALIBRATION_SIZE, TrainSettings, default_batch_size
 from annotator.scorer_train import train_scorer
@@ -189,6 +189,22 @@ def test_int8_keeps_the_trained_predictions_and_leaves_the_scorer_exact(trained:
     assert isinstance(int8_scorer(scorer).model.encoder, Int8Encoder)
     assert not isinstance(scorer.model.encoder, Int8Encoder)
     assert predict(scorer, items) == exact  # quantizing worked on a copy
+
+
+def test_int8_first_token_path_matches_the_full_encoder(trained: tuple[Path, dict]) -> None:
+    """The last layer computed for [CLS] alone gives what the whole encoder gives, padding included."""
+    encoder = load_scorer(trained[0]).model.encoder
+    ids = torch.randint(5, encoder.config.vocab_size, (3, 20))
+    mask = torch.ones_like(ids)
+    mask[1, 12:], mask[2, 4:] = 0, 0
+    with torch.inference_mode():
+        full = encoder(input_ids=ids, attention_mask=mask).last_hidden_state[:, 0]
+        assert torch.allclose(FirstTokenEncoder(encoder)(ids, mask), full, atol=1e-5)
+
+
+def test_int8_refuses_an_encoder_without_bert_layers() -> None:
+    with pytest.raises(ValueError, match="int8 needs a BERT/RoBERTa-style encoder"):
+        FirstTokenEncoder(torch.nn.Linear(2, 2))
 
 
 def test_int8_predictions_do_not_depend_on_the_batch(trained: tuple[Path, dict]) -> None:
