@@ -3,8 +3,8 @@
 Inputs are tokenized once, sorted by length and batched with padding to each batch's longest
 sequence, under `torch.inference_mode`: the outputs are those of one-at-a-time inference (on a
 CPU the default batch is one text, which measured fastest). `scorer_int8.int8_scorer` trades
-exactness for about three times the CPU speed; `int8_predictions` measures what it changes. Training lives in
-`scorer_train`, metrics in `scorer_eval`, the network in `scorer_model`.
+exactness for about three times the CPU speed; `int8_predictions` measures what it changes.
+Training lives in `scorer_train`, metrics in `scorer_eval`, the network in `scorer_model`.
 """
 
 from __future__ import annotations

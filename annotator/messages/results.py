@@ -202,7 +202,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "默认：CPU 上 {cpu}，GPU 上 {gpu}",
         "en": "default: {cpu} on a CPU, {gpu} on a GPU",
     },
-    "sc_int8": {"zh": "int8 量化（仅 CPU，约快两倍）", "en": "Quantize to int8 (CPU only, about 3x faster)"},
+    "sc_int8": {
+        "zh": "int8 量化（仅 CPU，速度约为 3 倍）",
+        "en": "Quantize to int8 (CPU only, about 3x faster)",
+    },
     "sc_int8_help": {
         "zh": "可能改变少量预测。先用 `scorer evaluate --int8` 查看改变的比例。",
         "en": "May change a few predictions. Check how many first with `scorer evaluate --int8`.",
