@@ -114,7 +114,13 @@ def int8_scorer(scorer: Scorer) -> Scorer:
         )
     with contextlib.redirect_stdout(sys.stderr):  # NNCF's progress bars would mix into CLI output
         quantized = nncf.quantize(
-            model, nncf.Dataset(samples), model_type=nncf.ModelType.TRANSFORMER, subset_size=len(samples)
+            model,
+            nncf.Dataset(samples),
+            model_type=nncf.ModelType.TRANSFORMER,
+            subset_size=len(samples),
+            # The full bias correction kept a few more near-tie predictions than the fast one
+            # (98.9% identical instead of 98.4% on bench/scorer_int8_fidelity.py) at no cost in speed.
+            fast_bias_correction=False,
         )
     # f32 for what stays unquantized: on a CPU without AMX, bf16 measured slower.
     compiled = ov.Core().compile_model(
