@@ -94,6 +94,9 @@ def main() -> None:
     parser.add_argument("--prompts", type=int, default=500, help="prompts drawn (x 6 models)")
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--max-length", type=int, default=256)
+    parser.add_argument(
+        "--patience", type=int, default=2, help="validation epochs without gain before stopping"
+    )
     parser.add_argument("--seed", type=int, default=0, help="draws the prompts, responses and training order")
     parser.add_argument("--out", help="keep the trained scorer here; if one is there already, reuse it")
     args = parser.parse_args()
@@ -108,7 +111,7 @@ def main() -> None:
     filler, markers = characters(args.base, lines, levels * MARKERS_PER_LEVEL)
     items = with_splits(marked_items(prompts, filler, markers, rubric, args.seed), PLAN)
     settings = TrainSettings(
-        epochs=args.epochs, lr=5e-5, max_length=args.max_length, patience=1, seed=args.seed
+        epochs=args.epochs, lr=5e-5, max_length=args.max_length, patience=args.patience, seed=args.seed
     )
     with tempfile.TemporaryDirectory() as temporary:
         out = Path(args.out or temporary)
