@@ -1,7 +1,8 @@
 """How many predictions int8 changes on a trained scorer: fine-tune a real pretrained encoder, then
 compare `--int8` with exact on the test split.
 
-    .venv/bin/python bench/scorer_int8_fidelity.py --base DIR [--prompts 500] [--epochs 4] [--seed 0]
+    .venv/bin/python bench/scorer_int8_fidelity.py --base DIR [--prompts 500] [--epochs 4] [--patience 2]
+        [--seed 0] [--out DIR]
 
 bench/scorer_bench.py times a BERT-base with random weights, whose [CLS] vector hardly depends on
 the input, so nearly every text sits at a class tie and its int8 agreement says little. Here a
