@@ -104,11 +104,20 @@ def chromium() -> Iterator[object]:
 
 
 def log_in(page, url: str, name: str, password: str) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     page.goto(url)
     page.get_by_label("用户名").fill(name)
     page.get_by_label("密码").fill(password)
     page.get_by_label("密码").press("Enter")
-    page.get_by_text(f"当前用户：{name}").wait_for(timeout=30_000)
+    logged_in = page.get_by_text(f"当前用户：{name}")
+    try:
+        logged_in.wait_for(timeout=10_000)
+    except PlaywrightTimeoutError:
+        # Enter, the first key after a page load, was seen lost on a loaded machine; a person
+        # would then click the button. A wrong password still fails below.
+        page.get_by_role("button", name="登录", exact=True).click()
+        logged_in.wait_for(timeout=30_000)
 
 
 def focused_response(page) -> str:

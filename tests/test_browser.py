@@ -9,7 +9,14 @@ import pytest
 
 from annotator.ids import response_id
 from annotator.store import open_db, transaction
-from tests.browser_support import chromium, log_in, shortcuts_ready, streamlit_server, wait_until
+from tests.browser_support import (
+    chromium,
+    focused_response,
+    log_in,
+    shortcuts_ready,
+    streamlit_server,
+    wait_until,
+)
 from tests.workspace_data import PASSWORD, build_workspace
 
 pytestmark = pytest.mark.browser
@@ -64,7 +71,12 @@ def test_keyboard_only_scoring_survives_a_refresh_and_the_queue_moves_on(app):
     page = browser.new_page()
     log_in(page, url, "alice", PASSWORD)
     _open_annotate(page, url)
-    for count in range(1, 13):
+    for count, letter in enumerate("ABCDEFGHIJKL", start=1):
+        # As the README tells annotators, keys are live once the focus marker shows; a key
+        # pressed while the previous score's rerun was still drawing was once lost in CI.
+        wait_until(
+            lambda letter=letter: focused_response(page).endswith(f" {letter}"), what=f"focus on {letter}"
+        )
         page.keyboard.press("3" if count % 4 else "1")
         wait_until(lambda count=count: _scored(db, "alice", "fair-1") == count, what=f"label {count} saved")
     page.reload()
