@@ -39,6 +39,7 @@ from transformers import (
 )
 from transformers.utils import logging as hf_logging
 
+from annotator.cpu_features import cpu_summary
 from annotator.rubric import flames_rubric
 from annotator.scorer import predict
 from annotator.scorer_data import ScorerItem, calibration_texts, scorer_text
@@ -188,6 +189,7 @@ def main() -> None:
     print(
         f"torch {torch.__version__}, {torch.get_num_threads()} threads; BERT-base (12 x 768), random weights"
     )
+    print(cpu_summary())
     print(
         f"{len(items)} pairs; sample of {len(sample)}: "
         f"tokens median {tokens[len(tokens) // 2]}, max {tokens[-1]}"

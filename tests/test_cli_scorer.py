@@ -165,3 +165,25 @@ def test_user_errors_are_one_line(
     assert code == 1
     assert err.startswith("error: ") and err.count("\n") == 1
     assert message in err
+
+
+@pytest.mark.parametrize("slow", [True, False])
+@pytest.mark.parametrize("command", ["predict", "evaluate"])
+def test_int8_on_a_cpu_without_vnni_or_amx_warns_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch, command: str, slow: bool
+) -> None:
+    monkeypatch.setattr("annotator.cli.scorer.int8_is_slow", lambda: slow)
+    target = ["--agent", "x"] if command == "predict" else []
+    code, _, err = run(
+        capsys,
+        "--db",
+        str(tmp_path / "db.sqlite"),
+        "scorer",
+        command,
+        "--model",
+        str(tmp_path / "nowhere"),
+        *target,
+        "--int8",
+    )
+    assert code == 1 and "does not exist" in err  # the warning comes before the model loads
+    assert ("warning: this CPU has no int8 dot-product instructions (VNNI or AMX)" in err) is slow

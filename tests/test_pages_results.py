@@ -258,6 +258,20 @@ def test_scorer_page_names_a_bad_model_directory(db, model_dir, message):
     assert message in at.error[0].value
 
 
+@pytest.mark.parametrize(
+    ("int8", "slow", "warned"), [(True, True, True), (True, False, False), (False, True, False)]
+)
+def test_scorer_page_warns_when_int8_would_not_be_faster(db, monkeypatch, int8, slow, warned):
+    monkeypatch.setattr("annotator.cpu_features.int8_is_slow", lambda: slow)
+    at = _page(db, "scorer")
+    at.run()
+    at.checkbox(key="sc_int8").set_value(int8).run()
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert len(warnings) == warned
+    assert all("no int8 dot-product instructions (VNNI or AMX)" in w for w in warnings)
+
+
 @pytest.mark.parametrize(("batch_size", "int8"), [(4, False), (None, True)])
 def test_scorer_page_runs_predict_into_the_database(db, scorer_dir, batch_size, int8):
     at = _page(db, "scorer")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.cli import comma_names
+from annotator.cpu_features import SLOW_INT8, int8_is_slow
 from annotator.rubric import Rubric, flames_rubric, load_rubric
 from annotator.scorer_settings import (
     CPU_BATCH_SIZE,
@@ -68,7 +70,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--input", metavar="IN.jsonl", help="flames-scorer JSONL: dimension, prompt, response"
     )
     run.add_argument("--output", metavar="OUT.jsonl", help="with --input: where the scored lines go")
-    _add_inference_options(run, "int8 with OpenVINO: about 3x faster on a CPU, may change a few predictions")
+    _add_inference_options(
+        run,
+        "int8 with OpenVINO: about 3x faster on a CPU with VNNI or AMX, may change a few predictions",
+    )
     run.set_defaults(run=run_predict)
 
 
@@ -79,6 +84,11 @@ def _add_inference_options(parser: argparse.ArgumentParser, int8_help: str) -> N
         help=f"texts per forward pass (default {CPU_BATCH_SIZE} on a CPU, {DEFAULT_BATCH_SIZE} on a GPU)",
     )
     parser.add_argument("--int8", action="store_true", help=int8_help)
+
+
+def _warn_if_int8_is_slow(int8: bool) -> None:
+    if int8 and int8_is_slow():
+        print(f"warning: {SLOW_INT8}", file=sys.stderr)
 
 
 def _add_data_options(parser: argparse.ArgumentParser) -> None:
@@ -136,6 +146,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     from annotator.scorer_model import load_scorer
 
     _quiet_transformers()
+    _warn_if_int8_is_slow(args.int8)
     items, rubric = _items(args)
     scorer = load_scorer(args.model, rubric, device="cpu" if args.int8 else None)
     plan = SplitPlan.from_json(scorer.info.get("split", {}))
@@ -169,6 +180,7 @@ def run_predict(args: argparse.Namespace) -> int:
     _quiet_transformers()
     if args.input and not args.output:
         raise ValueError("--input needs --output OUT.jsonl")
+    _warn_if_int8_is_slow(args.int8)
     db = None if args.input else open_db(args.db)
     rubric = None if db is None else project_rubric(db)
     scorer = load_for_predict(args.model, rubric, args.int8)
