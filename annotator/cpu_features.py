@@ -2,28 +2,26 @@
 
 bench/scorer_bench.py measured int8 3x as fast as fp32 on a CPU with AVX-512 VNNI and no faster
 at all (1.0x, with the same ~2% of predictions changed) on an AVX2-only one, so the CLI and the
-Scorer page warn before quantizing on a CPU without them.
+Scorer page warn before quantizing on a CPU without them (AVX-512 without VNNI is assumed to be
+like AVX2 there: int8 multiply-adds take the same three instructions; not measured).
 """
 
 from __future__ import annotations
 
 import platform
+from functools import cache
 from pathlib import Path
 
 # /proc/cpuinfo flag -> the name people know the instructions by
 INT8_FLAGS = {"amx_int8": "AMX", "avx512_vnni": "AVX-512 VNNI", "avx_vnni": "AVX-VNNI"}
 CPUINFO = Path("/proc/cpuinfo")
-SLOW_INT8 = (
-    "this CPU has no int8 dot-product instructions (VNNI or AMX), so int8 will likely be no faster "
-    "than fp32 here (1.0x measured on an AVX2-only CPU) and still changes a few predictions"
-)
 
 
 def int8_instructions(cpuinfo: str | None = None) -> list[str] | None:
     """The int8 dot-product instruction sets of this CPU (from /proc/cpuinfo or the text given),
     [] when it has none, None when that cannot be told (no /proc/cpuinfo: not Linux)."""
     if cpuinfo is None:
-        cpuinfo = _read_cpuinfo()
+        cpuinfo = _read_cpuinfo(CPUINFO)
     flags = _first_value(cpuinfo, "flags")
     if flags is None:
         return None
@@ -31,24 +29,25 @@ def int8_instructions(cpuinfo: str | None = None) -> list[str] | None:
     return [name for flag, name in INT8_FLAGS.items() if flag in present]
 
 
-def int8_is_slow(cpuinfo: str | None = None) -> bool:
-    """True when this CPU is known to lack every int8 dot-product instruction set."""
+def lacks_int8_dot_product(cpuinfo: str | None = None) -> bool:
+    """True when this CPU is known to have none of the int8 dot-product instruction sets."""
     return int8_instructions(cpuinfo) == []
 
 
 def cpu_summary(cpuinfo: str | None = None) -> str:
     """One line for benchmark output: the CPU's name and its int8 instructions."""
     if cpuinfo is None:
-        cpuinfo = _read_cpuinfo()
+        cpuinfo = _read_cpuinfo(CPUINFO)
     name = _first_value(cpuinfo, "model name") or platform.processor() or platform.machine()
     found = int8_instructions(cpuinfo)
-    int8 = "unknown" if found is None else ", ".join(found) or "none (no VNNI or AMX)"
-    return f"CPU: {name}; int8 dot-product instructions: {int8}"
+    listed = "unknown" if found is None else ", ".join(found) or "none (no VNNI or AMX)"
+    return f"CPU: {name}; int8 dot-product instructions: {listed}"
 
 
-def _read_cpuinfo() -> str:
+@cache  # the page asks on every rerun, and the file is long on many-core hosts
+def _read_cpuinfo(path: Path) -> str:
     try:
-        return CPUINFO.read_text(encoding="utf-8", errors="replace")
+        return path.read_text(encoding="utf-8", errors="replace")
     except OSError:  # not Linux
         return ""
 

@@ -9,7 +9,7 @@ import sqlite_utils
 import streamlit as st
 
 from annotator.agreement_report import data_version
-from annotator.cpu_features import int8_is_slow
+from annotator.cpu_features import lacks_int8_dot_product
 from annotator.scorer import predict_db, suggestion_counts
 from annotator.scorer_eval import agent_agreement
 from annotator.scorer_model import load_for_predict
@@ -63,7 +63,7 @@ batch_size = right.number_input(
     key="sc_batch_size",
 )
 int8 = st.checkbox(t("sc_int8"), help=t("sc_int8_help"), key="sc_int8")
-if int8 and int8_is_slow():
+if int8 and lacks_int8_dot_product():
     st.warning(t("sc_int8_slow"))
 if st.button(t("sc_run"), type="primary", key="sc_run"):
     if model_dir.strip():

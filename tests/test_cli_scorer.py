@@ -167,23 +167,25 @@ def test_user_errors_are_one_line(
     assert message in err
 
 
-@pytest.mark.parametrize("slow", [True, False])
+@pytest.mark.parametrize(
+    ("int8", "no_dot_product", "warned"), [(True, True, True), (True, False, False), (False, True, False)]
+)
 @pytest.mark.parametrize("command", ["predict", "evaluate"])
 def test_int8_on_a_cpu_without_vnni_or_amx_warns_first(
-    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch, command: str, slow: bool
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    int8: bool,
+    no_dot_product: bool,
+    warned: bool,
 ) -> None:
-    monkeypatch.setattr("annotator.cli.scorer.int8_is_slow", lambda: slow)
+    monkeypatch.setattr("annotator.cli.scorer.lacks_int8_dot_product", lambda: no_dot_product)
     target = ["--agent", "x"] if command == "predict" else []
-    code, _, err = run(
-        capsys,
-        "--db",
-        str(tmp_path / "db.sqlite"),
-        "scorer",
-        command,
-        "--model",
-        str(tmp_path / "nowhere"),
-        *target,
-        "--int8",
-    )
+    options = ["--int8"] if int8 else []
+    db = str(tmp_path / "db.sqlite")
+    nowhere = str(tmp_path / "nowhere")
+    code, _, err = run(capsys, "--db", db, "scorer", command, "--model", nowhere, *target, *options)
     assert code == 1 and "does not exist" in err  # the warning comes before the model loads
-    assert ("warning: this CPU has no int8 dot-product instructions (VNNI or AMX)" in err) is slow
+    warning = "warning: The CPU running the scorer has no int8 dot-product instructions (VNNI or AMX)"
+    assert (warning in err) is warned

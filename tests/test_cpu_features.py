@@ -1,7 +1,7 @@
 import pytest
 
 from annotator import cpu_features
-from annotator.cpu_features import cpu_summary, int8_instructions, int8_is_slow
+from annotator.cpu_features import cpu_summary, int8_instructions, lacks_int8_dot_product
 
 AVX2_ONLY = "processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu sse sse2 avx avx2 fma\n\n"
 VNNI = "model name\t: Intel(R) Xeon(R)\nflags\t\t: avx2 avx512f avx512_vnni\n"
@@ -21,12 +21,12 @@ VNNI = "model name\t: Intel(R) Xeon(R)\nflags\t\t: avx2 avx512f avx512_vnni\n"
 )
 def test_int8_instructions_reads_the_flags_line(cpuinfo, expected):
     assert int8_instructions(cpuinfo) == expected
-    assert int8_is_slow(cpuinfo) is (expected == [])
+    assert lacks_int8_dot_product(cpuinfo) is (expected == [])
 
 
 def test_without_proc_cpuinfo_nothing_is_claimed(tmp_path, monkeypatch):
     monkeypatch.setattr(cpu_features, "CPUINFO", tmp_path / "missing")
-    assert int8_instructions() is None and not int8_is_slow()
+    assert int8_instructions() is None and not lacks_int8_dot_product()
     assert cpu_summary().endswith("int8 dot-product instructions: unknown")
 
 

@@ -262,13 +262,14 @@ def test_scorer_page_names_a_bad_model_directory(db, model_dir, message):
     ("int8", "slow", "warned"), [(True, True, True), (True, False, False), (False, True, False)]
 )
 def test_scorer_page_warns_when_int8_would_not_be_faster(db, monkeypatch, int8, slow, warned):
-    monkeypatch.setattr("annotator.cpu_features.int8_is_slow", lambda: slow)
+    # patched in its module: AppTest reruns the page's from-import on every run
+    monkeypatch.setattr("annotator.cpu_features.lacks_int8_dot_product", lambda: slow)
     at = _page(db, "scorer")
     at.run()
     at.checkbox(key="sc_int8").set_value(int8).run()
     assert not at.exception
     warnings = [w.value for w in at.warning]
-    assert len(warnings) == warned
+    assert bool(warnings) is warned and len(warnings) <= 1
     assert all("no int8 dot-product instructions (VNNI or AMX)" in w for w in warnings)
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.cli import comma_names
-from annotator.cpu_features import SLOW_INT8, int8_is_slow
+from annotator.cpu_features import lacks_int8_dot_product
+from annotator.i18n import text
 from annotator.rubric import Rubric, flames_rubric, load_rubric
 from annotator.scorer_settings import (
     CPU_BATCH_SIZE,
@@ -86,9 +87,9 @@ def _add_inference_options(parser: argparse.ArgumentParser, int8_help: str) -> N
     parser.add_argument("--int8", action="store_true", help=int8_help)
 
 
-def _warn_if_int8_is_slow(int8: bool) -> None:
-    if int8 and int8_is_slow():
-        print(f"warning: {SLOW_INT8}", file=sys.stderr)
+def _warn_if_int8_gains_nothing(int8: bool) -> None:
+    if int8 and lacks_int8_dot_product():
+        print(f"warning: {text('sc_int8_slow', 'en')}", file=sys.stderr)
 
 
 def _add_data_options(parser: argparse.ArgumentParser) -> None:
@@ -146,7 +147,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     from annotator.scorer_model import load_scorer
 
     _quiet_transformers()
-    _warn_if_int8_is_slow(args.int8)
+    _warn_if_int8_gains_nothing(args.int8)
     items, rubric = _items(args)
     scorer = load_scorer(args.model, rubric, device="cpu" if args.int8 else None)
     plan = SplitPlan.from_json(scorer.info.get("split", {}))
@@ -180,7 +181,7 @@ def run_predict(args: argparse.Namespace) -> int:
     _quiet_transformers()
     if args.input and not args.output:
         raise ValueError("--input needs --output OUT.jsonl")
-    _warn_if_int8_is_slow(args.int8)
+    _warn_if_int8_gains_nothing(args.int8)
     db = None if args.input else open_db(args.db)
     rubric = None if db is None else project_rubric(db)
     scorer = load_for_predict(args.model, rubric, args.int8)

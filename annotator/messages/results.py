@@ -207,11 +207,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Quantize to int8 (CPU only; about 3x faster on a CPU with VNNI or AMX)",
     },
     "sc_int8_slow": {
-        "zh": "这台机器的 CPU 没有 int8 点积指令（VNNI 或 AMX）：int8 在这里很可能不比 fp32 快"
+        "zh": "运行评分模型的 CPU 没有 int8 点积指令（VNNI 或 AMX）：int8 在它上面很可能不比 fp32 快"
         "（在只有 AVX2 的 CPU 上实测 1.0 倍），却仍会改变少量预测。",
-        "en": "This machine's CPU has no int8 dot-product instructions (VNNI or AMX): int8 will "
-        "likely be no faster than fp32 here (1.0x measured on an AVX2-only CPU) and still changes "
-        "a few predictions.",
+        "en": "The CPU running the scorer has no int8 dot-product instructions (VNNI or AMX): int8 "
+        "would likely be no faster than fp32 on it (1.0x measured on an AVX2-only CPU) and would "
+        "still change a few predictions.",
     },
     "sc_int8_help": {
         "zh": "可能改变少量预测。先用 `scorer evaluate --int8` 查看改变的比例。",
