@@ -19,7 +19,7 @@ CPUINFO = Path("/proc/cpuinfo")
 
 def int8_instructions(cpuinfo: str | None = None) -> list[str] | None:
     """The int8 dot-product instruction sets of this CPU (from /proc/cpuinfo or the text given),
-    [] when it has none, None when that cannot be told (no /proc/cpuinfo: not Linux)."""
+    [] when it has none, None when that cannot be told (no /proc/cpuinfo, or no x86 flags line)."""
     if cpuinfo is None:
         cpuinfo = _read_cpuinfo(CPUINFO)
     flags = _first_value(cpuinfo, "flags")
