@@ -3,7 +3,7 @@ quantization (int8 weights and activations).
 
 Activation scales are fixed once, from the calibration texts the scorer saved at training time,
 so a text's result does not depend on the texts batched with it, and the same scorer gives the
-same int8 predictions in every run. Quantizing takes about a minute for a BERT-base scorer; it
+same int8 predictions in every run. Quantizing takes one to three minutes for a BERT-base scorer; it
 then runs about 3x as fast as fp32 on a CPU with AVX-512 VNNI, and no faster on an AVX2-only one
 (bench/scorer_bench.py; annotator/cpu_features.py tells which this is).
 """
