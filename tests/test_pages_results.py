@@ -259,11 +259,11 @@ def test_scorer_page_names_a_bad_model_directory(db, model_dir, message):
 
 
 @pytest.mark.parametrize(
-    ("int8", "slow", "warned"), [(True, True, True), (True, False, False), (False, True, False)]
+    ("int8", "no_dot_product", "warned"), [(True, True, True), (True, False, False), (False, True, False)]
 )
-def test_scorer_page_warns_when_int8_would_not_be_faster(db, monkeypatch, int8, slow, warned):
+def test_scorer_page_warns_when_int8_would_not_be_faster(db, monkeypatch, int8, no_dot_product, warned):
     # patched in its module: AppTest reruns the page's from-import on every run
-    monkeypatch.setattr("annotator.cpu_features.lacks_int8_dot_product", lambda: slow)
+    monkeypatch.setattr("annotator.cpu_features.lacks_int8_dot_product", lambda: no_dot_product)
     at = _page(db, "scorer")
     at.run()
     at.checkbox(key="sc_int8").set_value(int8).run()
