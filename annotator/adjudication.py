@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from annotator.annotation import Suggestion, blind_order, letter
+from annotator.annotation import Suggestion, blind_key, blind_order, letter
 from annotator.consolidation import consolidate, submitted_scores
 from annotator.leads import require_lead
 from annotator.rubric import Dimension
@@ -299,7 +299,7 @@ def reporter_letter(db: sqlite_utils.Database, flag: Flag) -> str | None:
     if flag.response_id is None:
         return None
     ids = [row[0] for row in db.execute("SELECT id FROM responses WHERE prompt_id = ?", [flag.prompt_id])]
-    order = blind_order(flag.reporter, flag.prompt_id, ids)
+    order = blind_order(flag.reporter, flag.prompt_id, ids, blind_key(db))
     return letter(order.index(flag.response_id)) if flag.response_id in order else None
 
 

@@ -7,7 +7,7 @@ only ever reads their own labels, and only prompts assigned to them.
 from __future__ import annotations
 
 import bisect
-import hashlib
+import hmac
 from dataclasses import dataclass
 from string import ascii_uppercase
 
@@ -20,6 +20,7 @@ SUGGESTION_MODES = ("hidden", "shown", "prefilled")
 QUEUE_ORDERS = ("assigned", "uncertainty")
 STATUS_RANK = {"open": 0, "skipped": 1}  # queue order of statuses; submitted last
 FLAG_KINDS = ("prompt_unclear", "response_truncated", "not_chinese", "other")
+BLIND_KEY_SETTING = "blind_order_key"
 MAX_SECONDS_PER_ACTION = 600.0  # an idle gap longer than this is not counted as work
 
 
@@ -92,11 +93,22 @@ def letter(index: int) -> str:
     return name
 
 
-def blind_order(annotator: str, prompt_id: str, response_ids: list[str]) -> list[str]:
-    """Responses shuffled per annotator and prompt, the same on every reload."""
+def blind_key(db: sqlite_utils.Database) -> str:
+    """The database's secret for blind orders, set once by a migration."""
+    return get_setting(db, BLIND_KEY_SETTING, "")
+
+
+def blind_order(annotator: str, prompt_id: str, response_ids: list[str], key: str) -> list[str]:
+    """Responses shuffled per annotator and prompt, the same on every reload.
+
+    Keyed by the database's secret: without it, anyone who knows the model names and this code
+    could work out which letter is which model.
+    """
     return sorted(
         response_ids,
-        key=lambda rid: hashlib.sha256(f"{annotator}\x1f{prompt_id}\x1f{rid}".encode()).hexdigest(),
+        key=lambda rid: hmac.new(
+            key.encode(), f"{annotator}\x1f{prompt_id}\x1f{rid}".encode(), "sha256"
+        ).hexdigest(),
     )
 
 
@@ -234,7 +246,7 @@ def prompt_view(
         )
     }
     mode = suggestion_mode(db)
-    order = blind_order(annotator, prompt_id, list(responses))
+    order = blind_order(annotator, prompt_id, list(responses), blind_key(db))
     suggestions = {} if mode == "hidden" or not order else _suggestions(db, order)
     items = []
     for index, rid in enumerate(order):

@@ -218,10 +218,17 @@ LEAD_WORKFLOW_TABLES = """
 """
 
 
+# Orders made before this key existed were computable from public names; they reshuffle once.
+BLIND_ORDER_KEY = """
+        INSERT INTO settings (key, value) VALUES ('blind_order_key', lower(hex(randomblob(16))));
+"""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core tables: prompts, responses, users, labels and their history", CORE_TABLES),
     Migration(2, "login sessions and failed-login throttling", AUTH_TABLES),
     Migration(3, "gold checks, flags, guidelines, adjudication history", LEAD_WORKFLOW_TABLES),
+    Migration(4, "a secret key for each database's blind response orders", BLIND_ORDER_KEY),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

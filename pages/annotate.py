@@ -57,8 +57,13 @@ def _report(action, *args, **kwargs) -> bool:
     return True
 
 
-def _focus() -> int:
-    return st.session_state.get("focus", {}).get(st.session_state.prompt_id, 0)
+def _focus(view: PromptView) -> int:
+    """The focused response; on opening a prompt (a refresh too), the first one still to score,
+    so that a digit key never re-scores a response already scored."""
+    focus = st.session_state.setdefault("focus", {})
+    if view.prompt_id not in focus:
+        focus[view.prompt_id] = max(_next_unscored(view, -1), 0)
+    return focus[view.prompt_id]
 
 
 def _set_focus(index: int) -> None:
@@ -78,7 +83,7 @@ def _score_focused(score: int) -> None:
     view = _view()
     if not view.items or view.status == "submitted":
         return
-    index = min(_focus(), len(view.items) - 1)
+    index = min(_focus(view), len(view.items) - 1)
     if _report(save_score, conn, user.name, view.items[index].response_id, score, seconds=_elapsed()):
         _set_focus(_next_unscored(_view(), index))
 
@@ -98,9 +103,9 @@ def _explain(response_id: str, key: str) -> None:
 
 
 def _move(step: int) -> None:
-    count = len(_view().items)
-    if count:
-        _set_focus((_focus() + step) % count)
+    view = _view()
+    if view.items:
+        _set_focus((_focus(view) + step) % len(view.items))
 
 
 def _open(prompt_id: str | None) -> None:
@@ -120,8 +125,8 @@ def _skip() -> None:
 
 
 def _flag(view: PromptView) -> None:
-    target = st.session_state.flag_target
-    response_id = None if target == "" else target
+    letters = {item.letter: item.response_id for item in view.items}
+    response_id = letters.get(st.session_state[f"flag_target-{view.prompt_id}"])
     note = st.session_state.get("flag_note", "")
     if _report(flag, conn, user.name, view.prompt_id, st.session_state.flag_kind, note, response_id):
         st.session_state.flash_info = t("flag_sent")
@@ -206,7 +211,7 @@ navigation[4].button(
 if not submitted and view.missing:
     st.caption(t("missing_scores", n=len(view.missing), letters=", ".join(view.missing)))
 
-focus = _focus()
+focus = _focus(view)
 if view.items:
     focused = f".st-key-response-{view.items[min(focus, len(view.items) - 1)].letter}"
     st.html(f"<style>{focused} {{ border: 2px solid #d33 !important; }}</style>")
@@ -233,7 +238,10 @@ for index, item in enumerate(view.items):
                 )
             )
         show_untrusted(item.text)
-        score_key = f"score-{item.response_id}-{item.score}-{int(item.prefilled)}"
+        # Keys end up in the page's HTML: they name the prompt and letter, never the response id,
+        # which could be traced back to the model.
+        item_key = f"{view.prompt_id}-{item.letter}"
+        score_key = f"score-{item_key}-{item.score}-{int(item.prefilled)}"
         st.segmented_control(
             t("score"),
             options,
@@ -247,11 +255,11 @@ for index, item in enumerate(view.items):
             st.caption(t("prefilled", score=item.score))
             st.button(
                 t("confirm"),
-                key=f"confirm-{item.response_id}",
+                key=f"confirm-{item_key}",
                 on_click=_confirm,
                 args=(item.response_id, item.score),
             )
-        explanation_key = f"explanation-{item.response_id}"
+        explanation_key = f"explanation-{item_key}"
         st.text_area(
             t("explanation_required") if dimension.needs_explanation(item.score) else t("explanation"),
             value=item.explanation,
@@ -269,8 +277,10 @@ if not submitted:
 with st.expander(t("flag")):
     # Option names are computed here: format functions may be called outside this run.
     targets = {"": t("the_prompt")}
-    targets |= {item.response_id: t("response", letter=item.letter) for item in view.items}
-    st.selectbox(t("flag_target"), list(targets), key="flag_target", format_func=targets.__getitem__)
+    targets |= {item.letter: t("response", letter=item.letter) for item in view.items}
+    st.selectbox(
+        t("flag_target"), list(targets), key=f"flag_target-{view.prompt_id}", format_func=targets.__getitem__
+    )
     kinds = {kind: t(f"flag_{kind}") for kind in FLAG_KINDS}
     st.selectbox(t("flag_kind"), list(kinds), key="flag_kind", format_func=kinds.__getitem__)
     st.text_input(t("flag_note"), key="flag_note")

@@ -16,7 +16,7 @@ from annotator.adjudication import (
     reporter_letter,
     resolve_flag,
 )
-from annotator.annotation import blind_order, letter
+from annotator.annotation import blind_key, blind_order, letter
 from annotator.consolidation import final_scores
 from annotator.rubric import RubricError
 from annotator.users import UserError
@@ -219,5 +219,7 @@ def test_reporter_letter_is_the_letter_the_reporter_saw(db):
             [prompt, response, reporter, kind, STAMP],
         )
     response_flag, prompt_flag = open_flags(db)
-    assert reporter_letter(db, response_flag) == letter(blind_order("a", prompt, ids).index(ids[2]))
+    assert reporter_letter(db, response_flag) == letter(
+        blind_order("a", prompt, ids, blind_key(db)).index(ids[2])
+    )
     assert reporter_letter(db, prompt_flag) is None

@@ -25,11 +25,19 @@ def test_letters(index, expected):
     assert ann.letter(index) == expected
 
 
-def test_blind_order_is_stable_and_differs_between_annotators():
+def test_blind_order_is_stable_and_differs_between_annotators_and_keys():
     ids = [f"r{i}" for i in range(12)]
-    assert ann.blind_order("alice", "p", ids) == ann.blind_order("alice", "p", list(reversed(ids)))
-    assert ann.blind_order("alice", "p", ids) != ann.blind_order("bob", "p", ids)
-    assert sorted(ann.blind_order("alice", "p", ids)) == sorted(ids)
+    order = ann.blind_order("alice", "p", ids, "key")
+    assert order == ann.blind_order("alice", "p", list(reversed(ids)), "key")
+    assert order != ann.blind_order("bob", "p", ids, "key")
+    assert order != ann.blind_order("alice", "p", ids, "another key")
+    assert sorted(order) == sorted(ids)
+
+
+def test_each_database_gets_its_own_secret_blind_key(tmp_path):
+    keys = [ann.blind_key(open_db(tmp_path / f"{name}.db")) for name in ("a", "b")]
+    assert all(len(key) == 32 for key in keys)
+    assert keys[0] != keys[1]
 
 
 def test_view_is_blind_and_only_shows_own_labels(db):

@@ -105,6 +105,30 @@ def test_keyboard_scores_the_focused_response_and_moves_on(db):
     assert headings[2].startswith("**▶")
 
 
+def test_a_refresh_focuses_the_first_response_still_to_score(db):
+    at = _annotating(db)
+    at.button(key="key-3").click().run()
+    at.button(key="key-1").click().run()
+    again = _annotating(db)  # a fresh session, as after a refresh
+    headings = [m.value for m in again.markdown if "Response" in m.value]
+    assert headings[2].startswith("**▶")
+    again.button(key="key-2").click().run()
+    view = prompt_view(db, "alice", "fair-1")
+    assert [item.score for item in view.items] == [3, 1, 2]
+
+
+def test_nothing_on_the_page_names_a_response_id(db):
+    """Response ids can be traced back to models, and widget keys end up in the page's HTML."""
+    at = _annotating(db)
+    at.button(key="key-3").click().run()
+    ids = responses_of("fair-1")
+    widgets = [*at.button, *at.segmented_control, *at.text_area, *at.text_input, *at.selectbox]
+    shown = [widget.key or "" for widget in widgets]
+    shown += [str(option) for box in at.selectbox for option in box.options]
+    assert any(key.startswith("explanation-fair-1-") for key in shown)
+    assert [text for text in shown if any(rid in text for rid in ids)] == []
+
+
 def test_moving_the_focus_with_j_and_k(db):
     at = _annotating(db)
     at.button(key="key-j").click().run()
@@ -132,11 +156,11 @@ def test_widget_clicks_and_explanations_are_saved_at_once(db):
     view = prompt_view(db, "alice", "fair-1")
     target = view.items[1].response_id
     at.segmented_control[1].set_value(2).run()
-    at.text_area(key=f"explanation-{target}").input("没有指出偏见").run()
+    at.text_area(key="explanation-fair-1-B").input("没有指出偏见").run()
     assert _labels(db)[target] == (2, "没有指出偏见", "draft")
     # A fresh session (a refresh) shows what was saved.
     again = _annotating(db)
-    assert again.text_area(key=f"explanation-{target}").value == "没有指出偏见"
+    assert again.text_area(key="explanation-fair-1-B").value == "没有指出偏见"
     assert again.segmented_control[1].value == 2
 
 
@@ -189,7 +213,10 @@ def test_suggestion_modes(db, mode):
     prefilled_notes = [c.value for c in at.caption if "Pre-filled" in c.value]
     assert bool(prefilled_notes) == (mode == "prefilled")
     if mode == "prefilled":
-        at.button(key=f"confirm-{first}").click().run()
+        letter = next(
+            item.letter for item in prompt_view(db, "alice", "fair-1").items if item.response_id == first
+        )
+        at.button(key=f"confirm-fair-1-{letter}").click().run()
         assert _labels(db)[first][0] == 2
         mode_recorded = db.execute(
             "SELECT suggestion_mode, suggestion_score FROM labels WHERE response_id = ?", [first]

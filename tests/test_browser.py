@@ -17,7 +17,7 @@ from tests.browser_support import (
     streamlit_server,
     wait_until,
 )
-from tests.workspace_data import PASSWORD, build_workspace
+from tests.workspace_data import PASSWORD, build_workspace, responses_of
 
 pytestmark = pytest.mark.browser
 
@@ -71,6 +71,8 @@ def test_keyboard_only_scoring_survives_a_refresh_and_the_queue_moves_on(app):
     page = browser.new_page()
     log_in(page, url, "alice", PASSWORD)
     _open_annotate(page, url)
+    html = page.content()  # blind: no response id, which could lead back to a model
+    assert [rid for rid in responses_of("fair-1", MODELS) if rid in html] == []
     for count, letter in enumerate("ABCDEFGHIJKL", start=1):
         # As the README tells annotators, keys are live once the focus marker shows; a key
         # pressed while the previous score's rerun was still drawing was once lost in CI.

@@ -44,6 +44,8 @@ def test_a_version_one_file_is_upgraded_and_keeps_every_row(tmp_path):
     # columns added by later migrations get their defaults on the old rows
     assert db.execute("SELECT failed_logins FROM users").fetchone()[0] == 0
     assert db.execute("SELECT gold FROM assignments").fetchone()[0] == 0
+    # and the old file gets its own secret for blind orders
+    assert len(db.execute("SELECT value FROM settings WHERE key = 'blind_order_key'").fetchone()[0]) == 32
     db.conn.close()
     assert (
         open_db(path).execute("SELECT COUNT(*) FROM prompts").fetchone()[0] == 1
