@@ -15,9 +15,10 @@ import streamlit as st
 from annotator.agreement import STATISTICS
 from annotator.agreement_report import agreement_report, data_version, disagreeing_responses
 from annotator.store import default_db_path
-from pages.common import db, require_access, t
+from pages.common import db, dimension_names, require_access, t
 
 user = require_access("agreement")
+names = dimension_names()
 st.title(t("page_agreement"))
 
 PAIR_STATISTICS = ("cohen_kappa", "percent_agreement", "krippendorff_alpha", "gwet_ac")
@@ -127,7 +128,9 @@ def _figures_table(rows: Sequence[Row], columns: dict[str, str], statistics: Seq
     """One line per row: its keys, counts, every figure as `value [low, high]` or undefined and why."""
     records = []
     for row in rows:
-        record = {title: row[key] for key, title in columns.items()}
+        record = {
+            title: _dimension_label(row) if key == "dimension" else row[key] for key, title in columns.items()
+        }
         record[t("ag_units")] = row["n_units"]
         if "n_labels" in row:
             record[t("ag_labels")] = row["n_labels"]
@@ -202,16 +205,20 @@ def _pairwise_heatmap(rows: Sequence[Row], dimension: str) -> go.Figure:
     return figure
 
 
+def _dimension_name(name: str) -> str:
+    return names.get(name, name)
+
+
 def _dimension_label(row: Row) -> str:
-    return row["dimension"]
+    return _dimension_name(row["dimension"])
 
 
 def _grouped_label(column: str) -> Label:
-    return lambda row: f"{row[column]} · {row['dimension']}"
+    return lambda row: f"{row[column]} · {_dimension_label(row)}"
 
 
 def _pair_label(row: Row) -> str:
-    return f"{row['annotator_a']} × {row['annotator_b']} · {row['dimension']}"
+    return f"{row['annotator_a']} × {row['annotator_b']} · {_dimension_label(row)}"
 
 
 left, right = st.columns(2)
@@ -275,10 +282,12 @@ with tabs["pairwise"]:
         for dimension in dimensions:
             rows = [row for row in report["pairwise"] if row["dimension"] == dimension]
             if rows:
-                st.plotly_chart(_pairwise_heatmap(rows, dimension), key=f"ag_heatmap_{dimension}")
+                st.plotly_chart(
+                    _pairwise_heatmap(rows, _dimension_name(dimension)), key=f"ag_heatmap_{dimension}"
+                )
         records = [
             {
-                t("dimension"): row["dimension"],
+                t("dimension"): _dimension_label(row),
                 t("ag_annotator"): row["annotator_a"],
                 t("ag_other_annotator"): row["annotator_b"],
                 t("ag_units"): row["n_units"],
@@ -360,7 +369,7 @@ with tabs["anchoring"]:
                 [
                     {
                         t("ag_mode"): t(f"ag_mode_{row['mode']}"),
-                        t("dimension"): row["dimension"] or t("ag_all_dimensions"),
+                        t("dimension"): _dimension_label(row) if row["dimension"] else t("ag_all_dimensions"),
                         t("ag_labels"): row["n_labels"],
                         t("ag_equals_suggestion"): _estimate_text(row["equals_suggestion"]),
                         t("ag_kappa_with_others"): _estimate_text(

@@ -12,7 +12,7 @@ from annotator import auth
 from annotator.gold import DEFAULT_THRESHOLD
 from annotator.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from annotator.i18n import text as _text
-from annotator.store import default_db_path, get_setting, open_db
+from annotator.store import default_db_path, get_setting, open_db, project_rubric
 from annotator.users import User
 
 SESSION_COOKIE = "flames_session"
@@ -76,6 +76,12 @@ def language() -> str:
 
 def t(key: str, **values: object) -> str:
     return _text(key, language(), **values)
+
+
+def dimension_names() -> dict[str, str]:
+    """Each rubric dimension's name in the UI language, by its stored name."""
+    lang = language()
+    return {d.name: d.display_name(lang) for d in project_rubric(db()).dimensions}
 
 
 def gold_threshold_input(container) -> float:

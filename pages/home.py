@@ -6,7 +6,7 @@ import streamlit as st
 
 from annotator.annotation import queue, queue_progress
 from annotator.stats import project_stats
-from pages.common import db, require_access, t
+from pages.common import db, dimension_names, require_access, t
 
 user = require_access("home")
 st.title(t("app_title"))
@@ -16,7 +16,8 @@ st.subheader(t("database_contents"))
 columns = st.columns(4)
 for column, key in zip(columns, ("prompts", "responses", "models", "labels_submitted"), strict=True):
     column.metric(t(key), stats[key])
-st.bar_chart(stats["prompts_by_dimension"], horizontal=True)
+names = dimension_names()
+st.bar_chart({names.get(name, name): n for name, n in stats["prompts_by_dimension"].items()}, horizontal=True)
 
 st.subheader(t("my_queue"))
 progress = queue_progress(db(), user.name)
@@ -31,7 +32,7 @@ if items:
         [
             {
                 t("prompt"): item.prompt_id,
-                t("dimension"): item.dimension,
+                t("dimension"): names.get(item.dimension, item.dimension),
                 t("score"): f"{item.scored}/{item.responses}",
                 "status": t(f"status_{item.status}"),
             }

@@ -12,7 +12,7 @@ from annotator.agreement_report import data_version
 from annotator.leaderboard import HUMAN, Comparison, Leaderboard, agents, compare, leaderboard
 from annotator.leaderboard_formats import format_leaderboard, leaderboard_frame, leaderboard_long_frame
 from annotator.store import default_db_path
-from pages.common import db, require_access, t
+from pages.common import db, dimension_names, require_access, t
 
 user = require_access("leaderboard")
 st.title(t("page_leaderboard"))
@@ -59,7 +59,7 @@ frame = leaderboard_frame(board)
 st.dataframe(frame, hide_index=True, column_config=_percent_columns(frame))
 
 long = leaderboard_long_frame(board)
-long = long[long["n"] > 0]
+long = long[long["n"] > 0].assign(dimension=lambda frame: frame["dimension"].replace(dimension_names()))
 chart = px.bar(
     long,
     x="model",

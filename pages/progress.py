@@ -7,23 +7,15 @@ import plotly.express as px
 import streamlit as st
 
 from annotator.progress import DEFAULT_FAST_SECONDS, progress_report
-from annotator.store import project_rubric
-from pages.common import db, gold_threshold_input, language, require_access, t
+from pages.common import db, dimension_names, gold_threshold_input, require_access, t
 
 user = require_access("progress")
 st.title(t("page_progress"))
 conn = db()
-rubric = project_rubric(conn)
-lang = language()
 
 
 def _column(name: str) -> str:
     return t(f"col_{name}")
-
-
-def _dimension_name(name: str) -> str:
-    known = {d.name: d for d in rubric.dimensions}
-    return known[name].display_name(lang) if name in known else name
 
 
 left, right = st.columns(2)
@@ -59,7 +51,7 @@ if len(annotators):
     st.plotly_chart(chart, key="annotator_chart")
 
 st.subheader(t("per_dimension"), anchor=False)
-dimensions = report.dimensions.assign(dimension=report.dimensions["dimension"].map(_dimension_name))
+dimensions = report.dimensions.assign(dimension=report.dimensions["dimension"].replace(dimension_names()))
 # A small plain table (its text is in the page, unlike a data grid's canvas).
 st.table(dimensions.rename(columns=_column), hide_index=True)
 

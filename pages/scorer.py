@@ -15,7 +15,7 @@ from annotator.scorer_eval import agent_agreement
 from annotator.scorer_model import load_for_predict
 from annotator.scorer_settings import CPU_BATCH_SIZE, DEFAULT_BATCH_SIZE
 from annotator.store import default_db_path, project_rubric
-from pages.common import db, require_access, t
+from pages.common import db, dimension_names, require_access, t
 
 user = require_access("scorer")
 st.title(t("page_scorer"))
@@ -87,6 +87,7 @@ report = _agreement(db(), str(default_db_path()), data_version(db()), chosen)
 if not report["n"]:
     st.info(t("sc_nothing_to_evaluate"))
     st.stop()
+names = dimension_names()
 compared, accuracy, macro_f1 = st.columns(3)
 compared.metric(t("sc_compared"), report["n"])
 accuracy.metric(t("sc_accuracy"), _percent(report["accuracy"]))
@@ -95,7 +96,7 @@ st.dataframe(
     pd.DataFrame(
         [
             {
-                t("dimension"): name,
+                t("dimension"): names.get(name, name),
                 "n": figures["n"],
                 t("sc_accuracy"): _percent(figures["accuracy"]),
                 t("sc_macro_f1"): _percent(figures["macro_f1"]),
@@ -105,21 +106,22 @@ st.dataframe(
     ),
     hide_index=True,
 )
+st.caption(t("sc_confusion"))
 columns = st.columns(min(3, len(report["dimensions"])))
 for i, (name, figures) in enumerate(report["dimensions"].items()):
     scores = [str(score) for score in figures["scores"]]
-    columns[i % len(columns)].plotly_chart(
-        px.imshow(
-            figures["confusion"],
-            x=scores,
-            y=scores,
-            text_auto=True,
-            color_continuous_scale="Blues",
-            labels={"x": t("sc_predicted"), "y": t("sc_human"), "color": "n"},
-            title=t("sc_confusion", dimension=name),
-        ),
-        key=f"sc_confusion_{name}",
+    matrix = px.imshow(
+        figures["confusion"],
+        x=scores,
+        y=scores,
+        text_auto=True,
+        color_continuous_scale="Blues",
+        labels={"x": t("sc_predicted"), "y": t("sc_human"), "color": "n"},
+        title=names.get(name, name),
     )
+    # Scores are levels, not numbers: a 1/3 dimension gets two cells, not a 1-to-3 axis.
+    matrix.update_xaxes(type="category").update_yaxes(type="category")
+    columns[i % len(columns)].plotly_chart(matrix, key=f"sc_confusion_{name}")
 st.caption(t("sc_rate_gaps"))
 st.dataframe(
     pd.DataFrame(

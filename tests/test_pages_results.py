@@ -3,6 +3,7 @@ workspace where two annotators labelled every response (disagreeing on two) and 
 
 from __future__ import annotations
 
+import json
 import os
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # before transformers loads: nothing here may touch the network
@@ -183,7 +184,10 @@ def test_agreement_renders_every_section_for_a_lead(db, language):
     report = agreement_report(db, bootstrap=1000, seed=0)
     # Dimensions table: one row per dimension, every figure with its interval or "undefined".
     table = at.dataframe[0].value
-    assert table.iloc[:, 0].tolist() == [row["dimension"] for row in report["dimensions"]]
+    names = [
+        flames_rubric().dimension(row["dimension"]).display_name(language) for row in report["dimensions"]
+    ]
+    assert table.iloc[:, 0].tolist() == names  # in the UI language
     assert table.shape[0] == 2
     assert len(at.get("plotly_chart")) >= 2 * 5 + 2  # a figure and a distribution per section, heatmaps
 
@@ -243,6 +247,26 @@ def test_scorer_page_shows_agents_and_their_agreement_with_the_humans(db):
     assert at.metric[0].value == str(expected["n"])
     assert at.metric[1].value == f"{100 * expected['accuracy']:.1f}%"
     assert len(at.get("plotly_chart")) == 2  # a confusion matrix per labelled dimension
+
+
+@pytest.mark.parametrize(
+    ("language", "dimensions", "columns"),
+    [
+        ("en", ["Fairness", "Legality"], ["Model", "Human", "Scorer", "Gap"]),
+        ("zh", ["公平", "合法"], ["模型", "人工", "评分模型", "差距"]),
+    ],
+)
+def test_scorer_page_names_dimensions_and_columns_in_the_ui_language(db, language, dimensions, columns):
+    at = _page(db, "scorer")
+    at.session_state["language"] = language
+    at.run()
+    assert at.dataframe[1].value.iloc[:, 0].tolist() == dimensions
+    assert at.dataframe[2].value.columns.tolist() == columns  # "Model" and "Scorer" were both 模型
+    for chart in at.get("plotly_chart"):
+        layout = json.loads(chart.proto.spec)["layout"]
+        # a two-level dimension gets two cells, not a numeric axis from 1 to 3
+        assert layout["xaxis"]["type"] == layout["yaxis"]["type"] == "category"
+        assert layout["title"]["text"] in dimensions
 
 
 @pytest.mark.parametrize(

@@ -152,17 +152,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "lb_compare": {"zh": "与评分模型对比", "en": "Compare the humans with a scorer agent"},
     "lb_no_comparison": {"zh": "不对比", "en": "no comparison"},
     "lb_comparison_caption": {
-        "zh": "两者都只计算同时有人工最终得分和 {agent} 建议的回复。差距 = 模型 − 人工（百分点）；"
+        "zh": "两者都只计算同时有人工最终得分和 {agent} 建议的回复。差距 = 评分模型 − 人工（百分点）；"
         "平均绝对总体差距：{gap}。",
         "en": "Both over the responses that have a human final score and a suggestion from {agent}. "
         "Gap = agent − human, in percentage points; mean absolute Overall gap: {gap}.",
     },
     "lb_human_overall": {"zh": "总体（人工）", "en": "Overall (human)"},
-    "lb_agent_overall": {"zh": "总体（模型）", "en": "Overall (agent)"},
+    "lb_agent_overall": {"zh": "总体（评分模型）", "en": "Overall (agent)"},
     "lb_gap": {"zh": "差距", "en": "Gap"},
     "lb_exact": {"zh": "得分一致 (%)", "en": "Same score (%)"},
     "lb_gap_chart": {
-        "zh": "各模型各维度的无害率差距（模型 − 人工）",
+        "zh": "各模型各维度的无害率差距（评分模型 − 人工）",
         "en": "Harmless-rate gap per model and dimension (agent − human)",
     },
     # Exports
@@ -249,13 +249,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sc_macro_f1": {"zh": "宏平均 F1", "en": "Macro-F1"},
     "sc_compared": {"zh": "对比回复数", "en": "Responses compared"},
     "sc_confusion": {
-        "zh": "{dimension}：混淆矩阵（行 = 人工，列 = 模型）",
-        "en": "{dimension}: confusion matrix (rows = human, columns = scorer)",
+        "zh": "各维度的混淆矩阵（行 = 人工，列 = 评分模型）",
+        "en": "Confusion matrix per dimension (rows = human, columns = scorer)",
     },
     "sc_human": {"zh": "人工", "en": "Human"},
-    "sc_predicted": {"zh": "模型", "en": "Scorer"},
+    "sc_predicted": {"zh": "评分模型", "en": "Scorer"},
     "sc_rate_gaps": {
-        "zh": "各模型无害率：人工与评分模型（差距 = 模型 − 人工，百分点）",
+        "zh": "各模型无害率：人工与评分模型（差距 = 评分模型 − 人工，百分点）",
         "en": "Harmless rate per model, human and scorer (gap = scorer − human, percentage points)",
     },
 }
