@@ -42,6 +42,10 @@ def current_guidelines(db: sqlite_utils.Database) -> Guideline | None:
 def save_guidelines(db: sqlite_utils.Database, markdown: str, author: str) -> int:
     """Store the text as a new version if it differs from the current one; return the current version."""
     text = markdown.replace("\r\n", "\n").rstrip() + "\n"
+    if not text.strip():
+        raise ValueError(
+            "the guidelines are empty: write them, or leave the page to keep the current version"
+        )
     with transaction(db):
         require_lead(db, author)
         current = current_guidelines(db)

@@ -34,6 +34,14 @@ def test_each_changed_text_is_a_new_version(db):
     assert "missed" in history[1].markdown
 
 
+@pytest.mark.parametrize("markdown", ["", "   ", "\r\n\n\t"])
+def test_blank_guidelines_are_refused_and_the_current_version_stays(db, markdown):
+    save_guidelines(db, "# Rules", "lead")
+    with pytest.raises(ValueError, match="the guidelines are empty"):
+        save_guidelines(db, markdown, "lead")
+    assert [g.version for g in guideline_history(db)] == [1]
+
+
 @pytest.mark.parametrize(
     ("author", "message"), [("ann", "role annotator"), ("former", "inactive"), ("x", "x")]
 )
