@@ -41,7 +41,7 @@ def _login_page() -> None:
             try:
                 session = auth.login(db(), name.strip(), password)
             except auth.LoginError as exc:
-                st.error(str(exc))
+                st.error(t("login_wait", seconds=exc.retry_in) if exc.retry_in else t("login_refused"))
             else:
                 st.session_state.token = session.token
                 st.session_state.cookie_pending = session.token
@@ -55,7 +55,7 @@ def _choose_language(user_name: str) -> None:
 
 def _sidebar(user) -> None:
     with st.sidebar:
-        st.caption(t("logged_in_as", name=user.name, role=user.role))
+        st.caption(t("logged_in_as", name=user.name, role=t(f"role_{user.role}")))
         st.session_state.setdefault("language_choice", language())
         st.radio(
             t("language"),

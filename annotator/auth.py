@@ -22,7 +22,11 @@ MAX_WAIT_SECONDS = 300
 
 
 class LoginError(ValueError):
-    """Wrong credentials, an inactive account, or too many recent failures."""
+    """Wrong credentials, an inactive account, or too many recent failures (then `retry_in` seconds)."""
+
+    def __init__(self, message: str, retry_in: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_in = retry_in
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,8 @@ def login(db: sqlite_utils.Database, name: str, password: str, *, hours: float =
     if row is not None and row[3] is not None:
         remaining = wait_seconds(row[2]) - (_parse(current) - _parse(row[3])).total_seconds()
         if remaining > 0:
-            raise LoginError(f"too many failed attempts: try again in {int(remaining) + 1} s")
+            seconds = int(remaining) + 1
+            raise LoginError(f"too many failed attempts: try again in {seconds} s", retry_in=seconds)
     if row is None or not row[1] or not verify_password(row[0], password):
         if row is not None:
             with transaction(db):

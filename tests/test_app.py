@@ -53,6 +53,7 @@ def _labels(db, annotator: str = "alice") -> dict[str, tuple[int | None, str, st
 
 def test_login_form(db):
     at = _app(db, None)
+    at.session_state["language"] = "en"
     at.run()
     at.text_input[0].input("alice")
     at.text_input[1].input("not-the-password")
@@ -63,6 +64,26 @@ def test_login_form(db):
     assert not at.exception
     assert at.session_state["token"]
     assert any("alice" in caption.value for caption in at.sidebar.caption)
+
+
+def test_login_refusals_and_the_role_are_in_the_ui_language(db):
+    set_setting(db, "default_language", "zh")
+    at = _app(db, None)
+    at.run()
+    for _ in range(auth.FREE_FAILURES + 1):
+        at.text_input[0].input("alice")
+        at.text_input[1].input("not-the-password")
+        at.button[0].click().run()
+    assert at.error[0].value == f"登录失败次数过多：请 {auth.wait_seconds(auth.FREE_FAILURES)} 秒后再试"
+    with transaction(db):  # the wait has passed
+        db.execute("UPDATE users SET last_failed_at = '2000-01-01T00:00:00.000Z'")
+    at.button[0].click().run()
+    assert at.error[0].value == "用户名或密码错误，或账号已停用"
+    with transaction(db):
+        db.execute("UPDATE users SET last_failed_at = '2000-01-01T00:00:00.000Z'")
+    at.text_input[1].input(PASSWORD)
+    at.button[0].click().run()
+    assert "当前用户：alice（标注员）" in [caption.value for caption in at.sidebar.caption]
 
 
 @pytest.mark.parametrize(

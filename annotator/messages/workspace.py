@@ -11,6 +11,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "logout": {"zh": "退出登录", "en": "Log out"},
     "user_name": {"zh": "用户名", "en": "User name"},
     "password": {"zh": "密码", "en": "Password"},
+    "login_refused": {
+        "zh": "用户名或密码错误，或账号已停用",
+        "en": "wrong user name or password, or the account is inactive",
+    },
+    "login_wait": {
+        "zh": "登录失败次数过多：请 {seconds} 秒后再试",
+        "en": "too many failed attempts: try again in {seconds} s",
+    },
     "logged_in_as": {"zh": "当前用户：{name}（{role}）", "en": "Logged in as {name} ({role})"},
     "not_allowed": {"zh": "您没有权限查看此页面。", "en": "You are not allowed to see this page."},
     "page_home": {"zh": "首页", "en": "Home"},
