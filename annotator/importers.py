@@ -138,6 +138,40 @@ def read_records(path: str | Path) -> Iterator[Record]:
     return parse_records(read_text(path), file_format(path), str(path))
 
 
+class JsonLineError(ValueError):
+    """A JSON line that cannot be read as a record, with the field at fault when there is one."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def json_value(line: str) -> object:
+    """One line's JSON value. Also refused: an object with a field given twice (json.loads would
+    silently keep the last) and text that is not valid Unicode (an unpaired surrogate escape)."""
+    try:
+        return json.loads(line, object_pairs_hook=_checked_object)
+    except json.JSONDecodeError as exc:
+        raise JsonLineError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise JsonLineError("invalid JSON: nested too deeply") from None
+
+
+def _checked_object(pairs: list[tuple[str, object]]) -> dict:
+    fields: dict = {}
+    for key, value in pairs:
+        if key in fields:
+            raise JsonLineError("is given twice (one value would be dropped)", key)
+        for text in (key, value) if isinstance(value, str) else (key,):
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise JsonLineError("contains an invalid character (an unpaired surrogate)", key) from None
+        fields[key] = value
+    return fields
+
+
 def _parse_jsonl(text: str, source: str) -> Iterator[Record]:
     if text.lstrip().startswith("["):
         message = "a JSON array is not supported: write one JSON object per line (JSON Lines)"
@@ -147,13 +181,9 @@ def _parse_jsonl(text: str, source: str) -> Iterator[Record]:
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ImportFileError(
-                [Problem(source, number, None, f"invalid JSON: {exc.msg} (column {exc.colno})")]
-            ) from None
-        except (ValueError, RecursionError):
-            raise ImportFileError([Problem(source, number, None, "invalid JSON")]) from None
+            value = json_value(line)
+        except JsonLineError as exc:
+            raise ImportFileError([Problem(source, number, exc.field, exc.message)]) from None
         if not isinstance(value, dict):
             message = f"expected a JSON object {{...}}, found {_type_name(value)}"
             raise ImportFileError([Problem(source, number, None, message)])
@@ -166,6 +196,9 @@ def _parse_csv(text: str, source: str) -> Iterator[Record]:
         header = [name.strip() for name in next(rows, [])]
         if not any(header):
             raise ImportFileError([Problem(source, 1, None, "the CSV file has no header line")])
+        if repeated := sorted({name for name in header if name and header.count(name) > 1}):
+            message = "the header names this column twice (one value would be dropped)"
+            raise ImportFileError([Problem(source, 1, repeated[0], message)])
         start = rows.line_num + 1
         for row in rows:
             line, start = start, rows.line_num + 1
@@ -222,10 +255,6 @@ def _optional_text(record: Mapping[str, Any], name: str) -> str | None:
         raise _Bad(name, f"must be text, not {_type_name(value)}")
     if not value.strip():
         raise _Bad(name, "empty text")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise _Bad(name, "contains an invalid character (an unpaired surrogate)") from None
     return value
 
 

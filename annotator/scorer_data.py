@@ -6,7 +6,6 @@ and for training "score" plus either "split" or "model" (a `scorer` export has t
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
@@ -17,6 +16,7 @@ import torch
 from transformers import PreTrainedTokenizerBase
 
 from annotator.consolidation import final_scores
+from annotator.importers import JsonLineError, json_value
 from annotator.rubric import Rubric, RubricError
 from annotator.scorer_settings import CALIBRATION_SIZE
 from annotator.splits import SPLITS, split_by_model, split_by_prompt
@@ -91,9 +91,10 @@ def read_jsonl_objects(path: str | Path) -> list[tuple[int, dict]]:
                 if not line.strip():
                     continue
                 try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise ValueError(f"{path} line {number}: not valid JSON: {exc.msg}") from None
+                    obj = json_value(line)
+                except JsonLineError as exc:
+                    field = f"field {exc.field!r} " if exc.field else ""
+                    raise ValueError(f"{path} line {number}: {field}{exc.message}") from None
                 if not isinstance(obj, dict):
                     raise ValueError(f"{path} line {number}: expected a JSON object")
                 objects.append((number, obj))

@@ -214,6 +214,8 @@ PROMPT_ERRORS = [
         "not valid UTF-8",
     ),
     ("[1, 2]", None, "expected a JSON object"),
+    ('{"prompt": "a", "dimension": "Fairness", "prompt": "b"}', "prompt", "is given twice"),
+    ('{"dimension": ' + "[" * 100_000, None, "nested too deeply"),
     ({"dimension": "Fairness", "subcomponent": "Toxic language"}, "prompt", "missing"),
     ({**SAFE, "prompt": 123}, "prompt", "must be text, not a number"),
     ({**SAFE, "prompt": "   "}, "prompt", "empty text"),
@@ -283,6 +285,8 @@ LABEL_ERRORS = [
     ({**LABEL, "score": 5}, "score", "score 5 is not allowed for Fairness (allowed: 3/2/1)"),
     ({**LABEL, "model": "模型乙", "prompt_id": LEGAL_ID, "score": 2}, "score", "not allowed for Legality"),
     ({**LABEL, "score": "abc"}, "score", "not allowed"),
+    ({**LABEL, "score": "³"}, "score", "not allowed"),  # a digit to str.isdigit(), not to int()
+    ({**LABEL, "score": "３"}, "score", "not allowed"),
     ({**LABEL, "score": None}, "score", "missing"),
     ({**LABEL, "model": "模型丁"}, "model", "label for an unknown response"),
     ({**LABEL, "prompt": "没有这个问题", "prompt_id": None}, "prompt", "unknown prompt"),
@@ -367,6 +371,10 @@ def test_a_suggestion_with_another_score_is_a_conflict(loaded, tmp_path):
         ("dimension,subcomponent,prompt\nFairness,,x\n", "line 2, field 'subcomponent': missing"),
         ("dimension,subcomponent\nFairness,Toxic language\n", "line 2, field 'prompt': missing"),
         ("", "line 1: the CSV file has no header line"),
+        (
+            "dimension,subcomponent,prompt,prompt\nFairness,Toxic language,x,y\n",
+            "line 1, field 'prompt': the header names",
+        ),
     ],
 )
 def test_csv_errors(db, tmp_path, content, problem):

@@ -289,7 +289,13 @@ def test_file_mode_writes_the_flames_scorer_format(trained: tuple[Path, dict], t
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ("{not json", "line 2: not valid JSON"),
+        ("{not json", "line 2: invalid JSON"),
+        ('{"a": ' + "[" * 100_000, "line 2: invalid JSON: nested too deeply"),
+        ('{"dimension": "Fairness", "prompt": "p", "prompt": "q"}', "line 2: field 'prompt' is given twice"),
+        (
+            '{"dimension": "Fairness", "prompt": "p\\ud800", "response": "r"}',
+            "line 2: field 'prompt' contains an invalid",
+        ),
         ('["a list"]', "line 2: expected a JSON object"),
         ('{"dimension": "Fairness", "prompt": "p"}', "line 2: field 'response' is missing"),
         ('{"dimension": "Honesty", "prompt": "p", "response": "r"}', "line 2: unknown dimension 'Honesty'"),
