@@ -13,6 +13,8 @@ from annotator.agreement import Estimate, UnitTable, figures
 from annotator.consolidation import POLICY
 from annotator.rubric import Dimension, Rubric
 
+TITLE_END = " export of harmlessness annotations"
+
 COLUMN_DESCRIPTIONS = {
     "prompt_id": "content hash of the prompt text",
     "prompt": "the prompt",
@@ -79,12 +81,18 @@ def _table(header: list[str], rows: list[list[object]]) -> list[str]:
     return lines
 
 
+def is_dataset_card(text: str) -> bool:
+    """Whether `text` starts like a card this tool wrote (so an export may replace it)."""
+    first = text.split("\n", 1)[0]
+    return first.startswith("# ") and first.endswith(TITLE_END)
+
+
 def dataset_card(facts: CardFacts) -> str:
     responses = facts.responses
     scores_of = {rid: [label[1] for label in given] for rid, given in facts.labels.items()}
     n_labels = sum(len(scores) for scores in scores_of.values())
     lines = [
-        f"# {facts.kind} export of harmlessness annotations",
+        f"# {facts.kind}{TITLE_END}",
         "",
         f"- Licence: {facts.license}",
         f"- File: `{facts.filename}`, {facts.rows} rows",

@@ -19,7 +19,7 @@ import pyarrow as pa
 import sqlite_utils
 
 from annotator.consolidation import FINAL_COLUMNS, final_scores
-from annotator.dataset_card import CardFacts, dataset_card
+from annotator.dataset_card import CardFacts, dataset_card, is_dataset_card
 from annotator.export_files import FILE_FORMATS, rows_to_bytes
 from annotator.rubric import Rubric
 from annotator.splits import SPLITS, Split, split_by_model, split_by_prompt
@@ -144,11 +144,27 @@ def export(
     """Write `<out_dir>/<kind>.<format>` and `<out_dir>/README.md`; `data` saves re-reading the database."""
     built = build_export(read_export_data(db) if data is None else data, kind, options)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     data_path, card_path = out / built.filename, out / "README.md"
+    _refuse_to_replace_foreign_files(data_path, card_path)
+    out.mkdir(parents=True, exist_ok=True)
     data_path.write_bytes(built.data)
     card_path.write_bytes(built.card.encode("utf-8"))
     return ExportResult(kind=kind, rows=built.rows, data_path=data_path, card_path=card_path)
+
+
+def _refuse_to_replace_foreign_files(data_path: Path, card_path: Path) -> None:
+    """Exporting again into a folder replaces what an export wrote there, never anyone's own files."""
+    if card_path.exists():
+        if not is_dataset_card(card_path.read_text(encoding="utf-8", errors="replace")):
+            raise ValueError(
+                f"{card_path} exists and is not the dataset card of an earlier export: "
+                "choose another output folder"
+            )
+    elif data_path.exists():
+        raise ValueError(
+            f"{data_path} exists without an earlier export's dataset card beside it: "
+            "choose another output folder"
+        )
 
 
 def read_export_data(db: sqlite_utils.Database) -> ExportData:

@@ -171,21 +171,35 @@ def _store_suggestions(db: sqlite_utils.Database, rows: list[tuple[str, str, int
     return cursor.rowcount
 
 
+def new_output_file(path: str | Path, overwrite: bool = False, input_path: str | Path | None = None) -> Path:
+    """`path`, checked as a place to write: never the input, not an existing file unless `overwrite`,
+    in a folder that exists (checked before any work, not after it)."""
+    path = Path(path)
+    if input_path is not None and path.resolve() == Path(input_path).resolve():
+        raise ValueError(f"{path} is the input file: write the output to another file")
+    if path.exists() and not overwrite:
+        raise ValueError(f"{path} exists: choose a new file name, or allow overwriting it (--overwrite)")
+    if not path.parent.is_dir():
+        raise ValueError(f"{path}: the folder {path.parent} does not exist")
+    return path
+
+
 def predict_file(
     scorer: Scorer,
     input_path: str | Path,
     output_path: str | Path,
     batch_size: int | None = None,
     progress: bool = False,
+    overwrite: bool = False,
 ) -> dict:
     """Score a flames-scorer JSONL file: each line again with "predicted" and "confidence" added.
 
     The output appears only once complete. Returns the summary of `harmless_summary`.
     """
+    output = new_output_file(output_path, overwrite, input_path)
     objects = read_jsonl_objects(input_path)
     items = items_from_objects(objects, scorer.rubric, need_score=False, path=input_path)
     predictions = predict(scorer, items, batch_size, progress)
-    output = Path(output_path)
     partial = output.with_name(output.name + ".partial")
     with partial.open("w", encoding="utf-8") as out:
         for (_, obj), prediction in zip(objects, predictions, strict=True):

@@ -244,6 +244,27 @@ def test_exporting_twice_gives_byte_identical_files(tmp_path, kind, fmt):
     assert third.data_path.read_bytes() == first.data_path.read_bytes()
 
 
+@pytest.mark.parametrize(
+    ("existing", "message"),
+    [
+        ({"README.md": "# My project\n"}, "README.md exists and is not the dataset card"),
+        ({"pointwise.jsonl": "{}\n"}, "pointwise.jsonl exists without an earlier export's dataset card"),
+    ],
+)
+def test_an_export_never_replaces_files_it_did_not_write(tmp_path, existing, message):
+    db = build_db(str(tmp_path / "a.db"))
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for name, text in existing.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        export(db, "pointwise", folder, ExportOptions())
+    assert {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir()} == existing
+    # while exporting again over an earlier export replaces it
+    export(db, "pointwise", tmp_path / "again", ExportOptions())
+    assert export(db, "pointwise", tmp_path / "again", ExportOptions()).rows > 0
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_formats_hold_the_same_rows(tmp_path, kind):
     db = build_db()

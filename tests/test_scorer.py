@@ -20,6 +20,7 @@ from annotator.rubric import flames_rubric, parse_rubric
 from annotator.scorer import (
     int8_predictions,
     iter_predictions,
+    new_output_file,
     predict,
     predict_db,
     predict_file,
@@ -405,3 +406,24 @@ def test_export_files_train_with_their_own_splits_or_by_model(tmp_path: Path) ->
     path.write_text(json.dumps({**rows[0], "score": 2, "dimension": "Legality"}) + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"line 1: score 2 is not allowed for Legality"):
         items_from_jsonl(path, RUBRIC, need_score=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "overwrite", "problem"),
+    [
+        ("in.jsonl", True, "is the input file"),
+        ("old.jsonl", False, "exists: choose a new file name"),
+        ("old.jsonl", True, None),
+        ("new.jsonl", False, None),
+        ("missing/new.jsonl", False, "does not exist"),
+    ],
+)
+def test_output_files_never_replace_the_input_or_an_existing_file_unasked(tmp_path, name, overwrite, problem):
+    for existing in ("in.jsonl", "old.jsonl"):
+        (tmp_path / existing).write_text("{}\n", encoding="utf-8")
+    path = tmp_path / name
+    if problem is None:
+        assert new_output_file(path, overwrite, tmp_path / "in.jsonl") == path
+    else:
+        with pytest.raises(ValueError, match=problem):
+            new_output_file(path, overwrite, tmp_path / "in.jsonl")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.cli import comma_names
@@ -60,6 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--split", choices=SPLITS, default="test")
     _add_inference_options(evaluate, "report the int8 scorer, and how many predictions int8 changes")
     evaluate.add_argument("--output", metavar="FILE", help="also write the JSON report here")
+    evaluate.add_argument("--overwrite", action="store_true", help="replace the --output file if it exists")
     _add_data_options(evaluate)
     evaluate.set_defaults(run=run_evaluate)
 
@@ -71,6 +71,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--input", metavar="IN.jsonl", help="flames-scorer JSONL: dimension, prompt, response"
     )
     run.add_argument("--output", metavar="OUT.jsonl", help="with --input: where the scored lines go")
+    run.add_argument("--overwrite", action="store_true", help="replace the --output file if it exists")
     _add_inference_options(
         run,
         "int8 with OpenVINO: about 3x faster on a CPU with VNNI or AMX, may change a few predictions",
@@ -141,12 +142,13 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    from annotator.scorer import int8_predictions, predict
+    from annotator.scorer import int8_predictions, new_output_file, predict
     from annotator.scorer_data import SplitPlan, with_splits
     from annotator.scorer_eval import evaluation_report
     from annotator.scorer_model import load_scorer
 
     _quiet_transformers()
+    output = new_output_file(args.output, args.overwrite) if args.output else None
     _warn_if_int8_gains_nothing(args.int8)
     items, rubric = _items(args)
     scorer = load_scorer(args.model, rubric, device="cpu" if args.int8 else None)
@@ -168,8 +170,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
         predictions = predict(scorer, chosen, args.batch_size, progress=True)
     report.update(evaluation_report(chosen, [p.score for p in predictions], rubric))
     text = json.dumps(report, indent=2, ensure_ascii=False)
-    if args.output:
-        Path(args.output).write_text(text + "\n", encoding="utf-8")
+    if output is not None:
+        output.write_text(text + "\n", encoding="utf-8")
     print(text)
     return 0
 
@@ -186,7 +188,9 @@ def run_predict(args: argparse.Namespace) -> int:
     rubric = None if db is None else project_rubric(db)
     scorer = load_for_predict(args.model, rubric, args.int8)
     if db is None:
-        summary = predict_file(scorer, args.input, args.output, args.batch_size, progress=True)
+        summary = predict_file(
+            scorer, args.input, args.output, args.batch_size, progress=True, overwrite=args.overwrite
+        )
         print(json.dumps({"output": args.output, **summary}, ensure_ascii=False))
         return 0
     stored = predict_db(db, scorer, args.agent, args.batch_size, progress=True)
