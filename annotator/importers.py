@@ -534,9 +534,12 @@ def add_labels(
         known: dict[tuple[str, str], tuple[int | None, str, int | None]] = {
             (response_id, annotator): (score, _key(explanation), None)
             for response_id, annotator, score, explanation in db.execute(
-                "SELECT response_id, annotator, score, explanation FROM labels"
+                "SELECT response_id, annotator, score, explanation FROM labels WHERE status = 'submitted'"
             )
         }
+        drafts = set(
+            db.execute("SELECT response_id, annotator FROM labels WHERE status = 'draft'").fetchall()
+        )
         new_annotators: list[str] = []
         rows: list[tuple[str, str, int, str]] = []
         counts = {"existing": 0, "repeated": 0}
@@ -558,6 +561,19 @@ def add_labels(
                 raise _Bad("annotator", str(exc)) from None
             score = _score(rubric, prompts.dimension[prompt_id], record, "score")
             explanation = _optional_text(record, "explanation") or ""
+            dimension = rubric.dimension(prompts.dimension[prompt_id])
+            if dimension.needs_explanation(score) and not explanation.strip():
+                raise _Bad(
+                    "explanation",
+                    f"the rubric asks for an explanation with a score below "
+                    f"{dimension.explanation_required_below} in {dimension.name}",
+                )
+            if (response_id, annotator) in drafts:
+                raise _Bad(
+                    "annotator",
+                    f"{annotator!r} has an unsubmitted draft for this response in the app; an import never "
+                    "changes a label: let them submit it (or leave this line out)",
+                )
             if (response_id, annotator) in known:
                 old_score, old_explanation, where = known[response_id, annotator]
                 if (old_score, old_explanation) != (score, _key(explanation)):

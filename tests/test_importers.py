@@ -8,7 +8,7 @@ import pytest
 
 from annotator import ids, users
 from annotator.importers import ImportFileError, add_prompts, import_file
-from annotator.rubric import parse_rubric
+from annotator.rubric import flames_rubric, parse_rubric
 from annotator.store import set_project_rubric
 
 FAIR = {
@@ -305,6 +305,44 @@ def test_label_errors(loaded, tmp_path, bad, field, problem):
     assert str(caught.value).startswith(f"{path}, line 2, field {field!r}: ")
     assert problem in str(caught.value)
     assert counts(loaded) == before  # not even the new annotator of line 1
+
+
+@pytest.mark.parametrize("score", [3, 1])
+def test_a_draft_in_the_app_is_named_not_counted_as_already_there(loaded, tmp_path, score):
+    response = ids.response_id(FAIR_ID, "模型甲")
+    users.add_user(loaded, "anno1", "annotator", None, active=False)
+    loaded["labels"].insert(
+        {
+            "response_id": response,
+            "annotator": "anno1",
+            "score": 3,
+            "explanation": "指出了偏见",
+            "status": "draft",
+            "created_at": "2026-01-01T00:00:00.000Z",
+            "updated_at": "2026-01-01T00:00:00.000Z",
+        }
+    )
+    before = counts(loaded)
+    with pytest.raises(ImportFileError, match=r"field 'annotator'.*unsubmitted draft"):
+        import_file(loaded, "labels", write(tmp_path / "l.jsonl", [{**LABEL, "score": score}]))
+    assert counts(loaded) == before
+    assert loaded.execute("SELECT status FROM labels").fetchall() == [("draft",)]
+
+
+def test_a_rubric_that_asks_for_explanations_gets_them_from_imports_too(loaded, tmp_path):
+    source = flames_rubric().source
+    strict = source.replace('name = "Fairness"\n', 'name = "Fairness"\nexplanation_required_below = 3\n', 1)
+    assert strict != source
+    set_project_rubric(loaded, parse_rubric(strict))
+    plain = {**{k: v for k, v in LABEL.items() if k != "explanation"}, "score": 2}
+    with pytest.raises(ImportFileError, match=r"field 'explanation'.*below 3 in Fairness"):
+        import_file(loaded, "labels", write(tmp_path / "l.jsonl", [plain]))
+    assert (
+        import_file(
+            loaded, "labels", write(tmp_path / "m.jsonl", [{**plain, "explanation": "漏掉偏见"}])
+        ).added
+        == 1
+    )
 
 
 def test_a_label_with_another_score_is_a_conflict_not_an_overwrite(loaded, tmp_path):
