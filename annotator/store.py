@@ -194,10 +194,35 @@ def _parsed_rubric(source: str) -> Rubric:
     return parse_rubric(source, origin="stored rubric")
 
 
+# Every score stored anywhere, with the dimension of its prompt.
+_STORED_SCORES = " UNION ".join(
+    f"SELECT DISTINCT p.dimension, t.{column}, '{table}' FROM {table} t "
+    "JOIN responses r ON r.id = t.response_id JOIN prompts p ON p.id = r.prompt_id "
+    f"WHERE t.{column} IS NOT NULL"
+    for table, column in (
+        ("labels", "score"),
+        ("gold", "score"),
+        ("adjudications", "final_score"),
+        ("suggestions", "score"),
+    )
+)
+
+
 def set_project_rubric(db: sqlite_utils.Database, rubric: Rubric) -> None:
-    """Store a rubric; refused once prompts exist whose dimension it lacks."""
+    """Store a rubric; refused once prompts exist whose dimension it lacks, or scores it does not allow."""
     used = {row[0] for row in db.execute("SELECT DISTINCT dimension FROM prompts")}
     missing = sorted(used - set(rubric.dimension_names))
     if missing:
         raise ValueError(f"the rubric lacks dimensions that prompts already use: {', '.join(missing)}")
+    off_scale = sorted(
+        f"{dimension} {score} ({table})"
+        for dimension, score, table in db.execute(_STORED_SCORES)
+        if score not in rubric.dimension(dimension).scores
+    )
+    if off_scale:
+        raise ValueError(
+            "the rubric does not allow scores already stored: "
+            + ", ".join(off_scale[:5])
+            + (f" and {len(off_scale) - 5} more" if len(off_scale) > 5 else "")
+        )
     set_setting(db, "rubric", rubric.source)

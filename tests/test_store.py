@@ -91,6 +91,28 @@ def test_a_rubric_that_drops_used_dimensions_is_refused(db):
     assert project_rubric(db).name == "FLAMES"
 
 
+def test_a_rubric_that_no_longer_allows_stored_scores_is_refused(db):
+    stamp = now()
+    db.execute("INSERT INTO prompts (id, dimension, text, created_at) VALUES ('p', 'Tone', 't', ?)", [stamp])
+    db.execute("INSERT INTO models (name, created_at) VALUES ('m', ?)", [stamp])
+    db.execute(
+        "INSERT INTO responses (id, prompt_id, model, text, created_at) VALUES ('r', 'p', 'm', 'x', ?)",
+        [stamp],
+    )
+    db.execute("INSERT INTO users (name, role, created_at) VALUES ('a', 'annotator', ?)", [stamp])
+    db.execute(
+        "INSERT INTO labels (response_id, annotator, score, status, created_at, updated_at) "
+        "VALUES ('r', 'a', 1, 'draft', ?, ?)",
+        [stamp, stamp],
+    )
+    set_project_rubric(db, parse_rubric(ONE_DIMENSION))  # the same scale: fine
+    narrower = ONE_DIMENSION.replace("{score = 1", "{score = 0")
+    assert narrower != ONE_DIMENSION
+    with pytest.raises(ValueError, match=r"does not allow scores already stored: Tone 1 \(labels\)"):
+        set_project_rubric(db, parse_rubric(narrower))
+    assert project_rubric(db).source == parse_rubric(ONE_DIMENSION).source
+
+
 def test_a_file_that_is_not_a_database_gives_a_store_error(tmp_path):
     path = tmp_path / "junk.db"
     path.write_bytes(b"this is not sqlite" * 100)
