@@ -43,18 +43,28 @@ def _response_dimension(db: sqlite_utils.Database, response_id: str) -> str:
     return row[0]
 
 
-def set_gold(db: sqlite_utils.Database, response_id: str, score: object, lead: str) -> int:
-    """Mark a response as gold with its known correct score (replacing an earlier gold score)."""
+@dataclass(frozen=True)
+class GoldSet:
+    score: int
+    replaced: tuple[int, str | None] | None = None  # the earlier gold score and who set it
+
+
+def set_gold(db: sqlite_utils.Database, response_id: str, score: object, lead: str) -> GoldSet:
+    """Mark a response as gold with its known correct score; an earlier gold score is replaced
+    and returned, so the caller can say so."""
     with transaction(db):
         require_lead(db, lead)
         value = project_rubric(db).check_score(_response_dimension(db, response_id), score)
+        earlier = db.execute(
+            "SELECT score, created_by FROM gold WHERE response_id = ?", [response_id]
+        ).fetchone()
         db.execute(
             "INSERT INTO gold (response_id, score, created_by, created_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (response_id) DO UPDATE SET score = excluded.score, "
             "created_by = excluded.created_by, created_at = excluded.created_at",
             [response_id, value, lead, now()],
         )
-    return value
+    return GoldSet(value, None if earlier is None or earlier[0] == value else tuple(earlier))
 
 
 def remove_gold(db: sqlite_utils.Database, response_id: str, lead: str) -> None:

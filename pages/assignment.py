@@ -133,7 +133,9 @@ with st.form("gold", clear_on_submit=True):
     if st.form_submit_button(t("set_gold")):
         saved = _attempt(set_gold, conn, response.strip(), gold_score, user.name)
         if saved is not None:
-            st.success(t("gold_saved", response=response.strip(), score=saved))
+            st.success(t("gold_saved", response=response.strip(), score=saved.score))
+            if saved.replaced is not None:
+                st.warning(t("gold_replaced", score=saved.replaced[0], lead=saved.replaced[1]))
 items = gold_items(conn)
 st.caption(t("gold_count", n=len(items)))
 if len(items):

@@ -99,6 +99,9 @@ def test_gold_commands(path, capsys):
     rid = add_response(db, "s0000")
     run(path, "assign", "--annotators", "a", "--overlap", "1", "--dimension", "Fairness")
     assert run(path, "gold", "set", rid, "1", "--lead", "lead") == 0
+    assert run(path, "gold", "set", rid, "2", "--lead", "lead") == 0
+    assert capsys.readouterr().out.endswith(f"{rid} is gold with score 2 (was 1, set by lead)\n")
+    assert run(path, "gold", "set", rid, "1", "--lead", "lead") == 0
     assert run(path, "gold", "mix", "--annotators", "a", "--rate", "0.2") == 0
     out = capsys.readouterr().out
     assert "a: 1 gold prompts added, 20.0% of the queue" in out

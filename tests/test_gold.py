@@ -127,7 +127,17 @@ def test_binary_dimensions_only_take_their_two_scores():
     rid = add_response(db, prompt)
     with pytest.raises(RubricError):
         set_gold(db, rid, 2, "lead")
-    assert set_gold(db, rid, 1, "lead") == 1
+    assert set_gold(db, rid, 1, "lead").score == 1
+
+
+def test_replacing_a_gold_score_returns_the_earlier_one():
+    db = gold_db(0, 0, [])
+    [prompt] = add_prompts(db, 1)
+    rid = add_response(db, prompt)
+    assert set_gold(db, rid, 3, "lead").replaced is None
+    assert set_gold(db, rid, 3, "lead").replaced is None  # the same score again changes nothing
+    assert set_gold(db, rid, 2, "lead").replaced == (3, "lead")
+    assert db.execute("SELECT score FROM gold").fetchall() == [(2,)]
 
 
 def test_removing_gold_drops_untouched_gold_rows_only():

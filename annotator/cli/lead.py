@@ -127,8 +127,9 @@ def run_reassign(args: argparse.Namespace) -> int:
 
 
 def run_gold_set(args: argparse.Namespace) -> int:
-    score = gold.set_gold(open_db(args.db), args.response_id, args.score, args.lead)
-    print(f"{args.response_id} is gold with score {score}")
+    saved = gold.set_gold(open_db(args.db), args.response_id, args.score, args.lead)
+    replaced = "" if saved.replaced is None else " (was {}, set by {})".format(*saved.replaced)
+    print(f"{args.response_id} is gold with score {saved.score}{replaced}")
     return 0
 
 

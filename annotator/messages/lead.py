@@ -120,6 +120,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "回复 {response} 已设为金标准，评分 {score}。",
         "en": "Response {response} is gold with score {score}.",
     },
+    "gold_replaced": {
+        "zh": "它原先的金标准评分 {score}（由 {lead} 设定）已被替换。",
+        "en": "It replaced the earlier gold score {score} (set by {lead}).",
+    },
     "gold_count": {"zh": "金标准回复：{n}", "en": "Gold responses: {n}"},
     "gold_rate": {"zh": "金标准比例", "en": "Gold rate"},
     "mix_gold": {"zh": "混入队列", "en": "Mix into queues"},
