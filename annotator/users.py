@@ -63,6 +63,8 @@ def check_role(role: str) -> str:
 def check_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    if not password.strip():
+        raise UserError("the password cannot be only spaces")
     return password
 
 
@@ -105,10 +107,22 @@ def list_users(db: sqlite_utils.Database) -> list[User]:
     return [User(name=r[0], role=r[1], active=bool(r[2]), language=r[3]) for r in rows]
 
 
+def _keep_an_admin(db: sqlite_utils.Database, name: str) -> None:
+    """Refuse to demote or deactivate the last active admin: nobody could manage accounts in the app."""
+    others = db.execute(
+        "SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1 AND name != ?", [name]
+    ).fetchone()[0]
+    user = require_user(db, name)
+    if user.role == "admin" and user.active and not others:
+        raise UserError(f"{name} is the last active admin: make someone else an admin first")
+
+
 def set_role(db: sqlite_utils.Database, name: str, role: str) -> None:
     check_role(role)
     with transaction(db):
         require_user(db, name)
+        if role != "admin":
+            _keep_an_admin(db, name)
         db.execute("UPDATE users SET role = ? WHERE name = ?", [role, name])
 
 
@@ -128,6 +142,8 @@ def set_active(db: sqlite_utils.Database, name: str, active: bool) -> None:
     """Deactivate (or reactivate) an account; its labels stay, its sessions end."""
     with transaction(db):
         require_user(db, name)
+        if not active:
+            _keep_an_admin(db, name)
         db.execute("UPDATE users SET active = ? WHERE name = ?", [int(active), name])
         if not active:
             db.execute("DELETE FROM sessions WHERE user = ?", [name])

@@ -45,12 +45,27 @@ def test_an_account_without_password_cannot_log_in(db):
         ("<script>", "annotator", "long-enough", "invalid user name"),
         ("ok", "boss", "long-enough", "invalid role 'boss'"),
         ("ok", "lead", "short", "at least 8 characters"),
+        ("ok", "lead", " " * 8, "only spaces"),
     ],
 )
 def test_bad_accounts_are_refused(db, name, role, password, problem):
     with pytest.raises(UserError, match=problem):
         users.add_user(db, name, role, password)
     assert users.list_users(db) == []
+
+
+@pytest.mark.parametrize(
+    "action", [lambda db: users.set_role(db, "amy", "lead"), lambda db: users.set_active(db, "amy", False)]
+)
+def test_the_last_active_admin_stays_one(db, action):
+    users.add_user(db, "amy", "admin", None)
+    users.add_user(db, "old", "admin", None, active=False)
+    with pytest.raises(UserError, match="amy is the last active admin"):
+        action(db)
+    assert users.require_user(db, "amy") == users.User("amy", "admin", True)
+    users.add_user(db, "bea", "admin", None)
+    action(db)  # with another admin it is fine
+    assert users.require_user(db, "amy") != users.User("amy", "admin", True)
 
 
 def test_duplicate_name_refused(db):
