@@ -86,6 +86,7 @@ def _score_focused(score: int) -> None:
     index = min(_focus(view), len(view.items) - 1)
     if _report(save_score, conn, user.name, view.items[index].response_id, score, seconds=_elapsed()):
         _set_focus(_next_unscored(_view(), index))
+        st.session_state.follow_focus = True
 
 
 def _score_from_widget(response_id: str, key: str) -> None:
@@ -106,6 +107,7 @@ def _move(step: int) -> None:
     view = _view()
     if view.items:
         _set_focus((_focus(view) + step) % len(view.items))
+        st.session_state.follow_focus = True
 
 
 def _open(prompt_id: str | None) -> None:
@@ -215,11 +217,13 @@ focus = _focus(view)
 if view.items:
     focused = f".st-key-response-{view.items[min(focus, len(view.items) - 1)].letter}"
     st.html(f"<style>{focused} {{ border: 2px solid #d33 !important; }}</style>")
-    # Keep the focused response in view as the keys move through a long prompt.
-    st.html(
-        f"<script>document.querySelector('{focused}')?.scrollIntoView({{block: 'nearest'}});</script>",
-        unsafe_allow_javascript=True,
-    )
+    # Keep the focused response in view as the keys move through a long prompt; only after a key,
+    # so that opening a prompt (or a refresh) starts at its top, with the prompt in view.
+    if st.session_state.pop("follow_focus", False):
+        st.html(
+            f"<script>document.querySelector('{focused}')?.scrollIntoView({{block: 'nearest'}});</script>",
+            unsafe_allow_javascript=True,
+        )
 options = [level.score for level in dimension.levels]
 for index, item in enumerate(view.items):
     with st.container(border=True, key=f"response-{item.letter}"):

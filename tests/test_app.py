@@ -138,6 +138,21 @@ def test_a_refresh_focuses_the_first_response_still_to_score(db):
     assert [item.score for item in view.items] == [3, 1, 2]
 
 
+def test_the_page_scrolls_to_the_focus_only_after_a_key(db):
+    """Opening a prompt starts at its top (on a phone the prompt was scrolled out of view)."""
+
+    def scrolls(at: AppTest) -> bool:
+        return any("scrollIntoView" in element.proto.body for element in at.get("html"))
+
+    at = _annotating(db)
+    assert not scrolls(at)
+    at.button(key="key-j").click().run()
+    assert scrolls(at)
+    at.button(key="key-3").click().run()
+    assert scrolls(at)
+    assert not scrolls(_annotating(db))  # a refresh
+
+
 def test_nothing_on_the_page_names_a_response_id(db):
     """Response ids can be traced back to models, and widget keys end up in the page's HTML."""
     at = _annotating(db)
