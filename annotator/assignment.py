@@ -21,6 +21,7 @@ from itertools import combinations
 
 import sqlite_utils
 
+from annotator.leads import require_lead
 from annotator.store import now, project_rubric, transaction
 from annotator.users import require_user
 
@@ -220,6 +221,8 @@ def assign(
     A prompt's existing assignments (to anyone, gold rows included) count toward the overlap.
     """
     names = check_annotators(db, annotators)
+    if assigned_by is not None:
+        require_lead(db, assigned_by)
     if not 1 <= overlap <= len(names):
         raise AssignmentError(f"overlap must be between 1 and the number of annotators ({len(names)})")
     with transaction(db):
@@ -284,6 +287,8 @@ def reassign_unfinished(
     Submitted work (and any prompt with a submitted label) stays with its author; the old
     annotator's drafts stay in the labels table. A target never gets a prompt twice.
     """
+    if assigned_by is not None:
+        require_lead(db, assigned_by)
     old = require_user(db, from_annotator)
     if old.active:
         raise AssignmentError(f"{from_annotator!r} is still active: deactivate the account first")

@@ -175,6 +175,8 @@ def _gold_positions(db: sqlite_utils.Database, annotator: str, count: int, rng: 
 
 def gold_accuracy(db: sqlite_utils.Database, threshold: float = DEFAULT_THRESHOLD) -> pd.DataFrame:
     """Per annotator with submitted labels on gold responses: n, correct, accuracy, below_threshold."""
+    if not 0 <= threshold <= 1:
+        raise GoldError(f"the accuracy threshold is a share between 0 and 1, not {threshold}")
     rows = db.execute(
         "SELECT l.annotator, COUNT(*), SUM(l.score = g.score) FROM labels l "
         "JOIN gold g ON g.response_id = l.response_id "

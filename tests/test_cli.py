@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 import sys
 
 import pytest
@@ -221,3 +222,14 @@ def test_help_everywhere(argv, capsys):
         main([*argv, "--help"])
     assert exit_.value.code == 0
     assert "usage:" in capsys.readouterr().out
+
+
+def test_a_reader_that_goes_away_is_not_an_error(run):
+    """`stats | true`: the pipe closes before the command writes; no 'error: Broken pipe'."""
+    run("init")
+    command = [sys.executable, "-m", "annotator", "--db", str(run.path), "stats"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # long before the interpreter has started and written anything
+    err = process.stderr.read()
+    assert process.wait(timeout=60) == 1
+    assert err == b""

@@ -49,6 +49,9 @@ def test_assign_prints_a_summary_and_writes_rows(path, capsys):
         (["adjudicate", "r-nope", "3", "--lead", "lead", "--reason", "other"], "no response"),
         (["adjudication-queue", "--model", "m9"], "m9"),
         (["gold", "mix", "--annotators", "a", "--rate", "1.5"], "rate"),
+        (["gold", "accuracy", "--threshold", "5"], "share between 0 and 1"),
+        (["assign", "--annotators", "a", "--overlap", "1", "--by", "a"], "only a lead or admin"),
+        (["assign", "--annotators", "a", "--overlap", "1", "--by", "nobody"], "nobody"),
     ],
 )
 def test_user_errors_print_one_line_and_fail(path, capsys, argv, message):

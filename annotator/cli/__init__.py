@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -52,6 +53,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args) or 0
+    except BrokenPipeError:
+        # The reader went away (`stats | head`): nothing to report. As the Python docs advise, point
+        # stdout at devnull so that the flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except (ValueError, StoreError, OSError, sqlite3.DatabaseError) as exc:
         # User errors: one line, no traceback.
         print(f"error: {exc}", file=sys.stderr)
