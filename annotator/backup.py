@@ -23,10 +23,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from annotator.migrations import LATEST_VERSION, migrate, schema_version
+from annotator.migrations import LATEST_VERSION, migrate, schema_version, tables_at
 from annotator.store import StoreError, now
 
-REQUIRED_TABLES = ("settings", "prompts", "responses", "users", "labels", "label_history")
 PROBE_TIMEOUT_SECONDS = 0.2
 
 
@@ -65,6 +64,8 @@ def backup(
 def restore(source: str | Path, db_path: str | Path) -> RestoreResult:
     """Replace the database at `db_path` with the backup `source` (checked and upgraded first)."""
     source, db_path = Path(source), Path(db_path)
+    if source.is_dir():
+        raise BackupError(f"{source} is a folder: give the backup file")
     if not source.is_file():
         raise BackupError(f"no backup at {source}")
     if db_path.exists() and source.resolve() == db_path.resolve():
@@ -100,7 +101,7 @@ def _check_backup(conn: sqlite3.Connection, source: Path) -> int:
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         raise BackupError(f"{source} is not a database of this tool: {exc}") from None
-    missing = [name for name in REQUIRED_TABLES if name not in tables]
+    missing = sorted(tables_at(max(version, 1)) - tables)
     if version < 1 or missing:
         lacking = ", ".join(missing) or "schema version"
         raise BackupError(f"{source} is not a database of this tool (it has no {lacking})")
@@ -110,7 +111,9 @@ def _check_backup(conn: sqlite3.Connection, source: Path) -> int:
             "upgrade the tool"
         )
     if integrity != "ok":
-        raise BackupError(f"{source} is damaged (integrity check: {integrity})")
+        problems = integrity.splitlines()
+        more = f" and {len(problems) - 1} more problems" if len(problems) > 1 else ""
+        raise BackupError(f"{source} is damaged (integrity check: {problems[0]}{more})")
     return version
 
 

@@ -7,6 +7,7 @@ keeps every row. Never edit a migration that has shipped; append a new one.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 
@@ -231,6 +232,16 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "a secret key for each database's blind response orders", BLIND_ORDER_KEY),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def tables_at(version: int) -> set[str]:
+    """The tables a database at schema `version` has (those its migrations created)."""
+    return {
+        name
+        for migration in MIGRATIONS
+        if migration.version <= version
+        for name in re.findall(r"CREATE TABLE (\w+)", migration.sql)
+    }
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -173,6 +173,13 @@ def _newer(path: Path) -> None:
     conn.close()
 
 
+def _without_sessions(path: Path) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn)
+    conn.execute("DROP TABLE sessions")
+    conn.close()
+
+
 def _foreign(path: Path) -> None:
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE other (x)")
@@ -185,6 +192,8 @@ def _foreign(path: Path) -> None:
         (lambda p: p.write_text("not a database"), "not a database of this tool"),
         (_foreign, "not a database of this tool"),
         (_newer, "newer than this tool"),
+        (_without_sessions, r"bad.db is not a database of this tool \(it has no sessions\)"),
+        (lambda p: p.mkdir(), "bad.db is a folder: give the backup file"),
     ],
 )
 def test_restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing(workspace, tmp_path, make, message):
