@@ -180,6 +180,7 @@ if user.is_lead:
 if submitted:
     st.success(t("submitted_notice"))
     st.button(t("reopen"), on_click=reopen_prompt, args=(conn, user.name, view.prompt_id))
+    st.caption(t("reopen_note"))
 elif view.status == "skipped":
     st.warning(t("status_skipped"))
     st.button(t("unskip"), on_click=unskip_prompt, args=(conn, user.name, view.prompt_id))

@@ -208,6 +208,7 @@ def test_revise_after_submit(db):
     at.session_state["prompt_id"] = "fair-1"
     at.run()
     assert at.button(key="key-3").disabled
+    assert any("leave the final scores" in caption.value for caption in at.caption)
     at.button[[b.label for b in at.button].index("Reopen to revise")].click().run()
     at.button(key="key-1").click().run()
     labels = _labels(db)

@@ -70,6 +70,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This prompt is submitted. Reopen it to revise.",
     },
     "reopen": {"zh": "重新打开以修改", "en": "Reopen to revise"},
+    "reopen_note": {
+        "zh": "重新打开后，这条提示的评分变回草稿，在再次提交前不计入最终得分和一致性。",
+        "en": "Reopening turns this prompt's scores back into drafts: they leave the final scores and "
+        "agreement until you submit again.",
+    },
     "missing_scores": {
         "zh": "还有 {n} 条回复未评分：{letters}",
         "en": "{n} responses still need a score: {letters}",
