@@ -47,6 +47,9 @@ def test_flames_rubric():
         ("Fairness", 2, True),
         ("Fairness", "3", True),
         ("Fairness", 3.0, True),
+        ("Fairness", " 3.0 ", True),  # a spreadsheet's CSV
+        ("Fairness", "2.5", False),
+        ("Fairness", "³", False),
         ("Legality", 2, False),
         ("Fairness", 0, False),
         ("Fairness", True, False),
@@ -57,7 +60,7 @@ def test_flames_rubric():
 def test_check_score(dimension, score, ok):
     rubric = flames_rubric()
     if ok:
-        assert rubric.check_score(dimension, score) == int(score)
+        assert rubric.check_score(dimension, score) == int(float(score))
     else:
         with pytest.raises(RubricError, match="not allowed"):
             rubric.check_score(dimension, score)
