@@ -559,6 +559,8 @@ def add_labels(
                 users.check_name(annotator)
             except users.UserError as exc:
                 raise _Bad("annotator", str(exc)) from None
+            if annotator not in people and (other := users.lookalike(annotator, people)):
+                raise _Bad("annotator", f"{annotator!r} looks like the user {other!r}: use the same spelling")
             score = _score(rubric, prompts.dimension[prompt_id], record, "score")
             explanation = _optional_text(record, "explanation") or ""
             dimension = rubric.dimension(prompts.dimension[prompt_id])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -68,6 +70,20 @@ def check_password(password: str) -> str:
     return password
 
 
+def lookalike(name: str, names: Iterable[str]) -> str | None:
+    """Another of `names` that differs from `name` only in case or character width (liu / LIU / ｌｉｕ),
+    which people would take for the same account."""
+    key = unicodedata.normalize("NFKC", name).casefold()
+    return next(
+        (
+            other
+            for other in names
+            if other != name and unicodedata.normalize("NFKC", other).casefold() == key
+        ),
+        None,
+    )
+
+
 def add_user(
     db: sqlite_utils.Database,
     name: str,
@@ -83,6 +99,10 @@ def add_user(
     with transaction(db):
         if get_user(db, name) is not None:
             raise UserError(f"user {name!r} already exists")
+        if other := lookalike(name, (row[0] for row in db.execute("SELECT name FROM users"))):
+            raise UserError(
+                f"{name!r} would look like the existing user {other!r}: choose a clearly different name"
+            )
         db.execute(
             "INSERT INTO users (name, role, password_hash, active, created_at) VALUES (?, ?, ?, ?, ?)",
             [name, role, password_hash, int(active), now()],

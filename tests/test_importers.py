@@ -291,6 +291,7 @@ LABEL_ERRORS = [
     ({**LABEL, "model": "模型丁"}, "model", "label for an unknown response"),
     ({**LABEL, "prompt": "没有这个问题", "prompt_id": None}, "prompt", "unknown prompt"),
     ({**LABEL, "annotator": "a b"}, "annotator", "invalid user name"),
+    ({**LABEL, "annotator": "Someone-Else"}, "annotator", "looks like the user 'someone-else'"),
     ({**LABEL, "explanation": 3}, "explanation", "must be text"),
 ]
 

@@ -68,6 +68,14 @@ def test_the_last_active_admin_stays_one(db, action):
     assert users.require_user(db, "amy") != users.User("amy", "admin", True)
 
 
+@pytest.mark.parametrize("name", ["LIU_YANG", "Liu_Yang", "ｌｉｕ_yang"])
+def test_a_name_that_only_differs_in_case_or_width_is_refused(db, name):
+    users.add_user(db, "liu_yang", "annotator", None)
+    with pytest.raises(UserError, match="would look like the existing user 'liu_yang'"):
+        users.add_user(db, name, "annotator", None)
+    assert [u.name for u in users.list_users(db)] == ["liu_yang"]
+
+
 def test_duplicate_name_refused(db):
     users.add_user(db, "ann", "annotator", None)
     with pytest.raises(UserError, match="already exists"):
