@@ -39,6 +39,7 @@ class Suggestion:
 class ResponseItem:
     response_id: str
     letter: str
+    blind_id: str  # names the response in the page (widget keys) without leading back to the model
     text: str
     model: str | None  # only when model names are revealed (leads)
     score: int | None
@@ -95,21 +96,26 @@ def letter(index: int) -> str:
 
 def blind_key(db: sqlite_utils.Database) -> str:
     """The database's secret for blind orders, set once by a migration."""
-    return get_setting(db, BLIND_KEY_SETTING, "")
+    key = get_setting(db, BLIND_KEY_SETTING)
+    if not key:  # without it the order could be worked out from public names again
+        raise RuntimeError("the database has no blind-order key: open it with open_db to upgrade it")
+    return key
 
 
-def blind_order(annotator: str, prompt_id: str, response_ids: list[str], key: str) -> list[str]:
-    """Responses shuffled per annotator and prompt, the same on every reload.
+def blind_token(key: str, annotator: str, prompt_id: str, response_id: str) -> str:
+    """A response's secret-keyed token for one annotator: its blind order and its id on the page.
 
     Keyed by the database's secret: without it, anyone who knows the model names and this code
     could work out which letter is which model.
     """
-    return sorted(
-        response_ids,
-        key=lambda rid: hmac.new(
-            key.encode(), f"{annotator}\x1f{prompt_id}\x1f{rid}".encode(), "sha256"
-        ).hexdigest(),
-    )
+    return hmac.new(
+        key.encode(), f"{annotator}\x1f{prompt_id}\x1f{response_id}".encode(), "sha256"
+    ).hexdigest()
+
+
+def blind_order(annotator: str, prompt_id: str, response_ids: list[str], key: str) -> list[str]:
+    """Responses shuffled per annotator and prompt, the same on every reload."""
+    return sorted(response_ids, key=lambda rid: blind_token(key, annotator, prompt_id, rid))
 
 
 def suggestion_mode(db: sqlite_utils.Database) -> str:
@@ -246,7 +252,8 @@ def prompt_view(
         )
     }
     mode = suggestion_mode(db)
-    order = blind_order(annotator, prompt_id, list(responses), blind_key(db))
+    key = blind_key(db)
+    order = blind_order(annotator, prompt_id, list(responses), key)
     suggestions = {} if mode == "hidden" or not order else _suggestions(db, order)
     items = []
     for index, rid in enumerate(order):
@@ -257,6 +264,7 @@ def prompt_view(
             ResponseItem(
                 response_id=rid,
                 letter=letter(index),
+                blind_id=blind_token(key, annotator, prompt_id, rid)[:16],
                 text=responses[rid][1],
                 model=responses[rid][0] if reveal_models else None,
                 score=suggestion.score if prefilled and suggestion else score,

@@ -127,8 +127,8 @@ def _skip() -> None:
 
 
 def _flag(view: PromptView) -> None:
-    letters = {item.letter: item.response_id for item in view.items}
-    response_id = letters.get(st.session_state[f"flag_target-{view.prompt_id}"])
+    targets = {item.blind_id: item.response_id for item in view.items}
+    response_id = targets.get(st.session_state[f"flag_target-{view.prompt_id}"])
     note = st.session_state.get("flag_note", "")
     if _report(flag, conn, user.name, view.prompt_id, st.session_state.flag_kind, note, response_id):
         st.session_state.flash_info = t("flag_sent")
@@ -243,9 +243,9 @@ for index, item in enumerate(view.items):
                 )
             )
         show_untrusted(item.text)
-        # Keys end up in the page's HTML: they name the prompt and letter, never the response id,
-        # which could be traced back to the model.
-        item_key = f"{view.prompt_id}-{item.letter}"
+        # Keys end up in the page's HTML: never the response id, which could be traced back to the
+        # model. Not the letter either: letters move when responses are added to an open prompt.
+        item_key = item.blind_id
         score_key = f"score-{item_key}-{item.score}-{int(item.prefilled)}"
         st.segmented_control(
             t("score"),
@@ -282,7 +282,7 @@ if not submitted:
 with st.expander(t("flag")):
     # Option names are computed here: format functions may be called outside this run.
     targets = {"": t("the_prompt")}
-    targets |= {item.letter: t("response", letter=item.letter) for item in view.items}
+    targets |= {item.blind_id: t("response", letter=item.letter) for item in view.items}
     st.selectbox(
         t("flag_target"), list(targets), key=f"flag_target-{view.prompt_id}", format_func=targets.__getitem__
     )

@@ -9,7 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from annotator import auth
-from annotator.annotation import prompt_view
+from annotator.annotation import blind_key, blind_token, prompt_view
+from annotator.ids import response_id
 from annotator.store import open_db, set_setting, transaction
 from pages.common import PAGE_ROLES
 from tests.workspace_data import PASSWORD, build_workspace, responses_of
@@ -161,8 +162,35 @@ def test_nothing_on_the_page_names_a_response_id(db):
     widgets = [*at.button, *at.segmented_control, *at.text_area, *at.text_input, *at.selectbox]
     shown = [widget.key or "" for widget in widgets]
     shown += [str(option) for box in at.selectbox for option in box.options]
-    assert any(key.startswith("explanation-fair-1-") for key in shown)
+    assert any(key.startswith("explanation-") for key in shown)
     assert [text for text in shown if any(rid in text for rid in ids)] == []
+
+
+def test_an_explanation_stays_with_its_response_when_a_new_one_takes_letter_a(db):
+    at = _annotating(db)
+    view = prompt_view(db, "alice", "fair-1")
+    at.text_area(key=f"explanation-{view.items[0].blind_id}").input("回复甲的理由").run()
+    # A lead imports one more response, whose blind token sorts first: every letter moves on.
+    key = blind_key(db)
+    first = min(blind_token(key, "alice", "fair-1", item.response_id) for item in view.items)
+    model = next(
+        name
+        for name in (f"late-{n}" for n in range(1000))
+        if blind_token(key, "alice", "fair-1", response_id("fair-1", name)) < first
+    )
+    with transaction(db):
+        db.execute("INSERT INTO models (name, created_at) VALUES (?, '2026-01-01T00:00:00.000Z')", [model])
+        db.execute(
+            "INSERT INTO responses (id, prompt_id, model, text, created_at) "
+            "VALUES (?, 'fair-1', ?, '新回复', '2026-01-01T00:00:00.000Z')",
+            [response_id("fair-1", model), model],
+        )
+    at.run()
+    moved = prompt_view(db, "alice", "fair-1")
+    assert moved.items[1].response_id == view.items[0].response_id  # A became B
+    shown = {box.key: box.value for box in at.text_area}
+    by_letter = {item.letter: shown[f"explanation-{item.blind_id}"] for item in moved.items[:2]}
+    assert by_letter == {"A": "", "B": "回复甲的理由"}
 
 
 def test_moving_the_focus_with_j_and_k(db):
@@ -192,11 +220,11 @@ def test_widget_clicks_and_explanations_are_saved_at_once(db):
     view = prompt_view(db, "alice", "fair-1")
     target = view.items[1].response_id
     at.segmented_control[1].set_value(2).run()
-    at.text_area(key="explanation-fair-1-B").input("没有指出偏见").run()
+    at.text_area(key=f"explanation-{view.items[1].blind_id}").input("没有指出偏见").run()
     assert _labels(db)[target] == (2, "没有指出偏见", "draft")
     # A fresh session (a refresh) shows what was saved.
     again = _annotating(db)
-    assert again.text_area(key="explanation-fair-1-B").value == "没有指出偏见"
+    assert again.text_area(key=f"explanation-{view.items[1].blind_id}").value == "没有指出偏见"
     assert again.segmented_control[1].value == 2
 
 
@@ -250,10 +278,10 @@ def test_suggestion_modes(db, mode):
     prefilled_notes = [c.value for c in at.caption if "Pre-filled" in c.value]
     assert bool(prefilled_notes) == (mode == "prefilled")
     if mode == "prefilled":
-        letter = next(
-            item.letter for item in prompt_view(db, "alice", "fair-1").items if item.response_id == first
+        blind_id = next(
+            item.blind_id for item in prompt_view(db, "alice", "fair-1").items if item.response_id == first
         )
-        at.button(key=f"confirm-fair-1-{letter}").click().run()
+        at.button(key=f"confirm-{blind_id}").click().run()
         assert _labels(db)[first][0] == 2
         mode_recorded = db.execute(
             "SELECT suggestion_mode, suggestion_score FROM labels WHERE response_id = ?", [first]
