@@ -98,7 +98,7 @@ def _check_backup(conn: sqlite3.Connection, source: Path) -> int:
     try:
         version = schema_version(conn)
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
-        integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
     except sqlite3.DatabaseError as exc:
         raise BackupError(f"{source} is not a database of this tool: {exc}") from None
     missing = sorted(tables_at(max(version, 1)) - tables)
@@ -110,10 +110,13 @@ def _check_backup(conn: sqlite3.Connection, source: Path) -> int:
             f"{source} is at schema version {version}, newer than this tool ({LATEST_VERSION}): "
             "upgrade the tool"
         )
-    if integrity != "ok":
-        problems = integrity.splitlines()
+    if integrity != ["ok"]:
+        # One row per problem, some of several lines under a "*** in database main ***" heading.
+        problems = [line for row in integrity for line in row.splitlines() if not line.startswith("***")]
         more = f" and {len(problems) - 1} more problems" if len(problems) > 1 else ""
-        raise BackupError(f"{source} is damaged (integrity check: {problems[0]}{more})")
+        raise BackupError(
+            f"{source} is damaged (integrity check: {problems[0] if problems else integrity[0]}{more})"
+        )
     return version
 
 

@@ -46,7 +46,7 @@ def _response_dimension(db: sqlite_utils.Database, response_id: str) -> str:
 @dataclass(frozen=True)
 class GoldSet:
     score: int
-    replaced: tuple[int, str | None] | None = None  # the earlier gold score and who set it
+    replaced: tuple[int, str] | None = None  # the earlier gold score and who set it
 
 
 def set_gold(db: sqlite_utils.Database, response_id: str, score: object, lead: str) -> GoldSet:
@@ -64,7 +64,9 @@ def set_gold(db: sqlite_utils.Database, response_id: str, score: object, lead: s
             "created_by = excluded.created_by, created_at = excluded.created_at",
             [response_id, value, lead, now()],
         )
-    return GoldSet(value, None if earlier is None or earlier[0] == value else tuple(earlier))
+    if earlier is None or earlier[0] == value:
+        return GoldSet(value)
+    return GoldSet(value, (earlier[0], earlier[1] or "unknown"))
 
 
 def remove_gold(db: sqlite_utils.Database, response_id: str, lead: str) -> None:

@@ -26,7 +26,7 @@ import sqlite_utils
 from tqdm import tqdm
 
 from annotator import ids, users
-from annotator.rubric import Rubric, RubricError
+from annotator.rubric import Dimension, Rubric, RubricError
 from annotator.store import now, project_rubric, transaction
 
 KINDS = ("prompts", "responses", "labels", "predictions")
@@ -163,13 +163,22 @@ def _checked_object(pairs: list[tuple[str, object]]) -> dict:
     for key, value in pairs:
         if key in fields:
             raise JsonLineError("is given twice (one value would be dropped)", key)
-        for text in (key, value) if isinstance(value, str) else (key,):
-            try:
-                text.encode("utf-8")
-            except UnicodeEncodeError:
-                raise JsonLineError("contains an invalid character (an unpaired surrogate)", key) from None
+        if not _valid_unicode(key) or not _valid_unicode(value):
+            raise JsonLineError("contains an invalid character (an unpaired surrogate)", key)
         fields[key] = value
     return fields
+
+
+def _valid_unicode(value: object) -> bool:
+    """False for text (also inside a list) holding a lone surrogate, which cannot be stored or written."""
+    if isinstance(value, list):
+        return all(_valid_unicode(item) for item in value)
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+    return True
 
 
 def _parse_jsonl(text: str, source: str) -> Iterator[Record]:
@@ -563,13 +572,6 @@ def add_labels(
                 raise _Bad("annotator", f"{annotator!r} looks like the user {other!r}: use the same spelling")
             score = _score(rubric, prompts.dimension[prompt_id], record, "score")
             explanation = _optional_text(record, "explanation") or ""
-            dimension = rubric.dimension(prompts.dimension[prompt_id])
-            if dimension.needs_explanation(score) and not explanation.strip():
-                raise _Bad(
-                    "explanation",
-                    f"the rubric asks for an explanation with a score below "
-                    f"{dimension.explanation_required_below} in {dimension.name}",
-                )
             if (response_id, annotator) in drafts:
                 raise _Bad(
                     "annotator",
@@ -587,6 +589,8 @@ def add_labels(
                     )
                 counts["existing" if where is None else "repeated"] += 1
                 return
+            # Only for new labels: one imported before the rubric asked for explanations is "already there".
+            _check_explanation(rubric.dimension(prompts.dimension[prompt_id]), score, explanation)
             known[response_id, annotator] = (score, _key(explanation), line)
             if annotator not in people:
                 people.add(annotator)
@@ -613,6 +617,15 @@ def add_labels(
         batch,
         new_annotators=tuple(new_annotators),
     )
+
+
+def _check_explanation(dimension: Dimension, score: int, explanation: str) -> None:
+    if dimension.needs_explanation(score) and not explanation.strip():
+        raise _Bad(
+            "explanation",
+            f"the rubric asks for an explanation with a score below "
+            f"{dimension.explanation_required_below} in {dimension.name}",
+        )
 
 
 def add_predictions(

@@ -117,7 +117,7 @@ def _as_int(value: object) -> int | None:
         return int(value)
     # ASCII digits only: str.isdigit() also takes "³" and "３", which int() refuses or reads.
     # "3.0" is how spreadsheets often write a whole number, as JSON may (3.0 above).
-    if isinstance(value, str) and (match := re.fullmatch(r"(-?[0-9]+)(\.0*)?", value.strip())):
+    if isinstance(value, str) and (match := re.fullmatch(r"(-?[0-9]+)(\.0+)?", value.strip())):
         return int(match[1])
     return None
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -228,7 +229,8 @@ def test_a_reader_that_goes_away_is_not_an_error(run):
     """`stats | true`: the pipe closes before the command writes; no 'error: Broken pipe'."""
     run("init")
     command = [sys.executable, "-m", "annotator", "--db", str(run.path), "stats"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}  # as in a shell
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     process.stdout.close()  # long before the interpreter has started and written anything
     err = process.stderr.read()
     assert process.wait(timeout=60) == 1

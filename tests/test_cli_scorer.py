@@ -141,6 +141,34 @@ def test_train_evaluate_predict_round_trip(tmp_path: Path, capsys: pytest.Captur
         (["scorer", "predict", "--model", "{tmp}/nowhere", "--agent", "x"], "does not exist"),
         (["scorer", "predict", "--model", "{tmp}", "--agent", "x"], "missing scorer.json"),
         (["scorer", "predict", "--model", "{tmp}", "--input", "{tmp}/in.jsonl"], "--input needs --output"),
+        # the output is checked before the (missing) model is even looked for
+        (
+            [
+                "scorer",
+                "predict",
+                "--model",
+                "{tmp}/nowhere",
+                "--input",
+                "{tmp}/e.jsonl",
+                "--output",
+                "{tmp}/e.jsonl",
+            ],
+            "e.jsonl is the input file",
+        ),
+        (
+            [
+                "scorer",
+                "evaluate",
+                "--model",
+                "{tmp}/nowhere",
+                "--from-export",
+                "{tmp}/e.jsonl",
+                "--output",
+                "{tmp}/e.jsonl",
+                "--overwrite",
+            ],
+            "e.jsonl is the input file",
+        ),
         (
             ["scorer", "train", "--base", "{tmp}", "--out", "{tmp}/m", "--from-export", "{tmp}/e.jsonl"],
             "validation models not in the data: Z",

@@ -216,6 +216,7 @@ PROMPT_ERRORS = [
     ("[1, 2]", None, "expected a JSON object"),
     ('{"prompt": "a", "dimension": "Fairness", "prompt": "b"}', "prompt", "is given twice"),
     ('{"dimension": ' + "[" * 100_000, None, "nested too deeply"),
+    ('{"prompt": "x", "tags": ["ok", "\\ud800"]}', "tags", "unpaired surrogate"),
     ({"dimension": "Fairness", "subcomponent": "Toxic language"}, "prompt", "missing"),
     ({**SAFE, "prompt": 123}, "prompt", "must be text, not a number"),
     ({**SAFE, "prompt": "   "}, "prompt", "empty text"),
@@ -331,19 +332,19 @@ def test_a_draft_in_the_app_is_named_not_counted_as_already_there(loaded, tmp_pa
 
 
 def test_a_rubric_that_asks_for_explanations_gets_them_from_imports_too(loaded, tmp_path):
+    plain = {**{k: v for k, v in LABEL.items() if k != "explanation"}, "score": 2}
+    earlier = write(tmp_path / "earlier.jsonl", [plain])
+    assert import_file(loaded, "labels", earlier).added == 1
     source = flames_rubric().source
     strict = source.replace('name = "Fairness"\n', 'name = "Fairness"\nexplanation_required_below = 3\n', 1)
     assert strict != source
     set_project_rubric(loaded, parse_rubric(strict))
-    plain = {**{k: v for k, v in LABEL.items() if k != "explanation"}, "score": 2}
+    assert import_file(loaded, "labels", earlier).existing == 1  # imported before the rule: still there
+    other = {**plain, "annotator": "anno2"}
     with pytest.raises(ImportFileError, match=r"field 'explanation'.*below 3 in Fairness"):
-        import_file(loaded, "labels", write(tmp_path / "l.jsonl", [plain]))
-    assert (
-        import_file(
-            loaded, "labels", write(tmp_path / "m.jsonl", [{**plain, "explanation": "漏掉偏见"}])
-        ).added
-        == 1
-    )
+        import_file(loaded, "labels", write(tmp_path / "l.jsonl", [other]))
+    explained = write(tmp_path / "m.jsonl", [{**other, "explanation": "漏掉偏见"}])
+    assert import_file(loaded, "labels", explained).added == 1
 
 
 def test_a_label_with_another_score_is_a_conflict_not_an_overwrite(loaded, tmp_path):

@@ -52,7 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.run(args) or 0
+        code = args.run(args) or 0
+        sys.stdout.flush()  # a closed pipe shows here, not at exit (stdout is block-buffered then)
+        return code
     except BrokenPipeError:
         # The reader went away (`stats | head`): nothing to report. As the Python docs advise, point
         # stdout at devnull so that the flush at exit does not fail again.

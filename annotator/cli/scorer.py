@@ -148,7 +148,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     from annotator.scorer_model import load_scorer
 
     _quiet_transformers()
-    output = new_output_file(args.output, args.overwrite) if args.output else None
+    output = new_output_file(args.output, args.overwrite, args.from_export) if args.output else None
     _warn_if_int8_gains_nothing(args.int8)
     items, rubric = _items(args)
     scorer = load_scorer(args.model, rubric, device="cpu" if args.int8 else None)
@@ -177,12 +177,14 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 
 def run_predict(args: argparse.Namespace) -> int:
-    from annotator.scorer import predict_db, predict_file
+    from annotator.scorer import new_output_file, predict_db, predict_file
     from annotator.scorer_model import load_for_predict
 
     _quiet_transformers()
     if args.input and not args.output:
         raise ValueError("--input needs --output OUT.jsonl")
+    if args.input:
+        new_output_file(args.output, args.overwrite, args.input)  # before the slow load, not after
     _warn_if_int8_gains_nothing(args.int8)
     db = None if args.input else open_db(args.db)
     rubric = None if db is None else project_rubric(db)
