@@ -101,15 +101,15 @@ def _check_backup(conn: sqlite3.Connection, source: Path) -> int:
         integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
     except sqlite3.DatabaseError as exc:
         raise BackupError(f"{source} is not a database of this tool: {exc}") from None
-    missing = sorted(tables_at(max(version, 1)) - tables)
-    if version < 1 or missing:
-        lacking = ", ".join(missing) or "schema version"
-        raise BackupError(f"{source} is not a database of this tool (it has no {lacking})")
-    if version > LATEST_VERSION:
+    if version > LATEST_VERSION:  # first: a newer schema may have other tables
         raise BackupError(
             f"{source} is at schema version {version}, newer than this tool ({LATEST_VERSION}): "
             "upgrade the tool"
         )
+    missing = sorted(tables_at(max(version, 1)) - tables)
+    if version < 1 or missing:
+        lacking = ", ".join(missing) or "schema version"
+        raise BackupError(f"{source} is not a database of this tool (it has no {lacking})")
     if integrity != ["ok"]:
         # One row per problem, some of several lines under a "*** in database main ***" heading.
         problems = [line for row in integrity for line in row.splitlines() if not line.startswith("***")]

@@ -110,6 +110,8 @@ def mix_gold(
     names = check_annotators(db, [annotators] if isinstance(annotators, str) else annotators)
     if not 0 <= rate < 1:
         raise GoldError(f"the gold rate must be at least 0 and below 1, not {rate}")
+    if assigned_by is not None:
+        require_lead(db, assigned_by)
     rng = random.Random(seed)
     summary = GoldMixSummary()
     with transaction(db):

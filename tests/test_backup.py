@@ -180,6 +180,13 @@ def _without_sessions(path: Path) -> None:
     conn.close()
 
 
+def _newer_without_sessions(path: Path) -> None:
+    _newer(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DROP TABLE sessions")  # a later version may have dropped or renamed a table
+    conn.close()
+
+
 def _foreign(path: Path) -> None:
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE other (x)")
@@ -192,6 +199,7 @@ def _foreign(path: Path) -> None:
         (lambda p: p.write_text("not a database"), "not a database of this tool"),
         (_foreign, "not a database of this tool"),
         (_newer, "newer than this tool"),
+        (_newer_without_sessions, "newer than this tool"),
         (_without_sessions, r"bad.db is not a database of this tool \(it has no sessions\)"),
         (lambda p: p.mkdir(), "bad.db is a folder: give the backup file"),
     ],

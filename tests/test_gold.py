@@ -154,3 +154,10 @@ def test_removing_gold_drops_untouched_gold_rows_only():
     assert gold_items(db)["response_id"].tolist() == [rid1]
     with pytest.raises(GoldError, match="not gold"):
         remove_gold(db, rid0, "lead")
+
+
+def test_only_a_lead_is_recorded_as_who_mixed_gold_in():
+    db = gold_db(4, 2, ["a"])
+    with pytest.raises(UserError, match="only a lead or admin"):
+        mix_gold(db, "a", 0.2, assigned_by="a")
+    assert db.execute("SELECT COUNT(*) FROM assignments WHERE gold = 1").fetchone()[0] == 0
