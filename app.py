@@ -81,15 +81,27 @@ def main() -> None:
     if "cookie_pending" in st.session_state:
         token = st.session_state.pop("cookie_pending")
         _write_cookie(token, auth.SESSION_HOURS * 3600 if token else 0)
+    # Every page's address is always registered, so a bookmarked or typed address never gets
+    # Streamlit's own (English) "Page not found": logged out, it shows the login form and then
+    # that page; a page the role may not open is left out of the menu and refuses in the UI
+    # language (every page checks the role itself).
     user = current_user()
     if user is None:
-        st.navigation([st.Page(_login_page, title=t("login"), url_path="login")]).run()
+        login = st.Page(_login_page, title=t("login"), url_path="login", default=True)
+        addresses = [
+            st.Page(_login_page, title=t("login"), url_path=name, visibility="hidden") for name in PAGE_ROLES
+        ]
+        st.navigation([login, *addresses]).run()
         return
     _sidebar(user)
     pages = [
-        st.Page(f"pages/{name}.py", title=t(f"page_{name}"), url_path=name)
+        st.Page(
+            f"pages/{name}.py",
+            title=t(f"page_{name}"),
+            url_path=name,
+            visibility="visible" if user.role in roles else "hidden",
+        )
         for name, roles in PAGE_ROLES.items()
-        if user.role in roles
     ]
     st.navigation(pages).run()
 

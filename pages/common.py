@@ -7,6 +7,7 @@ import html
 
 import sqlite_utils
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from annotator import auth
 from annotator.gold import DEFAULT_THRESHOLD
@@ -56,6 +57,12 @@ def current_user() -> User | None:
 
 def require_access(page: str) -> User:
     """Stop the page unless a logged-in user's role may open it (every page calls this first)."""
+    if PagesManager.uses_pages_directory:
+        # Until app.py first calls st.navigation, Streamlit (1.67) runs a pages/ file on its own
+        # with a menu of every file: a server's first visitor on a page address (a tab open
+        # across a restart) would get that. Rerunning from app.py gives the real app.
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     user = current_user()
     if user is None or user.role not in PAGE_ROLES[page]:
         st.error(t("not_allowed"))

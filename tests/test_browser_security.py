@@ -70,3 +70,25 @@ def test_injected_markup_is_inert_on_every_page(app, page_name):
     assert page.locator("a[href^='javascript:']").count() == 0
     assert [u for u in requests if urlparse(u).hostname not in ("127.0.0.1", None)] == []
     page.close()
+
+
+def test_a_typed_address_opens_after_login_and_a_forbidden_one_refuses_in_the_ui_language(tmp_path):
+    path = tmp_path / "app.db"
+    build_workspace(open_db(path))
+    # A fresh server whose first visitor asks for a page address, like a tab open across a restart.
+    with streamlit_server(path) as url, chromium() as browser:
+        page = browser.new_page()
+        page.goto(f"{url}/guidelines")  # logged out: the login form, then this page
+        page.get_by_label("用户名").fill("alice")
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录", exact=True).click()
+        page.get_by_role("heading", name="标注指南", exact=True).wait_for()
+        page.goto(f"{url}/progress")  # a lead page, typed by an annotator
+        page.get_by_text("您没有权限查看此页面。").wait_for()
+        page.wait_for_function(
+            "document.querySelector('[data-test-script-state]')?.getAttribute('data-test-script-state')"
+            " === 'notRunning'"
+        )
+        assert page.get_by_text("Page not found").count() == 0
+        menu = page.locator("[data-testid='stSidebarNavLink']").all_inner_texts()
+        assert "标注" in menu and "进度" not in menu and "common" not in menu
