@@ -73,25 +73,31 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     if conn.in_transaction:
         yield db
         return
-    with _write_turn(conn):
+    file = _file_of(conn)
+    with _write_turn(file):
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise StoreError(_explain(exc)) from None
+            raise StoreError(_explain(exc, file)) from None
         try:
             yield db
         except BaseException as exc:
             if conn.in_transaction:  # SQLite may already have rolled back (e.g. disk full)
                 conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.OperationalError):  # read-only, disk full, locked: say so plainly
-                raise StoreError(_explain(exc)) from exc
+                raise StoreError(_explain(exc, file)) from exc
             raise
         try:
             conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            raise StoreError(_explain(exc)) from None
+            raise StoreError(_explain(exc, file)) from None
+
+
+def _file_of(conn: sqlite3.Connection) -> str:
+    """The connection's database file ("" in memory)."""
+    return conn.execute("PRAGMA database_list").fetchone()[2]
 
 
 class FairLock:
@@ -136,31 +142,38 @@ _WRITE_LOCKS_GUARD = threading.Lock()
 
 
 @contextmanager
-def _write_turn(conn: sqlite3.Connection) -> Iterator[None]:
-    """Wait for this process's turn to write to the connection's database file."""
-    file = conn.execute("PRAGMA database_list").fetchone()[2]
+def _write_turn(file: str) -> Iterator[None]:
+    """Wait for this process's turn to write to the database file."""
     if not file:  # in memory: one connection, nobody to wait for
         yield
         return
     with _WRITE_LOCKS_GUARD:
         lock = _WRITE_LOCKS.setdefault(file, FairLock())
     if not lock.acquire(BUSY_TIMEOUT_SECONDS):
-        raise StoreError("the database is busy: nothing was saved, please try again")
+        raise StoreError(_busy(file))
     try:
         yield
     finally:
         lock.release()
 
 
-def _explain(exc: sqlite3.OperationalError) -> str:
+def _explain(exc: sqlite3.OperationalError, file: str) -> str:
     message = str(exc)
     if "readonly" in message:
-        return "the database is read-only: nothing was saved"
+        return f"{_database(file)} is read-only: nothing was saved"
     if "disk is full" in message or "full" in message:
-        return "the disk is full: nothing was saved"
+        return f"the disk is full ({_database(file)}): nothing was saved"
     if "locked" in message or "busy" in message:
-        return "the database is busy: nothing was saved, please try again"
-    return f"database error: {message}: nothing was saved"
+        return _busy(file)
+    return f"database error ({_database(file)}): {message}: nothing was saved"
+
+
+def _busy(file: str) -> str:
+    return f"{_database(file)} is busy: nothing was saved, please try again"
+
+
+def _database(file: str) -> str:
+    return f"the database {file}" if file else "the database in memory"
 
 
 def now() -> str:
