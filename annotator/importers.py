@@ -26,6 +26,7 @@ import sqlite_utils
 from tqdm import tqdm
 
 from annotator import ids, users
+from annotator.leaderboard import check_agent_name
 from annotator.rubric import Dimension, Rubric, RubricError
 from annotator.store import now, project_rubric, transaction
 
@@ -642,10 +643,8 @@ def add_predictions(
     A prediction applies to every stored response to that prompt with that text (models that gave
     the very same answer get the same suggestion).
     """
-    agent = agent.strip()
-    if not agent:
-        raise ValueError("the agent name is empty: give the scorer a name with --agent NAME")
     with transaction(db):
+        agent = check_agent_name(db, agent)
         rubric = project_rubric(db)
         prompts = _stored_prompts(db)
         by_text: dict[tuple[str, str], list[str]] = {}

@@ -32,6 +32,7 @@ import sqlite_utils
 from annotator.consolidation import final_scores
 from annotator.rubric import Dimension, Rubric
 from annotator.store import project_rubric
+from annotator.users import UserError, check_name, lookalike
 
 HUMAN = "human"
 DEFAULT_BOOTSTRAP = 1000
@@ -151,6 +152,20 @@ def agent_scores(db: sqlite_utils.Database, agent: str) -> tuple[pd.DataFrame, d
 def agents(db: sqlite_utils.Database) -> list[str]:
     """Scorer agents that have left suggestions."""
     return [row[0] for row in db.execute("SELECT DISTINCT agent FROM suggestions ORDER BY agent")]
+
+
+def check_agent_name(db: sqlite_utils.Database, agent: str) -> str:
+    """`agent` without surrounding spaces, if it can name a new or existing suggestion agent.
+
+    Agent names follow the user-name rules, and one that differs from an existing agent only in
+    case or width is refused: it would start a second agent that scores everything again.
+    """
+    agent = check_name(agent.strip(), "agent")
+    if other := lookalike(agent, agents(db)):
+        raise UserError(
+            f"agent name {agent!r} looks like the existing agent {other!r}: use that name or another one"
+        )
+    return agent
 
 
 def _unscored(db: sqlite_utils.Database, scored_ids: pd.Series) -> dict[str, int]:

@@ -19,6 +19,7 @@ import sqlite_utils
 import torch
 from tqdm import tqdm
 
+from annotator.leaderboard import check_agent_name
 from annotator.rubric import Rubric
 from annotator.scorer_data import (
     ScorerItem,
@@ -137,9 +138,7 @@ def predict_db(
     a rerun carries on. A suggestion that appeared meanwhile is kept, never overwritten.
     `on_progress(scored, total)` is called after each batch (for a progress bar in the app).
     """
-    agent = agent.strip()
-    if not agent:
-        raise ValueError("the agent name is empty")
+    agent = check_agent_name(db, agent)
     items = unscored_items(db, agent)
     pending: list[tuple[str, str, int, float]] = []
     stored = 0

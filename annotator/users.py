@@ -48,10 +48,11 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def check_name(name: str) -> str:
+def check_name(name: str, kind: str = "user") -> str:
+    """`name` if it can name a user (or, with `kind="agent"`, a suggestion agent)."""
     if not _NAME_PATTERN.match(name or ""):
         raise UserError(
-            f"invalid user name {name!r}: use 1-64 letters, digits, CJK characters, '.', '_', '-' or '@'"
+            f"invalid {kind} name {name!r}: use 1-64 letters, digits, CJK characters, '.', '_', '-' or '@'"
         )
     return name
 

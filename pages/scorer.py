@@ -10,6 +10,7 @@ import streamlit as st
 
 from annotator.agreement_report import data_version
 from annotator.cpu_features import lacks_int8_dot_product
+from annotator.leaderboard import check_agent_name
 from annotator.scorer import predict_db, suggestion_counts
 from annotator.scorer_eval import agent_agreement
 from annotator.scorer_model import load_for_predict
@@ -35,6 +36,7 @@ def _percent(value: float | None) -> str:
 def _run(model_dir: str, agent: str, batch_size: int | None, int8: bool) -> None:
     """Load the scorer, store its suggestions batch by batch, and say what happened (errors included)."""
     try:
+        agent = check_agent_name(db(), agent)  # before the slow load
         with st.spinner(t("sc_loading")):
             scorer = load_for_predict(model_dir, project_rubric(db()), int8)
         bar = st.progress(0.0, text=t("sc_progress", done=0, total="…"))
@@ -43,10 +45,10 @@ def _run(model_dir: str, agent: str, batch_size: int | None, int8: bool) -> None
             bar.progress(done / total, text=t("sc_progress", done=done, total=total))
 
         stored = predict_db(db(), scorer, agent, batch_size, on_progress=show)
-    except (ValueError, OSError) as exc:  # a bad directory, a rubric mismatch, an empty agent name
+    except (ValueError, OSError) as exc:  # a bad directory, a rubric mismatch, a bad agent name
         st.error(str(exc))
     else:
-        st.success(t("sc_stored", stored=stored, agent=agent.strip()))
+        st.success(t("sc_stored", stored=stored, agent=agent))
 
 
 st.subheader(t("sc_run_header"))

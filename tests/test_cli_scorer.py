@@ -141,6 +141,8 @@ def test_train_evaluate_predict_round_trip(tmp_path: Path, capsys: pytest.Captur
         (["scorer", "predict", "--model", "{tmp}/nowhere", "--agent", "x"], "does not exist"),
         (["scorer", "predict", "--model", "{tmp}", "--agent", "x"], "missing scorer.json"),
         (["scorer", "predict", "--model", "{tmp}", "--input", "{tmp}/in.jsonl"], "--input needs --output"),
+        # the agent name is checked before the (missing) model is even looked for
+        (["scorer", "predict", "--model", "{tmp}/nowhere", "--agent", "a b"], "invalid agent name 'a b'"),
         # the output is checked before the (missing) model is even looked for
         (
             [

@@ -175,6 +175,14 @@ def test_predictions_become_suggestions_for_every_response_with_that_text(loaded
     assert import_file(loaded, "predictions", path, agent="other").added == 2
 
 
+def test_predictions_under_a_lookalike_agent_name_are_refused(loaded, tmp_path):
+    path = write(tmp_path / "pred.jsonl", [PREDICTION])
+    import_file(loaded, "predictions", path, agent="flames-scorer")
+    with pytest.raises(ValueError, match="looks like the existing agent 'flames-scorer'"):
+        import_file(loaded, "predictions", path, agent="Flames-Scorer")
+    assert loaded.execute("SELECT DISTINCT agent FROM suggestions").fetchall() == [("flames-scorer",)]
+
+
 def test_record_level_import_numbers_records(db):
     summary = add_prompts(db, list(enumerate(PROMPTS, 1)), "inline")
     assert summary.added == 3

@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -17,6 +18,7 @@ from results_data import (
 import annotator.cli
 from annotator.leaderboard import (
     build_leaderboard,
+    check_agent_name,
     compare,
     harmless_rate,
     harmless_score,
@@ -149,6 +151,31 @@ def test_agent_leaderboard_and_comparison():
     assert "| m1 | 4 | 50.00% | 25.00% | -25.00 | 75.00% |" in markdown
     assert json.loads(format_comparison(comparison, "json"))["models"][0]["overall_gap"] == -25.0
     assert "m1,Overall,4,50.0,25.0,-25.0,75.0" in format_comparison(comparison, "csv")
+
+
+@pytest.mark.parametrize(
+    ("agent", "expected"),
+    [
+        ("scorer-v1", "scorer-v1"),  # an existing agent
+        (" scorer-v2 ", "scorer-v2"),
+        ("评分模型", "评分模型"),
+        ("", "invalid agent name ''"),
+        ("scorer v2", "invalid agent name 'scorer v2'"),
+        ("<b>x</b>", "invalid agent name"),
+        ("s" * 65, "invalid agent name"),
+        ("Scorer-V1", "looks like the existing agent 'scorer-v1'"),
+        ("ｓｃｏｒｅｒ-v1", "looks like the existing agent 'scorer-v1'"),
+    ],
+)
+def test_agent_names_follow_the_user_name_rules_and_no_lookalikes(agent, expected):
+    db = new_db()
+    [rid] = scored_responses(db, "m1", "Fairness", [3])
+    add_suggestion(db, rid, "scorer-v1", 3)
+    if expected.startswith(("invalid", "looks")):
+        with pytest.raises(ValueError, match=re.escape(expected)):
+            check_agent_name(db, agent)
+    else:
+        assert check_agent_name(db, agent) == expected
 
 
 def test_unknown_agent_is_a_clear_error():

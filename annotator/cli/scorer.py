@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from annotator.cli import comma_names
 from annotator.cpu_features import lacks_int8_dot_product
 from annotator.i18n import text
+from annotator.leaderboard import check_agent_name
 from annotator.rubric import Rubric, flames_rubric, load_rubric
 from annotator.scorer_settings import (
     CPU_BATCH_SIZE,
@@ -188,6 +189,7 @@ def run_predict(args: argparse.Namespace) -> int:
     _warn_if_int8_gains_nothing(args.int8)
     db = None if args.input else open_db(args.db)
     rubric = None if db is None else project_rubric(db)
+    agent = None if db is None else check_agent_name(db, args.agent)  # before the slow load too
     scorer = load_for_predict(args.model, rubric, args.int8)
     if db is None:
         summary = predict_file(
@@ -195,6 +197,6 @@ def run_predict(args: argparse.Namespace) -> int:
         )
         print(json.dumps({"output": args.output, **summary}, ensure_ascii=False))
         return 0
-    stored = predict_db(db, scorer, args.agent, args.batch_size, progress=True)
-    print(f"stored {stored} suggestions from agent {args.agent.strip()}")
+    stored = predict_db(db, scorer, agent, args.batch_size, progress=True)
+    print(f"stored {stored} suggestions from agent {agent}")
     return 0
