@@ -160,8 +160,11 @@ def check_agent_name(db: sqlite_utils.Database, agent: str) -> str:
     Agent names follow the user-name rules, and one that differs from an existing agent only in
     case or width is refused: it would start a second agent that scores everything again.
     """
-    agent = check_name(agent.strip(), "agent")
-    if other := lookalike(agent, agents(db)):
+    agent, existing = agent.strip(), agents(db)
+    if agent in existing:  # even one stored before these rules
+        return agent
+    check_name(agent, "agent")
+    if other := lookalike(agent, existing):
         raise UserError(
             f"agent name {agent!r} looks like the existing agent {other!r}: use that name or another one"
         )

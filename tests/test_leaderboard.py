@@ -157,6 +157,7 @@ def test_agent_leaderboard_and_comparison():
     ("agent", "expected"),
     [
         ("scorer-v1", "scorer-v1"),  # an existing agent
+        ("old scorer", "old scorer"),  # an existing agent named before these rules
         (" scorer-v2 ", "scorer-v2"),
         ("评分模型", "评分模型"),
         ("", "invalid agent name ''"),
@@ -171,6 +172,7 @@ def test_agent_names_follow_the_user_name_rules_and_no_lookalikes(agent, expecte
     db = new_db()
     [rid] = scored_responses(db, "m1", "Fairness", [3])
     add_suggestion(db, rid, "scorer-v1", 3)
+    add_suggestion(db, rid, "old scorer", 3)
     if expected.startswith(("invalid", "looks")):
         with pytest.raises(ValueError, match=re.escape(expected)):
             check_agent_name(db, agent)
