@@ -80,8 +80,6 @@ class ImportSummary:
     def sentence(self) -> str:
         noun = "suggestions" if self.kind == "predictions" else self.kind
         for_agent = f" from agent {self.agent!r}" if self.agent else ""
-        if self.added == 0 and self.existing == 0:
-            return f"{self.source_file}: no records, nothing imported."
         if self.added == 0:
             text = f"{self.source_file}: nothing new: {_count(self.existing, noun)}{for_agent} already there"
         else:
@@ -356,11 +354,13 @@ def _checked(
 ) -> None:
     """Run `check` on every record; raise ImportFileError with the first problems found."""
     problems: list[Problem] = []
+    seen = False
     bar = tqdm(
         total=total, desc=f"import {kind}", unit="line", file=sys.stderr, disable=not progress, delay=0.5
     )
     try:
         for line, record in records:
+            seen = True
             bar.update(line - bar.n)
             try:
                 check(line, record)
@@ -372,6 +372,8 @@ def _checked(
         problems.extend(exc.problems)
     finally:
         bar.close()
+    if not seen and not problems:  # most likely the wrong file: say so rather than report success
+        problems.append(Problem(source, None, None, f"no {kind} in the file (empty, or a CSV header only)"))
     if problems:
         raise ImportFileError(problems)
 

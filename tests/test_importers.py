@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -181,6 +182,23 @@ def test_predictions_under_a_lookalike_agent_name_are_refused(loaded, tmp_path):
     with pytest.raises(ValueError, match="looks like the existing agent 'flames-scorer'"):
         import_file(loaded, "predictions", path, agent="Flames-Scorer")
     assert loaded.execute("SELECT DISTINCT agent FROM suggestions").fetchall() == [("flames-scorer",)]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("p.jsonl", ""),
+        ("p.jsonl", "\n  \n"),
+        ("p.csv", "id,dimension,prompt\n"),
+        ("p.csv", "id,dimension,prompt\n\n"),
+    ],
+)
+def test_a_file_without_records_is_an_error_not_a_quiet_success(db, tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ImportFileError, match=f"{re.escape(str(path))}: no prompts in the file"):
+        import_file(db, "prompts", path)
+    assert db.execute("SELECT COUNT(*) FROM import_batches").fetchone() == (0,)
 
 
 def test_record_level_import_numbers_records(db):
