@@ -118,6 +118,8 @@ def items_from_objects(
         for key in ("dimension", "prompt", "response"):
             if not isinstance(obj.get(key), str):
                 raise ValueError(f"{where}: field {key!r} is missing or not a string")
+            if not obj[key].strip():  # a score for no text would mean nothing
+                raise ValueError(f"{where}: field {key!r} is empty")
             fields[key] = obj[key]
         try:
             rubric.dimension(fields["dimension"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -406,6 +407,23 @@ def test_export_files_train_with_their_own_splits_or_by_model(tmp_path: Path) ->
     path.write_text(json.dumps({**rows[0], "score": 2, "dimension": "Legality"}) + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"line 1: score 2 is not allowed for Legality"):
         items_from_jsonl(path, RUBRIC, need_score=True)
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"prompt": ""}, "line 2: field 'prompt' is empty"),
+        ({"response": " \n "}, "line 2: field 'response' is empty"),
+        ({"response": 3}, "line 2: field 'response' is missing or not a string"),
+        ({"dimension": None}, "line 2: field 'dimension' is missing or not a string"),
+    ],
+)
+def test_scorer_file_lines_need_every_text(tmp_path: Path, fields: dict, problem: str) -> None:
+    path = tmp_path / "in.jsonl"
+    good = {"dimension": "Safety", "prompt": "p", "response": "r"}
+    path.write_text(json.dumps(good) + "\n" + json.dumps({**good, **fields}) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(f"{path} {problem}")):
+        items_from_jsonl(path, RUBRIC, need_score=False)
 
 
 @pytest.mark.parametrize(
