@@ -14,6 +14,7 @@ from string import ascii_uppercase
 import sqlite_utils
 
 from annotator.guidelines import current_guidelines
+from annotator.i18n import Refusal
 from annotator.store import get_setting, now, project_rubric, transaction
 
 SUGGESTION_MODES = ("hidden", "shown", "prefilled")
@@ -24,7 +25,7 @@ BLIND_KEY_SETTING = "blind_order_key"
 MAX_SECONDS_PER_ACTION = 600.0  # an idle gap longer than this is not counted as work
 
 
-class AnnotationError(ValueError):
+class AnnotationError(Refusal):
     """An action the annotator cannot take (not assigned, incomplete, already submitted)."""
 
 
@@ -209,7 +210,7 @@ def _assignment_status(db: sqlite_utils.Database, annotator: str, prompt_id: str
         "SELECT status FROM assignments WHERE annotator = ? AND prompt_id = ?", [annotator, prompt_id]
     ).fetchone()
     if row is None:
-        raise AnnotationError(f"prompt {prompt_id} is not assigned to {annotator}")
+        raise AnnotationError("ann_not_assigned", prompt_id=prompt_id, annotator=annotator)
     return row[0]
 
 
@@ -283,7 +284,7 @@ def _response_prompt(db: sqlite_utils.Database, response_id: str) -> tuple[str, 
         [response_id],
     ).fetchone()
     if row is None:
-        raise AnnotationError(f"no response {response_id}")
+        raise AnnotationError("ann_no_response", response_id=response_id)
     return row[0], row[1]
 
 
@@ -302,7 +303,7 @@ def _save_label(
         prompt_id, dimension = _response_prompt(db, response_id)
         status = _assignment_status(db, annotator, prompt_id)
         if status == "submitted":
-            raise AnnotationError("this prompt is submitted: reopen it to revise")
+            raise AnnotationError("ann_submitted_revise")
         if score is not None:
             score = rubric.check_score(dimension, score)
         mode = suggestion_mode(db)
@@ -367,15 +368,15 @@ def submit_prompt(db: sqlite_utils.Database, annotator: str, prompt_id: str) -> 
     with transaction(db):
         view = prompt_view(db, annotator, prompt_id)
         if view.status == "submitted":
-            raise AnnotationError("this prompt is already submitted")
+            raise AnnotationError("ann_already_submitted")
         if not view.complete:
-            raise AnnotationError(f"responses without a score: {', '.join(view.missing)}")
+            raise AnnotationError("ann_unscored", letters=", ".join(view.missing))
         dimension = rubric.dimension(view.dimension)
         unexplained = [
             i.letter for i in view.items if dimension.needs_explanation(i.score) and not i.explanation.strip()
         ]
         if unexplained:
-            raise AnnotationError(f"responses that need an explanation: {', '.join(unexplained)}")
+            raise AnnotationError("ann_unexplained", letters=", ".join(unexplained))
         timestamp = now()
         db.execute(
             "UPDATE labels SET status = 'submitted', submitted_at = ?, updated_at = ? "
@@ -409,10 +410,10 @@ def reopen_prompt(db: sqlite_utils.Database, annotator: str, prompt_id: str) -> 
 
 def skip_prompt(db: sqlite_utils.Database, annotator: str, prompt_id: str, reason: str) -> None:
     if not reason.strip():
-        raise AnnotationError("say why the prompt is skipped")
+        raise AnnotationError("ann_skip_reason")
     with transaction(db):
         if _assignment_status(db, annotator, prompt_id) == "submitted":
-            raise AnnotationError("this prompt is submitted: reopen it first")
+            raise AnnotationError("ann_submitted_reopen")
         db.execute(
             "UPDATE assignments SET status = 'skipped', skip_reason = ? "
             "WHERE annotator = ? AND prompt_id = ?",
@@ -439,11 +440,11 @@ def flag(
 ) -> int:
     """Raise a flag on a prompt (or one of its responses) for the leads; returns its id."""
     if kind not in FLAG_KINDS:
-        raise AnnotationError(f"unknown flag kind {kind!r} (allowed: {', '.join(FLAG_KINDS)})")
+        raise AnnotationError("ann_flag_kind", kind=kind, allowed=", ".join(FLAG_KINDS))
     with transaction(db):
         _assignment_status(db, reporter, prompt_id)
         if response_id is not None and _response_prompt(db, response_id)[0] != prompt_id:
-            raise AnnotationError(f"response {response_id} does not belong to prompt {prompt_id}")
+            raise AnnotationError("ann_flag_response", response_id=response_id, prompt_id=prompt_id)
         cursor = db.execute(
             "INSERT INTO flags (prompt_id, response_id, reporter, kind, note, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",

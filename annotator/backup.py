@@ -143,7 +143,7 @@ def _snapshot(conn: sqlite3.Connection, path: Path, *, upgrade: bool = False) ->
     except (sqlite3.DatabaseError, RuntimeError) as exc:
         copy.close()
         path.unlink(missing_ok=True)
-        raise StoreError(f"cannot write {path}: {exc}") from None
+        raise StoreError("db_cannot_write", path=path, problem=exc) from None
     except BaseException:
         copy.close()
         path.unlink(missing_ok=True)

@@ -5,7 +5,7 @@ Each area of the app keeps its messages in its own module under `annotator/messa
 
 from __future__ import annotations
 
-from annotator.messages import audit, lead, results, workspace
+from annotator.messages import audit, lead, refusals, results, workspace
 
 LANGUAGES = {"zh": "简体中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
@@ -15,6 +15,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     **lead.MESSAGES,
     **results.MESSAGES,
     **audit.MESSAGES,
+    **refusals.MESSAGES,
 }
 
 
@@ -22,3 +23,18 @@ def text(key: str, language: str, **values: object) -> str:
     entry = MESSAGES[key]
     template = entry.get(language) or entry["en"]
     return template.format(**values) if values else template
+
+
+class Refusal(ValueError):
+    """A refusal whose text is a message key, so a page can show it in the UI language.
+
+    `str()` is the English text (the command line, logs and tests read that).
+    """
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(text(key, "en", **values))
+        self.key = key
+        self.values = values
+
+    def in_language(self, language: str) -> str:
+        return text(self.key, language, **self.values)

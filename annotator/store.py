@@ -19,6 +19,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from annotator.i18n import Refusal
 from annotator.migrations import migrate
 from annotator.rubric import Rubric, flames_rubric, parse_rubric
 
@@ -26,7 +27,7 @@ DEFAULT_DB_PATH = Path("db") / "annotations.db"
 BUSY_TIMEOUT_SECONDS = 30
 
 
-class StoreError(ValueError):
+class StoreError(Refusal):
     """The database file cannot be opened or written (read-only, disk full, busy, corrupt).
 
     A ValueError like every other refusal, so each page and command that shows a refusal as one
@@ -62,7 +63,7 @@ def open_db(path: str | Path | None = None, *, readonly: bool = False) -> sqlite
             conn.execute("PRAGMA synchronous = NORMAL")
         migrate(conn)
     except (sqlite3.DatabaseError, RuntimeError) as exc:  # RuntimeError: a file from a newer version
-        raise StoreError(f"cannot open database {path}: {exc}") from None
+        raise StoreError("db_cannot_open", path=path, problem=exc) from None
     return sqlite_utils.Database(conn)
 
 
@@ -78,21 +79,21 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise StoreError(_explain(exc, file)) from None
+            raise _explain(exc, file) from None
         try:
             yield db
         except BaseException as exc:
             if conn.in_transaction:  # SQLite may already have rolled back (e.g. disk full)
                 conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.OperationalError):  # read-only, disk full, locked: say so plainly
-                raise StoreError(_explain(exc, file)) from exc
+                raise _explain(exc, file) from exc
             raise
         try:
             conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            raise StoreError(_explain(exc, file)) from None
+            raise _explain(exc, file) from None
 
 
 def _file_of(conn: sqlite3.Connection) -> str:
@@ -150,30 +151,22 @@ def _write_turn(file: str) -> Iterator[None]:
     with _WRITE_LOCKS_GUARD:
         lock = _WRITE_LOCKS.setdefault(file, FairLock())
     if not lock.acquire(BUSY_TIMEOUT_SECONDS):
-        raise StoreError(_busy(file))
+        raise StoreError("db_busy", database=file)
     try:
         yield
     finally:
         lock.release()
 
 
-def _explain(exc: sqlite3.OperationalError, file: str) -> str:
-    message = str(exc)
+def _explain(exc: sqlite3.OperationalError, file: str) -> StoreError:
+    message, database = str(exc), file or ":memory:"
     if "readonly" in message:
-        return f"{_database(file)} is read-only: nothing was saved"
+        return StoreError("db_read_only", database=database)
     if "disk is full" in message or "full" in message:
-        return f"the disk is full ({_database(file)}): nothing was saved"
+        return StoreError("db_disk_full", database=database)
     if "locked" in message or "busy" in message:
-        return _busy(file)
-    return f"database error ({_database(file)}): {message}: nothing was saved"
-
-
-def _busy(file: str) -> str:
-    return f"{_database(file)} is busy: nothing was saved, please try again"
-
-
-def _database(file: str) -> str:
-    return f"the database {file}" if file else "the database in memory"
+        return StoreError("db_busy", database=database)
+    return StoreError("db_error", database=database, problem=message)
 
 
 def now() -> str:

@@ -14,7 +14,7 @@ from annotator.adjudication import (
     model_names,
 )
 from annotator.store import project_rubric
-from pages.common import db, language, require_access, show_untrusted, t
+from pages.common import db, language, refusal, require_access, show_untrusted, t
 
 user = require_access("adjudication")
 st.title(t("page_adjudication"))
@@ -144,7 +144,7 @@ with st.form(f"adjudicate-{chosen}"):
             try:
                 adjudicate(conn, chosen, score, user.name, reason, note)
             except ValueError as exc:
-                st.error(t("error", message=str(exc)))
+                st.error(refusal(exc))
             else:
                 st.session_state.adjudication_saved = chosen
                 st.rerun()

@@ -24,7 +24,7 @@ from annotator.annotation import (
     unskip_prompt,
 )
 from annotator.store import project_rubric
-from pages.common import db, language, require_access, show_untrusted, t
+from pages.common import db, language, refusal, require_access, show_untrusted, t
 
 user = require_access("annotate")
 conn = db()
@@ -52,7 +52,7 @@ def _report(action, *args, **kwargs) -> bool:
     try:
         action(*args, **kwargs)
     except ValueError as exc:  # refusals, and StoreError: a read-only or full database
-        st.session_state.flash = t("error", message=str(exc))
+        st.session_state.flash = refusal(exc)
         return False
     return True
 
@@ -143,7 +143,7 @@ if st.session_state.prompt_id is None:
 try:
     view = _view()
 except AnnotationError as exc:
-    st.error(t("error", message=str(exc)))
+    st.error(refusal(exc))
     _open(None)
     st.query_params.clear()
     st.stop()

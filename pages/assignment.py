@@ -17,7 +17,7 @@ from annotator.assignment import (
 from annotator.gold import gold_accuracy, gold_items, mix_gold, set_gold
 from annotator.store import project_rubric
 from annotator.users import list_users
-from pages.common import db, gold_threshold_input, language, require_access, t
+from pages.common import db, gold_threshold_input, language, refusal, require_access, t
 
 user = require_access("assignment")
 st.title(t("page_assignment"))
@@ -34,7 +34,7 @@ def _attempt(action, *args, **kwargs):
     try:
         return action(*args, **kwargs)
     except ValueError as exc:
-        st.error(t("error", message=str(exc)))
+        st.error(refusal(exc))
         return None
 
 

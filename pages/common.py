@@ -11,7 +11,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from annotator import auth
 from annotator.gold import DEFAULT_THRESHOLD
-from annotator.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from annotator.i18n import DEFAULT_LANGUAGE, LANGUAGES, Refusal
 from annotator.i18n import text as _text
 from annotator.store import default_db_path, get_setting, open_db, project_rubric
 from annotator.users import User
@@ -57,11 +57,14 @@ def current_user() -> User | None:
 
 def require_access(page: str) -> User:
     """Stop the page unless a logged-in user's role may open it (every page calls this first)."""
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory and "app_rerun" not in st.session_state:
         # Until app.py first calls st.navigation, Streamlit (1.67) runs a pages/ file on its own
         # with a menu of every file: a server's first visitor on a page address (a tab open
-        # across a restart) would get that. Rerunning from app.py gives the real app.
+        # across a restart) would get that. Rerunning from app.py gives the real app; only a
+        # session's first such run is rerun, which has no click to lose (AppTest, which puts
+        # Streamlit back in this mode before every run, clicks in later runs).
         PagesManager.uses_pages_directory = False
+        st.session_state.app_rerun = True
         st.rerun()
     user = current_user()
     if user is None or user.role not in PAGE_ROLES[page]:
@@ -83,6 +86,11 @@ def language() -> str:
 
 def t(key: str, **values: object) -> str:
     return _text(key, language(), **values)
+
+
+def refusal(exc: Exception) -> str:
+    """A refusal as pages show it ("Error: ..."), in the UI language when the logic gives its text."""
+    return t("error", message=exc.in_language(language()) if isinstance(exc, Refusal) else str(exc))
 
 
 def dimension_names() -> dict[str, str]:

@@ -17,7 +17,7 @@ from annotator.exports import (
     read_export_data,
 )
 from annotator.store import default_db_path
-from pages.common import db, require_access, t
+from pages.common import db, refusal, require_access, t
 
 user = require_access("exports")
 st.title(t("page_exports"))
@@ -85,7 +85,7 @@ options = ExportOptions(
 try:
     built = _export(data, path, version, kind, options)
 except ValueError as exc:
-    st.error(str(exc))
+    st.error(refusal(exc))
     st.stop()
 
 st.metric(t("ex_rows"), built.rows)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from annotator.adjudication import adjudication_item, open_flags, reporter_letter, resolve_flag
 from annotator.store import project_rubric
-from pages.common import db, language, require_access, show_untrusted, t
+from pages.common import db, language, refusal, require_access, show_untrusted, t
 
 user = require_access("flags")
 st.title(t("page_flags"))
@@ -19,7 +19,7 @@ def _resolve(flag_id: int) -> None:
     try:
         resolve_flag(conn, flag_id, user.name)
     except ValueError as exc:
-        st.session_state.flags_error = t("error", message=str(exc))
+        st.session_state.flags_error = refusal(exc)
 
 
 if message := st.session_state.pop("flags_error", None):

@@ -7,7 +7,7 @@ import streamlit as st
 
 from annotator.guidelines import current_guidelines, guideline_history, inert_markdown, save_guidelines
 from annotator.store import project_rubric
-from pages.common import db, language, require_access, t
+from pages.common import db, language, refusal, require_access, t
 
 user = require_access("guidelines")
 st.title(t("page_guidelines"))
@@ -59,7 +59,7 @@ if user.is_lead:
             try:
                 version = save_guidelines(conn, text, user.name)
             except ValueError as exc:
-                st.error(t("error", message=str(exc)))
+                st.error(refusal(exc))
             else:
                 changed = current is None or version != current.version
                 st.session_state.guidelines_message = t(

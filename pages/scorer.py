@@ -16,7 +16,7 @@ from annotator.scorer_eval import agent_agreement
 from annotator.scorer_model import load_for_predict
 from annotator.scorer_settings import CPU_BATCH_SIZE, DEFAULT_BATCH_SIZE
 from annotator.store import default_db_path, project_rubric
-from pages.common import db, dimension_names, require_access, t
+from pages.common import db, dimension_names, refusal, require_access, t
 
 user = require_access("scorer")
 st.title(t("page_scorer"))
@@ -46,7 +46,7 @@ def _run(model_dir: str, agent: str, batch_size: int | None, int8: bool) -> None
 
         stored = predict_db(db(), scorer, agent, batch_size, on_progress=show)
     except (ValueError, OSError) as exc:  # a bad directory, a rubric mismatch, a bad agent name
-        st.error(str(exc))
+        st.error(refusal(exc))
     else:
         st.success(t("sc_stored", stored=stored, agent=agent))
 

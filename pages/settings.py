@@ -11,7 +11,7 @@ import streamlit as st
 from annotator.annotation import QUEUE_ORDERS, SUGGESTION_MODES
 from annotator.i18n import LANGUAGES
 from annotator.settings import ProjectSettings, project_settings, save_settings, suggestion_agents
-from pages.common import db, require_access, t
+from pages.common import db, refusal, require_access, t
 
 user = require_access("settings")
 st.title(t("page_settings"))
@@ -48,7 +48,7 @@ with st.form("settings"):
         try:
             save_settings(conn, ProjectSettings(mode, agent, default_language, order), user.name)
         except ValueError as exc:
-            st.error(t("error", message=str(exc)))
+            st.error(refusal(exc))
         else:
             st.session_state.settings_message = t("settings_saved")
             st.rerun()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from annotator.users import ROLES, add_user, list_users, reset_password, set_active, set_role
-from pages.common import db, require_access, t
+from pages.common import db, refusal, require_access, t
 
 user = require_access("users")
 st.title(t("page_users"))
@@ -17,7 +17,7 @@ def _attempt(action, *args, done: str) -> None:
     try:
         action(*args)
     except ValueError as exc:
-        st.session_state.users_message = ("error", t("error", message=str(exc)))
+        st.session_state.users_message = ("error", refusal(exc))
     else:
         st.session_state.users_message = ("success", done)
 

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from annotator import auth
 from annotator.annotation import blind_key, blind_token, prompt_view
+from annotator.i18n import text as t_text
 from annotator.ids import response_id
 from annotator.store import open_db, set_setting, transaction
 from pages.common import PAGE_ROLES
@@ -245,6 +246,20 @@ def test_revise_after_submit(db):
     revised = next(rid for rid, (score, _, _) in labels.items() if score == 1)
     history = db.execute("SELECT COUNT(*) FROM label_history WHERE response_id = ?", [revised]).fetchone()[0]
     assert history == 4  # draft 3, submitted 3, reopened draft 3, revised 1
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("zh", "错误：请说明跳过此提示的原因"), ("en", "Error: say why the prompt is skipped")],
+)
+def test_a_refusal_from_the_logic_is_shown_in_the_ui_language(db, language, expected):
+    at = _annotating(db)
+    at.session_state["language"] = language
+    at.run()
+    skip = t_text("skip", language)
+    at.button[[b.label for b in at.button].index(skip)].click().run()  # no reason given
+    assert [error.value for error in at.error] == [expected]
+    assert at.query_params["prompt"] == "fair-1"
 
 
 def test_skip_and_flag(db):
