@@ -197,8 +197,14 @@ def _pair(a: str, b: str) -> tuple[str, str]:
 
 
 def _members(db: sqlite_utils.Database, prompt_ids: Sequence[str]) -> dict[str, set[str]]:
+    """Who already has each prompt: assigned to it, or with labels on it (imported labels come
+    without an assignment; assigning the prompt again would put those labels back in play)."""
     members: dict[str, set[str]] = {prompt_id: set() for prompt_id in prompt_ids}
-    for prompt_id, annotator in db.execute("SELECT prompt_id, annotator FROM assignments"):
+    rows = db.execute(
+        "SELECT prompt_id, annotator FROM assignments UNION "
+        "SELECT r.prompt_id, l.annotator FROM labels l JOIN responses r ON r.id = l.response_id"
+    )
+    for prompt_id, annotator in rows:
         if prompt_id in members:
             members[prompt_id].add(annotator)
     return members
@@ -218,7 +224,8 @@ def assign(
 ) -> AssignmentSummary:
     """Give every selected prompt `overlap` different annotators, adding rows only where missing.
 
-    A prompt's existing assignments (to anyone, gold rows included) count toward the overlap.
+    A prompt's existing assignments (to anyone, gold rows included) and the annotators with
+    imported labels on it count toward the overlap.
     """
     names = check_annotators(db, annotators)
     if assigned_by is not None:

@@ -51,6 +51,18 @@ def test_view_is_blind_and_only_shows_own_labels(db):
     assert {i.model for i in revealed.items} == {"model-a", "model-b", "model-c"}
 
 
+def test_editing_an_imported_submitted_label_makes_it_a_draft_until_the_prompt_is_submitted(db):
+    first = responses_of("fair-1")[0]
+    with transaction(db):  # a label import: submitted, while alice's assignment is still open
+        db.execute(
+            "INSERT INTO labels (response_id, annotator, score, status, created_at, updated_at, "
+            "submitted_at) VALUES (?, 'alice', 1, 'submitted', 't', 't', 't')",
+            [first],
+        )
+    ann.save_score(db, "alice", first, 3)
+    assert (first, 3, "draft") in _label_rows(db, "alice")  # not a submitted 3 nobody submitted
+
+
 def test_unassigned_prompt_is_refused(db):
     with transaction(db):
         db.execute("DELETE FROM assignments WHERE annotator = 'alice' AND prompt_id = 'legal-1'")

@@ -173,6 +173,18 @@ def test_partly_assigned_prompts_are_topped_up_and_complete_ones_left_alone():
     assert "a3" in got[p[0]]
 
 
+def test_annotators_with_imported_labels_on_a_prompt_count_and_never_get_it_again():
+    db = new_db()
+    add_users(db, team(3))
+    p = add_prompts(db, 1)
+    add_label(db, add_response(db, p[0]), "a0", 1)  # imported: a label without an assignment
+    summary = assign(db, team(3), 2)
+    assert "a0" not in members(db)[p[0]]
+    assert (summary.rows_added, len(members(db)[p[0]])) == (1, 1)  # a0 + one more make the overlap of 2
+    assert assign(db, team(3), 3).rows_added == 1
+    assert sorted(members(db)[p[0]]) == ["a1", "a2"]
+
+
 def test_queue_positions_continue_after_the_existing_queue():
     db = new_db()
     add_users(db, team(2))
