@@ -7,7 +7,7 @@ every response to one prompt in the same split, so a prompt's text never leaks a
 
 from __future__ import annotations
 
-import random
+import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
@@ -55,19 +55,24 @@ def split_by_prompt(
     seed: int = 0,
     fractions: Sequence[float] = DEFAULT_FRACTIONS,
 ) -> list[Split]:
-    """The split of each row, drawing whole prompts at random (reproducible for a seed).
+    """The split of each row, drawn per whole prompt from a seeded hash of the prompt.
 
-    Rows are grouped by "prompt_id" when they have one, otherwise by "prompt" text.
-    `fractions` are the train / validation / test shares of prompts and must sum to 1.
+    A prompt's split depends only on the seed and the prompt, never on which other prompts are
+    in the data, so a test prompt stays in test as the data grows or is filtered (a shuffled
+    list would move prompts between versions and leak test prompts into training). The shares
+    are therefore `fractions` on average, not exactly. Rows are grouped by "prompt_id" when they
+    have one, otherwise by "prompt" text; `fractions` (train, validation, test) must sum to 1.
     """
     if len(fractions) != 3 or any(f < 0 for f in fractions) or abs(sum(fractions) - 1) > 1e-9:
         raise ValueError(f"split fractions must be three non-negative numbers summing to 1, not {fractions}")
     keys = [str(row["prompt_id"] if "prompt_id" in row else row["prompt"]) for row in rows]
-    prompts = sorted(set(keys))
-    random.Random(seed).shuffle(prompts)
-    n_train = round(fractions[0] * len(prompts))
-    n_validation = round(fractions[1] * len(prompts))
-    split_of: dict[str, Split] = {}
-    for i, key in enumerate(prompts):
-        split_of[key] = "train" if i < n_train else "validation" if i < n_train + n_validation else "test"
+    split_of = {key: _prompt_split(key, seed, fractions) for key in set(keys)}
     return [split_of[key] for key in keys]
+
+
+def _prompt_split(key: str, seed: int, fractions: Sequence[float]) -> Split:
+    digest = hashlib.sha256(f"{seed}\x00{key}".encode()).digest()
+    draw = int.from_bytes(digest[:8], "big") / 2**64  # uniform in [0, 1)
+    if draw < fractions[0]:
+        return "train"
+    return "validation" if draw < fractions[0] + fractions[1] else "test"

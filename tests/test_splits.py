@@ -40,7 +40,7 @@ def test_bad_model_lists(validation: list[str] | None, test: list[str] | None, m
 
 
 def test_split_by_prompt_keeps_prompts_whole_and_is_reproducible() -> None:
-    data = rows(["A", "B", "C"], prompts=50)
+    data = rows(["A", "B", "C"], prompts=2000)
     splits = split_by_prompt(data, seed=7)
     assert splits == split_by_prompt(list(reversed(data)), seed=7)[::-1]  # independent of row order
     by_prompt: dict[str, set[str]] = {}
@@ -48,8 +48,18 @@ def test_split_by_prompt_keeps_prompts_whole_and_is_reproducible() -> None:
         by_prompt.setdefault(row["prompt_id"], set()).add(split)
     assert all(len(s) == 1 for s in by_prompt.values())
     counts = [sum(s == {name} for s in by_prompt.values()) for name in ("train", "validation", "test")]
-    assert counts == [40, 5, 5]
+    assert 1540 <= counts[0] <= 1660 and 160 <= counts[1] <= 240 and 160 <= counts[2] <= 240  # 80/10/10
     assert split_by_prompt(data, seed=8) != splits
+
+
+def test_a_prompts_split_does_not_move_when_the_data_grows_or_is_filtered() -> None:
+    data = rows(["A", "B"], prompts=60)
+    split_of = dict(zip((row["prompt_id"] for row in data), split_by_prompt(data, seed=3), strict=True))
+    grown = rows(["A", "B", "C"], prompts=90)
+    filtered = [row for row in data if row["prompt_id"] < "p3"]
+    for subset in (grown, filtered):
+        for row, split in zip(subset, split_by_prompt(subset, seed=3), strict=True):
+            assert split_of.get(row["prompt_id"], split) == split
 
 
 def test_split_by_prompt_falls_back_to_prompt_text_and_checks_fractions() -> None:
