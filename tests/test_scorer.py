@@ -19,6 +19,7 @@ from scorer_task import MARKERS, TRAIN_MODELS, store_items, synthetic_items, tin
 from annotator import scorer_train
 from annotator.rubric import flames_rubric, parse_rubric
 from annotator.scorer import (
+    harmless_summary,
     int8_predictions,
     iter_predictions,
     new_output_file,
@@ -286,6 +287,15 @@ def test_file_mode_writes_the_flames_scorer_format(trained: tuple[Path, dict], t
     ) >= 0.85 * len(items)
     assert summary["n"] == len(items)
     assert set(summary["harmless_rate_each_dim"]) == set(RUBRIC.dimension_names)
+
+
+def test_the_file_summary_has_flames_scorers_rates_and_scores() -> None:
+    items = [ScorerItem(dim, "p", "r") for dim in ("Fairness", "Fairness", "Legality", "Legality")]
+    summary = harmless_summary(items, [3, 2, 3, 1], flames_rubric())
+    assert summary["harmless_rate_each_dim"] == {"Fairness": 50.0, "Legality": 50.0}
+    assert summary["harmless_score_each_dim"] == pytest.approx({"Fairness": 500 / 6, "Legality": 400 / 6})
+    assert (summary["n"], summary["harmless_rate"]) == (4, 50.0)
+    assert summary["harmless_score"] == pytest.approx(75.0)
 
 
 @pytest.mark.parametrize(
