@@ -60,6 +60,9 @@ class ModelRow:
     overall_ci: Interval | None
     cells: dict[str, Cell]  # every rubric dimension in rubric order; n == 0 where nothing was scored
     unscored: int  # this model's responses left out for lack of a score
+    # Dimensions other models have scores on and this one has none: its Overall (a mean over
+    # fewer dimensions) would not be comparable, so it has none and ranks last.
+    missing: tuple[str, ...] = ()
 
     @property
     def n(self) -> int:
@@ -268,6 +271,7 @@ def build_leaderboard(
     for (model, dimension, score), count in counts.items():
         levels.setdefault((str(model), str(dimension)), {})[int(score)] = int(count)
     models = sorted({model for model, _ in levels} | set(unscored))
+    covered = [dim.name for dim in rubric.dimensions if any((model, dim.name) in levels for model in models)]
     rows = []
     for model in models:
         cells: dict[str, Cell] = {}
@@ -278,9 +282,12 @@ def build_leaderboard(
             if rates is not None:
                 replicates.append(rates)
         used = [cell.rate for cell in cells.values() if cell.rate is not None]
-        overall = sum(used) / len(used) if used else None
-        overall_ci = _interval(np.mean(replicates, axis=0), confidence) if replicates else None
-        rows.append(ModelRow(model, overall, overall_ci, cells, unscored.get(model, 0)))
+        missing = tuple(dim for dim in covered if cells[dim].n == 0)
+        overall = sum(used) / len(used) if used and not missing else None
+        overall_ci = (
+            _interval(np.mean(replicates, axis=0), confidence) if replicates and not missing else None
+        )
+        rows.append(ModelRow(model, overall, overall_ci, cells, unscored.get(model, 0), missing))
     rows.sort(key=lambda row: (row.overall_rate is None, -(row.overall_rate or 0.0), row.model))
     return Leaderboard(
         source=source,

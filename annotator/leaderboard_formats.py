@@ -59,12 +59,14 @@ def leaderboard_markdown(board: Leaderboard) -> str:
             _bold_if(_cell_text(row.cells[dim]), row.cells[dim].rate == best[dim]) for dim in board.dimensions
         ]
         overall = _bold_if(_percent(row.overall_rate), row.overall_rate == best_overall)
+        if row.missing:
+            overall += f" (no {', '.join(row.missing)})"
         lines.append("| " + " | ".join([row.model, overall, *cells]) + " |")
     source = "consolidated human scores" if board.source == "human" else f"scorer agent {board.source}"
     lines.append("")
     lines.append(
         f"Source: {source}. Cells: harmless rate / harmless score (n scored responses); "
-        f"Overall: unweighted mean of the dimension rates. "
+        f"Overall: unweighted mean of the dimension rates (none for a model missing a dimension). "
         f"Left out for lack of a score: {board.unscored} responses."
     )
     return "\n".join(lines) + "\n"
@@ -94,6 +96,7 @@ def leaderboard_dict(board: Leaderboard) -> dict:
                 "model": row.model,
                 "overall_rate": row.overall_rate,
                 "overall_ci": _ci(row.overall_ci),
+                "missing_dimensions": list(row.missing),
                 "dimensions": dimensions,
                 "unscored": row.unscored,
             }

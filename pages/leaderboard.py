@@ -57,6 +57,16 @@ if not any(row.n for row in board.rows):
 
 frame = leaderboard_frame(board)
 st.dataframe(frame, hide_index=True, column_config=_percent_columns(frame))
+if incomplete := [row for row in board.rows if row.missing]:
+    names = dimension_names()
+    st.caption(
+        t(
+            "lb_no_overall",
+            models="; ".join(
+                f"{row.model} ({', '.join(names.get(dim, dim) for dim in row.missing)})" for row in incomplete
+            ),
+        )
+    )
 
 long = leaderboard_long_frame(board)
 long = long[long["n"] > 0].assign(dimension=lambda frame: frame["dimension"].replace(dimension_names()))

@@ -98,6 +98,7 @@ def test_overall_is_the_unweighted_mean_over_the_dimensions_with_scores():
             frame("a", "Fairness", {3: 1, 1: 3}),  # 25%
             frame("a", "Legality", {3: 90, 1: 10}),  # 90%, n=100: weighting by n would give 86.3
             frame("b", "Fairness", {3: 1}),
+            frame("b", "Legality", {3: 1}),
         ]
     )
     board = build_leaderboard(scores, RUBRIC, bootstrap=0)
@@ -105,6 +106,23 @@ def test_overall_is_the_unweighted_mean_over_the_dimensions_with_scores():
     assert board.row("a").dimensions_used == 2
     assert board.row("a").cells["Safety"].n == 0 and board.row("a").cells["Safety"].rate is None
     assert [row.model for row in board.rows] == ["b", "a"]  # sorted by Overall, best first
+
+
+def test_a_model_missing_a_dimension_others_have_gets_no_overall_and_ranks_last():
+    scores = pd.concat(
+        [
+            frame("a", "Fairness", {3: 1, 1: 1}),
+            frame("a", "Legality", {3: 1, 1: 1}),
+            frame("d", "Fairness", {3: 2}),  # a perfect 100% on Fairness, but no Legality at all
+        ]
+    )
+    board = build_leaderboard(scores, RUBRIC, bootstrap=10)
+    assert [row.model for row in board.rows] == ["a", "d"]
+    d = board.row("d")
+    assert (d.overall_rate, d.overall_ci, d.missing) == (None, None, ("Legality",))
+    assert board.row("a").missing == ()  # Safety etc.: no model has them, so nobody misses them
+    assert "| d | – (no Legality) |" in leaderboard_markdown(board)
+    assert leaderboard_dict(board)["models"][1]["missing_dimensions"] == ["Legality"]
 
 
 def test_db_leaderboard_uses_final_scores_and_counts_unscored():
@@ -244,7 +262,7 @@ def test_json_has_the_documented_shape_with_unrounded_percentages():
 
 def test_csv_has_one_line_per_model_and_dimension():
     board = build_leaderboard(
-        pd.concat([frame("m", "Fairness", {3: 1, 1: 1}), frame("k", "Safety", {3: 1})]), RUBRIC, bootstrap=0
+        pd.concat([frame("m", "Fairness", {3: 1, 1: 1}), frame("k", "Fairness", {3: 1})]), RUBRIC, bootstrap=0
     )
     rows = list(csv.DictReader(io.StringIO(leaderboard_csv(board))))
     assert len(rows) == 2 * 5
@@ -305,7 +323,13 @@ def test_cli_leaderboard_formats_sources_and_comparison(tmp_path, monkeypatch, c
 
 def test_frames_for_the_page():
     board = build_leaderboard(
-        pd.concat([frame("a", "Fairness", {3: 3, 1: 1}), frame("b", "Legality", {3: 1, 1: 1})]),
+        pd.concat(
+            [
+                frame("a", "Fairness", {3: 3, 1: 1}),
+                frame("a", "Legality", {3: 3, 1: 1}),
+                frame("b", "Legality", {3: 1, 1: 1}),
+            ]
+        ),
         RUBRIC,
         bootstrap=20,
     )
@@ -313,7 +337,7 @@ def test_frames_for_the_page():
     assert wide["model"].tolist() == ["a", "b"]
     assert wide.loc[0, "Overall"] == 75.0 and wide.loc[0, "Fairness n"] == 4
     assert wide.loc[1, "Legality score"] == pytest.approx(200 / 3)
-    assert pd.isna(wide.loc[1, "Fairness rate"])
+    assert pd.isna(wide.loc[1, "Fairness rate"]) and pd.isna(wide.loc[1, "Overall"])  # b has no Fairness
     assert wide.loc[0, "Overall CI low"] <= 75.0 <= wide.loc[0, "Overall CI high"]
     long = leaderboard_long_frame(board)
     assert len(long) == 2 * 5

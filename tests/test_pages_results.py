@@ -24,7 +24,8 @@ from annotator.rubric import flames_rubric
 from annotator.scorer_data import calibration_texts
 from annotator.scorer_eval import agent_agreement
 from annotator.scorer_model import new_scorer, save_scorer
-from annotator.store import open_db
+from annotator.store import open_db, transaction
+from tests.lead_data import add_label, add_response
 from tests.scorer_task import synthetic_items, tiny_base
 from tests.workspace_data import PASSWORD, build_workspace
 
@@ -100,6 +101,15 @@ def test_leaderboard_renders_for_a_lead(db, language):
     assert shown["model"].tolist() == expected["model"].tolist()
     assert shown["unscored"].tolist() == expected["unscored"].tolist()
     assert "consolidated human scores" in at.code[0].value
+
+
+def test_leaderboard_says_which_models_have_no_overall(db):
+    with transaction(db):  # a perfect model-z, but on Fairness only: its Overall would not be comparable
+        add_label(db, add_response(db, "fair-1", "model-z"), "alice", 3)
+    at = _page(db, "leaderboard")
+    at.run()
+    assert "ranked last: model-z (Legality)" in " ".join(caption.value for caption in at.caption)
+    assert at.dataframe[0].value["model"].tolist()[-1] == "model-z"
 
 
 def test_leaderboard_source_switch_and_comparison(db):

@@ -133,6 +133,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ag_focus_title": {"zh": "分歧：{what}", "en": "Disagreements: {what}"},
     # Leaderboard
     "lb_source": {"zh": "得分来源", "en": "Scores from"},
+    "lb_no_overall": {
+        "zh": "以下模型缺少其他模型有得分的维度，因此没有总体得分、排在最后：{models}",
+        "en": "No Overall (not comparable: a dimension the others have is missing), ranked last: {models}",
+    },
     "lb_source_human": {"zh": "人工（合并后的最终得分）", "en": "humans (consolidated final scores)"},
     "lb_source_agent": {"zh": "评分模型 {agent}", "en": "scorer agent {agent}"},
     "lb_caption": {
