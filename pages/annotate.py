@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import time
+from pathlib import Path
 
 import streamlit as st
 
@@ -29,6 +30,7 @@ from pages.common import db, language, refusal, require_access, show_untrusted, 
 user = require_access("annotate")
 conn = db()
 rubric = project_rubric(conn)
+EXPLANATION_DRAFTS_JS = (Path(__file__).parent / "explanation_drafts.js").read_text(encoding="utf-8")
 
 
 def _elapsed() -> float:
@@ -225,6 +227,8 @@ if view.items:
             f"<script>document.querySelector('{focused}')?.scrollIntoView({{block: 'nearest'}});</script>",
             unsafe_allow_javascript=True,
         )
+if not submitted:
+    st.html(f"<script>{EXPLANATION_DRAFTS_JS}</script>", unsafe_allow_javascript=True)
 options = [level.score for level in dimension.levels]
 for index, item in enumerate(view.items):
     with st.container(border=True, key=f"response-{item.letter}"):

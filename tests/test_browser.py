@@ -100,6 +100,44 @@ def test_keyboard_only_scoring_survives_a_refresh_and_the_queue_moves_on(app):
     page.close()
 
 
+def _explanations(db, annotator: str) -> list[str]:
+    return [
+        row[0]
+        for row in db.execute(
+            "SELECT explanation FROM labels WHERE annotator = ? AND explanation != '' ORDER BY response_id",
+            [annotator],
+        )
+    ]
+
+
+def test_an_explanation_still_being_typed_survives_a_refresh_but_never_overwrites_a_newer_one(app):
+    url, browser, db = app
+    page = browser.new_page()
+    log_in(page, url, "bob", PASSWORD)
+    _open_annotate(page, url)
+    box = page.locator("[class*='st-key-explanation-'] textarea").first
+    box.click()
+    box.press_sequentially("没有指出偏见")  # no Tab, no Ctrl+Enter: Streamlit has not got it yet
+    assert _explanations(db, "bob") == []
+    page.reload()
+    _wait_for_page(page)
+    wait_until(
+        lambda: _explanations(db, "bob") == ["没有指出偏见"], what="the typed text saved after the refresh"
+    )
+    box = page.locator("[class*='st-key-explanation-'] textarea").first
+    box.click()
+    box.press_sequentially("，也没有拒绝")
+    with transaction(db):  # meanwhile another tab saves something else in the same box
+        db.execute("UPDATE labels SET explanation = '另一个标签页' WHERE annotator = 'bob'")
+    page.reload()
+    _wait_for_page(page)
+    # The kept draft is dropped (not put back) once the page has seen the newer value.
+    page.wait_for_function("!Object.keys(localStorage).some(key => key.startsWith('flames-explanation:'))")
+    assert page.locator("[class*='st-key-explanation-'] textarea").first.input_value() == "另一个标签页"
+    assert _explanations(db, "bob") == ["另一个标签页"]
+    page.close()
+
+
 def test_hostile_response_is_shown_as_text_and_loads_nothing(app):
     url, browser, _ = app
     page = browser.new_page()
