@@ -23,11 +23,19 @@ st.set_page_config(page_title="FLAMES annotation", layout="wide")
 st.html(UNTRUSTED_CSS)
 
 
+FORGET_DRAFTS = (
+    "for (const k of Object.keys(localStorage)) "
+    "if (k.startsWith('flames-explanation:')) localStorage.removeItem(k);"
+)
+
+
 def _write_cookie(value: str, max_age: int) -> None:
-    # Streamlit cannot set cookies from Python; a tiny script in the page does it.
+    # Streamlit cannot set cookies from Python; a tiny script in the page does it. Logging out
+    # also drops explanation drafts kept in this browser (pages/explanation_drafts.js): the
+    # logout click took the focus from any box, which sent its text.
     st.html(
         f"<script>document.cookie = '{SESSION_COOKIE}={value}; path=/; max-age={max_age}; "
-        f"SameSite=Strict';</script>",
+        f"SameSite=Strict';{'' if value else FORGET_DRAFTS}</script>",
         unsafe_allow_javascript=True,
     )
 

@@ -135,6 +135,15 @@ def test_an_explanation_still_being_typed_survives_a_refresh_but_never_overwrite
     page.wait_for_function("!Object.keys(localStorage).some(key => key.startsWith('flames-explanation:'))")
     assert page.locator("[class*='st-key-explanation-'] textarea").first.input_value() == "另一个标签页"
     assert _explanations(db, "bob") == ["另一个标签页"]
+    box = page.locator("[class*='st-key-explanation-'] textarea").first
+    box.click()
+    box.press("End")
+    box.press_sequentially("！")
+    page.get_by_role("button", name="退出登录").click()  # takes the focus: the text is sent first
+    page.get_by_label("用户名").wait_for()
+    wait_until(lambda: _explanations(db, "bob") == ["另一个标签页！"], what="the text sent on logout")
+    drafts = "Object.keys(localStorage).filter(key => key.startsWith('flames-explanation:')).length"
+    assert page.evaluate(drafts) == 0  # nothing left in a browser someone else may use next
     page.close()
 
 
