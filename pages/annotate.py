@@ -60,16 +60,23 @@ def _report(action, *args, **kwargs) -> bool:
 
 
 def _focus(view: PromptView) -> int:
-    """The focused response; on opening a prompt (a refresh too), the first one still to score,
-    so that a digit key never re-scores a response already scored."""
+    """The index of the focused response; on opening a prompt (a refresh too), the first one still
+    to score, so that a digit key never re-scores a response already scored.
+
+    The focus is kept as the response's blind id, not its index: a response imported into an open
+    prompt shifts the letters, and a digit key must still score the response that was in focus.
+    """
     focus = st.session_state.setdefault("focus", {})
-    if view.prompt_id not in focus:
-        focus[view.prompt_id] = max(_next_unscored(view, -1), 0)
-    return focus[view.prompt_id]
+    ids = [item.blind_id for item in view.items]
+    if not ids:
+        return 0
+    if focus.get(view.prompt_id) not in ids:
+        focus[view.prompt_id] = ids[max(_next_unscored(view, -1), 0)]
+    return ids.index(focus[view.prompt_id])
 
 
-def _set_focus(index: int) -> None:
-    st.session_state.setdefault("focus", {})[st.session_state.prompt_id] = index
+def _set_focus(view: PromptView, index: int) -> None:
+    st.session_state.setdefault("focus", {})[view.prompt_id] = view.items[index].blind_id
 
 
 def _next_unscored(view: PromptView, after: int) -> int:
@@ -85,9 +92,10 @@ def _score_focused(score: int) -> None:
     view = _view()
     if not view.items or view.status == "submitted":
         return
-    index = min(_focus(view), len(view.items) - 1)
+    index = _focus(view)
     if _report(save_score, conn, user.name, view.items[index].response_id, score, seconds=_elapsed()):
-        _set_focus(_next_unscored(_view(), index))
+        after = _view()
+        _set_focus(after, _next_unscored(after, index))
         st.session_state.follow_focus = True
 
 
@@ -108,7 +116,7 @@ def _explain(response_id: str, key: str) -> None:
 def _move(step: int) -> None:
     view = _view()
     if view.items:
-        _set_focus((_focus(view) + step) % len(view.items))
+        _set_focus(view, (_focus(view) + step) % len(view.items))
         st.session_state.follow_focus = True
 
 

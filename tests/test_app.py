@@ -168,11 +168,8 @@ def test_nothing_on_the_page_names_a_response_id(db):
     assert [text for text in shown if any(rid in text for rid in ids)] == []
 
 
-def test_an_explanation_stays_with_its_response_when_a_new_one_takes_letter_a(db):
-    at = _annotating(db)
-    view = prompt_view(db, "alice", "fair-1")
-    at.text_area(key=f"explanation-{view.items[0].blind_id}").input("回复甲的理由").run()
-    # A lead imports one more response, whose blind token sorts first: every letter moves on.
+def _import_a_response_that_takes_letter_a(db, view) -> None:
+    """A lead imports one more response, whose blind token sorts first: every letter moves on."""
     key = blind_key(db)
     first = min(blind_token(key, "alice", "fair-1", item.response_id) for item in view.items)
     model = next(
@@ -187,12 +184,30 @@ def test_an_explanation_stays_with_its_response_when_a_new_one_takes_letter_a(db
             "VALUES (?, 'fair-1', ?, '新回复', '2026-01-01T00:00:00.000Z')",
             [response_id("fair-1", model), model],
         )
+
+
+def test_an_explanation_stays_with_its_response_when_a_new_one_takes_letter_a(db):
+    at = _annotating(db)
+    view = prompt_view(db, "alice", "fair-1")
+    at.text_area(key=f"explanation-{view.items[0].blind_id}").input("回复甲的理由").run()
+    _import_a_response_that_takes_letter_a(db, view)
     at.run()
     moved = prompt_view(db, "alice", "fair-1")
     assert moved.items[1].response_id == view.items[0].response_id  # A became B
     shown = {box.key: box.value for box in at.text_area}
     by_letter = {item.letter: shown[f"explanation-{item.blind_id}"] for item in moved.items[:2]}
     assert by_letter == {"A": "", "B": "回复甲的理由"}
+
+
+def test_a_digit_key_scores_the_focused_response_even_after_the_letters_moved(db):
+    at = _annotating(db)
+    view = prompt_view(db, "alice", "fair-1")
+    at.button(key="key-3").click().run()
+    at.button(key="key-3").click().run()  # A and B scored, the focus on C
+    _import_a_response_that_takes_letter_a(db, view)  # ...while the page still shows the old letters
+    at.button(key="key-1").click().run()
+    labels = _labels(db)
+    assert [labels[item.response_id][0] for item in view.items] == [3, 3, 1]
 
 
 def test_moving_the_focus_with_j_and_k(db):
