@@ -197,12 +197,14 @@ def _pair(a: str, b: str) -> tuple[str, str]:
 
 
 def _members(db: sqlite_utils.Database, prompt_ids: Sequence[str]) -> dict[str, set[str]]:
-    """Who already has each prompt: assigned to it, or with labels on it (imported labels come
-    without an assignment; assigning the prompt again would put those labels back in play)."""
+    """Who already has each prompt: assigned to it, or with submitted labels on it (imported labels
+    come without an assignment; assigning the prompt again would put them back in play). Drafts
+    left without an assignment (moved away by `reassign_unfinished`) do not count."""
     members: dict[str, set[str]] = {prompt_id: set() for prompt_id in prompt_ids}
     rows = db.execute(
         "SELECT prompt_id, annotator FROM assignments UNION "
-        "SELECT r.prompt_id, l.annotator FROM labels l JOIN responses r ON r.id = l.response_id"
+        "SELECT r.prompt_id, l.annotator FROM labels l JOIN responses r ON r.id = l.response_id "
+        "WHERE l.status = 'submitted'"
     )
     for prompt_id, annotator in rows:
         if prompt_id in members:

@@ -185,6 +185,14 @@ def test_annotators_with_imported_labels_on_a_prompt_count_and_never_get_it_agai
     assert sorted(members(db)[p[0]]) == ["a1", "a2"]
 
 
+def test_drafts_left_behind_by_a_reassignment_do_not_count_toward_the_overlap():
+    db = new_db()
+    add_users(db, team(3))
+    p = add_prompts(db, 1)
+    add_label(db, add_response(db, p[0]), "a0", 1, status="draft")  # its assignment moved away
+    assert assign(db, team(3), 3).rows_added == 3
+
+
 def test_queue_positions_continue_after_the_existing_queue():
     db = new_db()
     add_users(db, team(2))
