@@ -25,7 +25,7 @@ from annotator.annotation import (
     unskip_prompt,
 )
 from annotator.store import project_rubric
-from pages.common import db, language, refusal, require_access, show_untrusted, t
+from pages.common import current_user, db, language, refusal, require_access, show_untrusted, t
 
 user = require_access("annotate")
 conn = db()
@@ -50,13 +50,27 @@ def _revealed() -> bool:
 
 
 def _report(action, *args, **kwargs) -> bool:
-    """Run a store action; on a refusal keep the message for this run instead of a traceback."""
+    """Run a store action as this page's user; on a refusal keep the message for this run instead
+    of a traceback. Callbacks run before the page checks the session again, so it is checked here:
+    after a logout in another tab, an expiry or a deactivation nothing more is saved."""
+    current = current_user()
+    if current is None or current.name != user.name:
+        return False
     try:
         action(*args, **kwargs)
     except ValueError as exc:  # refusals, and StoreError: a read-only or full database
         st.session_state.flash = refusal(exc)
         return False
     return True
+
+
+def _current_view() -> PromptView | None:
+    """The prompt as it is now, or None (with the reason kept) when it is no longer assigned."""
+    try:
+        return _view()
+    except AnnotationError as exc:  # e.g. moved to someone else, or a gold check removed
+        st.session_state.flash = refusal(exc)
+        return None
 
 
 def _focus(view: PromptView) -> int:
@@ -89,13 +103,14 @@ def _next_unscored(view: PromptView, after: int) -> int:
 
 
 def _score_focused(score: int) -> None:
-    view = _view()
-    if not view.items or view.status == "submitted":
+    view = _current_view()
+    if view is None or not view.items or view.status == "submitted":
         return
     index = _focus(view)
     if _report(save_score, conn, user.name, view.items[index].response_id, score, seconds=_elapsed()):
-        after = _view()
-        _set_focus(after, _next_unscored(after, index))
+        after = _current_view()
+        if after is not None:
+            _set_focus(after, _next_unscored(after, index))
         st.session_state.follow_focus = True
 
 
@@ -110,12 +125,14 @@ def _confirm(response_id: str, score: int) -> None:
 
 
 def _explain(response_id: str, key: str) -> None:
-    _report(save_explanation, conn, user.name, response_id, st.session_state[key], seconds=_elapsed())
+    text = st.session_state[key]
+    if not _report(save_explanation, conn, user.name, response_id, text, seconds=_elapsed()) and text:
+        st.session_state.unsaved_text = text  # shown for copying: the box itself may be reset
 
 
 def _move(step: int) -> None:
-    view = _view()
-    if view.items:
+    view = _current_view()
+    if view is not None and view.items:
         _set_focus(view, (_focus(view) + step) % len(view.items))
         st.session_state.follow_focus = True
 
@@ -167,6 +184,9 @@ progress = queue_progress(conn, user.name)
 
 if message := st.session_state.pop("flash", None):
     st.error(message)
+if unsaved := st.session_state.pop("unsaved_text", None):
+    st.caption(t("unsaved_text"))
+    st.code(unsaved, language=None, wrap_lines=True)
 if message := st.session_state.pop("flash_info", None):
     st.success(message)
 
@@ -189,11 +209,11 @@ if user.is_lead:
 
 if submitted:
     st.success(t("submitted_notice"))
-    st.button(t("reopen"), on_click=reopen_prompt, args=(conn, user.name, view.prompt_id))
+    st.button(t("reopen"), on_click=_report, args=(reopen_prompt, conn, user.name, view.prompt_id))
     st.caption(t("reopen_note"))
 elif view.status == "skipped":
     st.warning(t("status_skipped"))
-    st.button(t("unskip"), on_click=unskip_prompt, args=(conn, user.name, view.prompt_id))
+    st.button(t("unskip"), on_click=_report, args=(unskip_prompt, conn, user.name, view.prompt_id))
 
 digits = "/".join(str(s) for s in sorted(dimension.scores))
 st.caption(t("shortcuts", digits=digits))

@@ -9,10 +9,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from annotator import auth
-from annotator.annotation import blind_key, blind_token, prompt_view
+from annotator.annotation import blind_key, blind_token, prompt_view, save_score, submit_prompt
 from annotator.i18n import text as t_text
 from annotator.ids import response_id
 from annotator.store import open_db, set_setting, transaction
+from annotator.users import add_user
 from pages.common import PAGE_ROLES
 from tests.workspace_data import PASSWORD, build_workspace, responses_of
 
@@ -208,6 +209,39 @@ def test_a_digit_key_scores_the_focused_response_even_after_the_letters_moved(db
     at.button(key="key-1").click().run()
     labels = _labels(db)
     assert [labels[item.response_id][0] for item in view.items] == [3, 3, 1]
+
+
+def test_nothing_is_saved_once_the_session_has_ended_elsewhere(db):
+    at = _annotating(db)
+    auth.logout(db, at.session_state["token"])  # in another tab
+    at.button(key="key-3").click().run()
+    assert _labels(db) == {}
+    assert not at.exception
+
+
+@pytest.mark.parametrize("key", ["key-3", "key-j"])
+def test_keys_on_a_prompt_taken_away_meanwhile_say_why_instead_of_crashing(db, key):
+    at = _annotating(db)
+    add_user(db, "carol", "annotator", PASSWORD)
+    with transaction(db):  # a lead moved the prompt to carol
+        db.execute(
+            "UPDATE assignments SET annotator = 'carol' WHERE annotator = 'alice' AND prompt_id = 'fair-1'"
+        )
+    at.button(key=key).click().run()
+    assert not at.exception
+    assert "prompt fair-1 is not assigned to alice" in at.error[0].value
+    assert _labels(db) == {}
+
+
+def test_an_explanation_refused_because_another_tab_submitted_is_shown_for_copying(db):
+    at = _annotating(db)
+    view = prompt_view(db, "alice", "fair-1")
+    for item in view.items:  # another tab scores everything and submits
+        save_score(db, "alice", item.response_id, 3)
+    submit_prompt(db, "alice", "fair-1")
+    at.text_area(key=f"explanation-{view.items[0].blind_id}").input("很长的一段理由").run()
+    assert "this prompt is submitted" in at.error[0].value
+    assert [block.value for block in at.code] == ["很长的一段理由"]
 
 
 def test_moving_the_focus_with_j_and_k(db):

@@ -99,4 +99,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "jump_to": {"zh": "跳转到提示", "en": "Go to prompt"},
     "focused": {"zh": "当前", "en": "focused"},
     "error": {"zh": "错误：{message}", "en": "Error: {message}"},
+    "unsaved_text": {
+        "zh": "这段理由没有保存，请复制后再用：",
+        "en": "This explanation was not saved; copy it to use it again:",
+    },
 }
