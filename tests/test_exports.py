@@ -281,6 +281,21 @@ def test_the_formats_hold_the_same_rows(tmp_path, kind):
         assert json.loads(as_csv[0]["labels"]) == as_json[0]["labels"]
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_jsonl_rows_stay_one_line_each_for_splitlines_readers(kind):
+    # JSON allows these raw; str.splitlines() (and JavaScript, for the last two) breaks lines there.
+    db = new_db()
+    prompt, answers = "第一行\u2028第二行\u2029第三行\x85end", {"a": "a\u2028回答\u2029\x85", "b": "b\u2028"}
+    add_prompt(db, "q", "Safety", text=prompt)
+    for (model, text), score in zip(answers.items(), (3, 1), strict=True):
+        add_label(db, add_response(db, "q", model, text=text), "x", score)
+    data = build_export(read_export_data(db), kind, ExportOptions()).data
+    lines = data.decode("utf-8").splitlines()
+    assert len(lines) == (1 if kind == "pairs" else 2)
+    texts = {value for line in lines for value in json.loads(line).values() if isinstance(value, str)}
+    assert {prompt, *answers.values()} <= texts
+
+
 def test_dataset_card_counts_agreement_policy_and_licence():
     card = build_export(read_export_data(build_db()), "pointwise", ExportOptions(license="CC-BY-4.0")).card
     assert "- Licence: CC-BY-4.0" in card
