@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -11,9 +12,11 @@ import numpy as np
 
 from annotator.agreement import Estimate, UnitTable, figures
 from annotator.consolidation import POLICY
+from annotator.export_files import FILE_FORMATS
 from annotator.rubric import Dimension, Rubric
 
 TITLE_END = " export of harmlessness annotations"
+_FILE_LINE = re.compile(r"- File: `(?P<kind>[a-z]+)\.(?P<format>[a-z]+)`, \d+ rows")
 
 COLUMN_DESCRIPTIONS = {
     "prompt_id": "content hash of the prompt text",
@@ -81,10 +84,19 @@ def _table(header: list[str], rows: list[list[object]]) -> list[str]:
     return lines
 
 
-def is_dataset_card(text: str) -> bool:
-    """Whether `text` starts like a card this tool wrote (so an export may replace it)."""
-    first = text.split("\n", 1)[0]
-    return first.startswith("# ") and first.endswith(TITLE_END)
+def card_data_file(text: str, kinds: Sequence[str]) -> str | None:
+    """The data file named by a card this tool wrote for one of `kinds`; None if `text` is no such card.
+
+    Strict, so that a person's own README is never taken for a card and replaced: the first line is
+    exactly a title the tool writes, and the first "- File:" line names that kind's data file.
+    """
+    lines = text.split("\n")
+    kind = next((kind for kind in kinds if lines[0] == f"# {kind}{TITLE_END}"), None)
+    listed = next((line for line in lines if line.startswith("- File: ")), "")
+    match = _FILE_LINE.fullmatch(listed)
+    if kind is None or match is None or match["kind"] != kind or match["format"] not in FILE_FORMATS:
+        return None
+    return f"{kind}.{match['format']}"
 
 
 def dataset_card(facts: CardFacts) -> str:

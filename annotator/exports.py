@@ -8,6 +8,8 @@ written without timestamps, so exporting the same data twice gives byte-identica
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ import pyarrow as pa
 import sqlite_utils
 
 from annotator.consolidation import FINAL_COLUMNS, final_scores
-from annotator.dataset_card import CardFacts, dataset_card, is_dataset_card
+from annotator.dataset_card import CardFacts, card_data_file, dataset_card
 from annotator.export_files import FILE_FORMATS, rows_to_bytes
 from annotator.rubric import Rubric
 from annotator.splits import SPLITS, Split, split_by_model, split_by_prompt
@@ -28,6 +30,7 @@ from annotator.store import project_rubric
 KINDS = ("pointwise", "pairs", "scorer")
 DEFAULT_DIR = Path("exports")
 DEFAULT_LICENSE = "unspecified"
+CARD_NAME = "README.md"
 
 LABEL_TYPE = pa.struct([("annotator", pa.string()), ("score", pa.int64()), ("explanation", pa.string())])
 SCHEMAS = {
@@ -141,30 +144,70 @@ def export(
     options: ExportOptions,
     data: ExportData | None = None,
 ) -> ExportResult:
-    """Write `<out_dir>/<kind>.<format>` and `<out_dir>/README.md`; `data` saves re-reading the database."""
+    """Write `<out_dir>/<kind>.<format>` and `<out_dir>/README.md`; `data` saves re-reading the database.
+
+    An earlier export in the folder is replaced whole: its data file goes even when this one's name
+    differs (another kind or format), so the folder never holds data its card does not describe.
+    """
     built = build_export(read_export_data(db) if data is None else data, kind, options)
     out = Path(out_dir)
-    data_path, card_path = out / built.filename, out / "README.md"
-    _refuse_to_replace_foreign_files(data_path, card_path)
-    out.mkdir(parents=True, exist_ok=True)
-    data_path.write_bytes(built.data)
-    card_path.write_bytes(built.card.encode("utf-8"))
+    data_path, card_path = out / built.filename, out / CARD_NAME
+    earlier = _earlier_data_file(out, built.filename)
+    _make_folder(out)
+    _write_all({data_path: built.data, card_path: built.card.encode("utf-8")})
+    if earlier is not None and earlier != data_path:
+        earlier.unlink(missing_ok=True)
     return ExportResult(kind=kind, rows=built.rows, data_path=data_path, card_path=card_path)
 
 
-def _refuse_to_replace_foreign_files(data_path: Path, card_path: Path) -> None:
-    """Exporting again into a folder replaces what an export wrote there, never anyone's own files."""
-    if card_path.exists():
-        if not is_dataset_card(card_path.read_text(encoding="utf-8", errors="replace")):
+def _earlier_data_file(out: Path, filename: str) -> Path | None:
+    """The data file of the export already in `out` (None if none), refusing files no export wrote there."""
+    card_path, data_path = out / CARD_NAME, out / filename
+    if not card_path.exists():
+        if data_path.exists():
             raise ValueError(
-                f"{card_path} exists and is not the dataset card of an earlier export: "
+                f"{data_path} exists without an earlier export's dataset card beside it: "
                 "choose another output folder"
             )
-    elif data_path.exists():
+        return None
+    listed = card_data_file(card_path.read_text(encoding="utf-8", errors="replace"), KINDS)
+    if listed is None:
         raise ValueError(
-            f"{data_path} exists without an earlier export's dataset card beside it: "
+            f"{card_path} exists and is not the dataset card of an earlier export: "
             "choose another output folder"
         )
+    if listed != filename and data_path.exists():
+        raise ValueError(
+            f"{data_path} exists and is not the earlier export's data file ({card_path} lists {listed}): "
+            "move it or choose another output folder"
+        )
+    return out / listed
+
+
+def _make_folder(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):  # a file where a folder should be: say so, not "Errno 17"
+        raise ValueError(f"{out} is a file, or inside one: choose a folder for the export") from None
+
+
+def _write_all(files: dict[Path, bytes]) -> None:
+    """Write every file beside its target first, then rename each into place.
+
+    A failure while writing (a full disk, a lost permission) then leaves the files already there as
+    they were; the renames within one folder do not run out of space.
+    """
+    written: list[Path] = []
+    try:
+        for path, content in files.items():
+            temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+            written.append(temporary)
+            temporary.write_bytes(content)
+        for temporary, path in zip(written, files, strict=True):
+            os.replace(temporary, path)
+    finally:
+        for temporary in written:
+            temporary.unlink(missing_ok=True)
 
 
 def read_export_data(db: sqlite_utils.Database) -> ExportData:

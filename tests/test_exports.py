@@ -1,7 +1,9 @@
 import csv
+import errno
 import io
 import json
 import os
+from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -244,11 +246,33 @@ def test_exporting_twice_gives_byte_identical_files(tmp_path, kind, fmt):
     assert third.data_path.read_bytes() == first.data_path.read_bytes()
 
 
+# The card header as the tool wrote it before this check was made strict: still an export's card.
+EARLIER_CARD = (
+    "# pairs export of harmlessness annotations\n\n- Licence: unspecified\n- File: `pairs.csv`, 3 rows\n"
+)
+
+
 @pytest.mark.parametrize(
     ("existing", "message"),
     [
         ({"README.md": "# My project\n"}, "README.md exists and is not the dataset card"),
+        (
+            {"README.md": EARLIER_CARD.replace("# pairs export", "# Notes on our export")},
+            "README.md exists and is not the dataset card",
+        ),
+        (
+            {"README.md": "# pointwise export of harmlessness annotations\n\nWhat we learnt from it.\n"},
+            "README.md exists and is not the dataset card",
+        ),
+        (
+            {"README.md": EARLIER_CARD.replace("`pairs.csv`", "`pointwise.csv`")},
+            "README.md exists and is not the dataset card",
+        ),
         ({"pointwise.jsonl": "{}\n"}, "pointwise.jsonl exists without an earlier export's dataset card"),
+        (
+            {"README.md": EARLIER_CARD, "pairs.csv": "a\n", "pointwise.jsonl": "{}\n"},
+            "pointwise.jsonl exists and is not the earlier export's data file (.* lists pairs.csv)",
+        ),
     ],
 )
 def test_an_export_never_replaces_files_it_did_not_write(tmp_path, existing, message):
@@ -260,9 +284,49 @@ def test_an_export_never_replaces_files_it_did_not_write(tmp_path, existing, mes
     with pytest.raises(ValueError, match=message):
         export(db, "pointwise", folder, ExportOptions())
     assert {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir()} == existing
-    # while exporting again over an earlier export replaces it
-    export(db, "pointwise", tmp_path / "again", ExportOptions())
-    assert export(db, "pointwise", tmp_path / "again", ExportOptions()).rows > 0
+
+
+def test_exporting_into_an_earlier_export_replaces_it_whole_and_nothing_else(tmp_path):
+    db = build_db(str(tmp_path / "a.db"))
+    folder = tmp_path / "out"
+    folder.mkdir()
+    unrelated = {"notes.txt": "ours", "scorer.parquet": "not the card's file"}
+    for name, text in {**unrelated, "README.md": EARLIER_CARD, "pairs.csv": "a\n"}.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    for kind, fmt in (("pointwise", "jsonl"), ("pointwise", "csv"), ("pairs", "jsonl")):
+        result = export(db, kind, folder, ExportOptions(format=fmt))
+        assert sorted(os.listdir(folder)) == sorted(["README.md", f"{kind}.{fmt}", *unrelated])
+    assert "- File: `pairs.jsonl`, 7 rows" in result.card_path.read_text(encoding="utf-8")
+    assert {name: (folder / name).read_text(encoding="utf-8") for name in unrelated} == unrelated
+
+
+def test_a_failure_while_writing_leaves_the_earlier_export_as_it_was(tmp_path, monkeypatch):
+    db = build_db(str(tmp_path / "a.db"))
+    folder = tmp_path / "out"
+    export(db, "pointwise", folder, ExportOptions())
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    write_bytes = Path.write_bytes
+
+    def disk_fills_up_at_the_card(path, data):
+        if "README.md" in path.name:
+            write_bytes(path, data[:10])
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return write_bytes(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", disk_fills_up_at_the_card)
+    with pytest.raises(OSError, match="No space left"):
+        export(db, "pairs", folder, ExportOptions(format="csv", license="CC-BY-4.0"))
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+
+
+def test_an_output_path_that_is_a_file_is_a_clear_error(tmp_path):
+    db = build_db(str(tmp_path / "a.db"))
+    taken = tmp_path / "taken"
+    taken.write_text("mine", encoding="utf-8")
+    for out in (taken, taken / "inside"):
+        with pytest.raises(ValueError, match=f"{out} is a file, or inside one: choose a folder"):
+            export(db, "pointwise", out, ExportOptions())
+    assert taken.read_text(encoding="utf-8") == "mine"
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -417,14 +481,23 @@ def test_cli_export_defaults_to_the_exports_folder(tmp_path, monkeypatch, capsys
     assert sorted(os.listdir(tmp_path / "exports" / "pointwise")) == ["README.md", "pointwise.parquet"]
 
 
-def test_cli_user_error_is_one_line(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--dimension", "Nope"], "unknown dimension Nope"),
+        (["--out", "taken.txt"], "taken.txt is a file, or inside one: choose a folder for the export"),
+    ],
+)
+def test_cli_user_error_is_one_line(tmp_path, monkeypatch, capsys, options, message):
     path = str(tmp_path / "cli.db")
     build_db(path).conn.close()
     monkeypatch.chdir(tmp_path)
-    code, _, err = run_cli(monkeypatch, capsys, "--db", path, "export", "pointwise", "--dimension", "Nope")
+    (tmp_path / "taken.txt").write_text("mine", encoding="utf-8")
+    code, _, err = run_cli(monkeypatch, capsys, "--db", path, "export", "pointwise", *options)
     assert code == 1
-    assert err.startswith("error: unknown dimension Nope") and err.count("\n") == 1
+    assert err.startswith(f"error: {message}") and err.count("\n") == 1
     assert not (tmp_path / "exports").exists()
+    assert (tmp_path / "taken.txt").read_text(encoding="utf-8") == "mine"
 
 
 def test_pairs_load_with_datasets_and_train_trls_reward_trainer_one_step(tmp_path, monkeypatch):
