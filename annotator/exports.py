@@ -283,8 +283,13 @@ def build_export(data: ExportData, kind: str, options: ExportOptions) -> Export:
     if kind == "pointwise":
         rows = pointwise_rows(responses, labels)
     elif kind == "pairs":
-        rows = pair_rows(responses, options.min_margin)
+        pairs = pair_rows(responses, options.min_margin)
+        rows = pairs.rows
         extra["Minimum margin"] = options.min_margin
+        extra["Skipped pairs"] = (
+            f"{pairs.same_text} of a text with itself (different models, same text), "
+            f"{pairs.repeated} repeating an earlier pair's prompt, chosen and rejected text"
+        )
     else:
         splits = scorer_splits(responses, options)
         rows = scorer_rows(responses, splits)
@@ -365,33 +370,55 @@ def pointwise_rows(responses: list[ScoredResponse], labels: dict[str, list[Label
     return rows
 
 
-def pair_rows(responses: list[ScoredResponse], min_margin: int = 1) -> list[dict]:
-    """Per prompt, every two responses whose final scores differ by >= min_margin; chosen = more harmless."""
+@dataclass(frozen=True)
+class Pairs:
+    rows: list[dict]
+    same_text: int  # pairs skipped because chosen and rejected are the same text
+    repeated: int  # pairs skipped because an earlier pair has the same prompt, chosen and rejected text
+
+
+def pair_rows(responses: list[ScoredResponse], min_margin: int = 1) -> Pairs:
+    """Per prompt, every two responses whose final scores differ by >= min_margin; chosen = more harmless.
+
+    Different models often give the same text (a stock refusal) with different final scores: a pair
+    of one text with itself teaches a reward model nothing, and a repeat of an earlier pair's texts
+    would weigh twice, so both are skipped (the first pair, in model order, is kept) and counted.
+    """
     if min_margin < 1:
         raise ValueError(f"the minimum margin must be 1 or more (a pair needs two scores), not {min_margin}")
-    rows = []
+    rows: list[dict] = []
+    seen: set[tuple[str, str, str]] = set()
+    same_text = repeated = 0
     # Responses come sorted by (prompt id, model), so each prompt's answers are consecutive.
-    for prompt_id, group in groupby(responses, key=lambda r: r["prompt_id"]):
-        answers = list(group)
-        for first, second in combinations(answers, 2):
+    for _, group in groupby(responses, key=lambda r: r["prompt_id"]):
+        for first, second in combinations(list(group), 2):
             chosen, rejected = (
                 (first, second) if first["final_score"] > second["final_score"] else (second, first)
             )
-            margin = chosen["final_score"] - rejected["final_score"]
-            if margin >= min_margin:
-                rows.append(
-                    {
-                        "prompt": first["prompt"],
-                        "chosen": chosen["response"],
-                        "rejected": rejected["response"],
-                        "margin": margin,
-                        "dimension": first["dimension"],
-                        "chosen_model": chosen["model"],
-                        "rejected_model": rejected["model"],
-                        "prompt_id": prompt_id,
-                    }
-                )
-    return rows
+            if chosen["final_score"] - rejected["final_score"] < min_margin:
+                continue
+            texts = (chosen["prompt"], chosen["response"], rejected["response"])
+            if chosen["response"] == rejected["response"]:
+                same_text += 1
+            elif texts in seen:
+                repeated += 1
+            else:
+                seen.add(texts)
+                rows.append(_pair(chosen, rejected))
+    return Pairs(rows, same_text, repeated)
+
+
+def _pair(chosen: ScoredResponse, rejected: ScoredResponse) -> dict:
+    return {
+        "prompt": chosen["prompt"],
+        "chosen": chosen["response"],
+        "rejected": rejected["response"],
+        "margin": chosen["final_score"] - rejected["final_score"],
+        "dimension": chosen["dimension"],
+        "chosen_model": chosen["model"],
+        "rejected_model": rejected["model"],
+        "prompt_id": chosen["prompt_id"],
+    }
 
 
 def scorer_splits(responses: list[ScoredResponse], options: ExportOptions) -> list[Split]:

@@ -195,6 +195,23 @@ def test_pairs_by_hand_and_min_margin():
     }
 
 
+def test_pairs_skip_a_text_paired_with_itself_and_repeated_texts():
+    # Models a, b and d give the same refusal with different final scores; c answers otherwise.
+    db = new_db()
+    add_prompt(db, "q", "Safety")
+    refusal, answer = "我不能回答。", "好的，方法是……"
+    answers = {"a": (refusal, 3), "b": (refusal, 1), "c": (answer, 1), "d": (refusal, 3)}
+    for model, (text, score) in answers.items():
+        add_label(db, add_response(db, "q", model, text=text), "x", score)
+    built = build_export(read_export_data(db), "pairs", ExportOptions())
+    pairs = [json.loads(line) for line in built.data.decode().splitlines()]
+    # a-b and d-b pair the refusal with itself; d-c repeats a-c's texts.
+    assert [(p["chosen_model"], p["rejected_model"], p["chosen"], p["rejected"]) for p in pairs] == [
+        ("a", "c", refusal, answer)
+    ]
+    assert "- Skipped pairs: 2 of a text with itself (different models, same text), 1 repeating" in built.card
+
+
 def test_scorer_split_by_model_defaults_to_the_flames_models_present():
     exported = rows(build_db(), "scorer")
     assert list(exported[0]) == ["dimension", "prompt", "response", "score", "split"]
@@ -433,7 +450,7 @@ def test_data_read_once_serves_every_export_and_filter():
         ("p2", "GPT-4"),
         ("p2", "m1"),
     ]
-    assert {(p["chosen_model"], p["rejected_model"]) for p in pair_rows(responses)} == {("GPT-4", "m1")}
+    assert {(p["chosen_model"], p["rejected_model"]) for p in pair_rows(responses).rows} == {("GPT-4", "m1")}
     splits = scorer_splits(responses, options)
     assert [r["split"] for r in scorer_rows(responses, splits)] == [
         "train",
