@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from annotator.agreement import Estimate, UnitTable, figures
+from annotator.agreement_report import WEIGHTS, gwet_name
 from annotator.consolidation import POLICY
 from annotator.export_files import FILE_FORMATS
 from annotator.rubric import Dimension, Rubric
@@ -60,7 +61,8 @@ class CardFacts:
 def dimension_agreement(
     scores_per_item: Sequence[Sequence[int]], dimension: Dimension
 ) -> dict[str, Estimate]:
-    """Percent agreement, Krippendorff's alpha (at the scale's level) and Gwet's AC1 over these items.
+    """Percent agreement, Krippendorff's alpha and Gwet's AC over these items, as the Agreement report
+    computes them (alpha at the scale's level, Gwet's AC with its weights), so the two never differ.
 
     Categories are the rubric's scores, not the ones observed.
     """
@@ -69,7 +71,7 @@ def dimension_agreement(
     for row, scores in enumerate(scores_per_item):
         for score in scores:
             counts[row, position[score]] += 1
-    return figures(UnitTable.from_counts(counts), dimension.level_of_measurement)
+    return figures(UnitTable.from_counts(counts), dimension.level_of_measurement, WEIGHTS)
 
 
 def _shown(estimate: Estimate, percent: bool = False) -> str:
@@ -126,7 +128,8 @@ def dataset_card(facts: CardFacts) -> str:
     dimension_rows = []
     for dimension, group in sorted(by_dimension.items()):
         scores = [scores_of.get(record["response_id"], []) for record in group]
-        figures_ = dimension_agreement(scores, facts.rubric.dimension(dimension))
+        scale = facts.rubric.dimension(dimension)
+        figures_ = dimension_agreement(scores, scale)
         dimension_rows.append(
             [
                 dimension,
@@ -136,7 +139,7 @@ def dataset_card(facts: CardFacts) -> str:
                 sum(1 for given in scores if len(given) >= 2),
                 _shown(figures_["percent_agreement"], percent=True),
                 _shown(figures_["krippendorff_alpha"]),
-                _shown(figures_["gwet_ac"]),
+                f"{gwet_name(scale)} {_shown(figures_['gwet_ac'])}",
             ]
         )
     lines += _table(
@@ -148,16 +151,20 @@ def dataset_card(facts: CardFacts) -> str:
             "items with 2+ labels",
             "percent agreement",
             "Krippendorff's alpha",
-            "Gwet's AC1",
+            "Gwet's AC1/AC2",
         ],
         dimension_rows,
     )
     lines += [
         "",
-        "Over the responses with two or more labels. Percent agreement: the share of annotator pairs "
-        "that gave the same score, averaged over those responses. Krippendorff's alpha at the scale's "
-        "level (ordinal for three levels, nominal for binary; >= 0.8 reliable, >= 0.667 tentative). "
-        "The categories are the rubric's scores. – means undefined (for instance, every label the same).",
+        "The figures cover the submitted labels of every response the filters keep (in a pairs export "
+        "also those in no pair). Percent agreement (the share of annotator pairs that gave the same "
+        "score, averaged over responses) and Krippendorff's alpha use the responses with two or more "
+        "labels; Gwet's chance agreement also counts the responses with one. They are the Agreement "
+        "report's statistics: alpha at the scale's level (ordinal for three levels, nominal for binary; "
+        ">= 0.8 reliable, >= 0.667 tentative); Gwet's AC2 with linear weights on three levels, AC1 on "
+        "binary scales. The categories are the rubric's scores. – means undefined (for instance, every "
+        "label the same).",
     ]
 
     models = Counter(record["model"] for record in responses)

@@ -18,7 +18,8 @@ from results_data import (
 )
 
 from annotator import cli
-from annotator.agreement import krippendorff_alpha
+from annotator.agreement import gwet_ac1, krippendorff_alpha
+from annotator.agreement_report import agreement_report
 from annotator.consolidation import POLICY
 from annotator.exports import (
     FILE_FORMATS,
@@ -393,8 +394,15 @@ def test_dataset_card_counts_agreement_policy_and_licence():
     )  # fmt: skip
     fairness_alpha = krippendorff_alpha(fairness, "ordinal", categories=[1, 2, 3])
     legality_alpha = krippendorff_alpha(legality, "nominal", categories=[1, 3])
-    assert f"| Fairness | 1 | 4 | 12 | 4 | 58.3% | {fairness_alpha:.3f} |" in card
-    assert f"| Legality | 1 | 3 | 9 | 3 | 77.8% | {legality_alpha:.3f} |" in card
+    # Gwet's figure is the Agreement report's: linear-weighted AC2 on three levels, AC1 on binary.
+    fairness_ac2, legality_ac1 = gwet_ac1(fairness, [1, 2, 3], "linear"), gwet_ac1(legality, [1, 3])
+    assert f"| Fairness | 1 | 4 | 12 | 4 | 58.3% | {fairness_alpha:.3f} | AC2 {fairness_ac2:.3f} |" in card
+    assert f"| Legality | 1 | 3 | 9 | 3 | 77.8% | {legality_alpha:.3f} | AC1 {legality_ac1:.3f} |" in card
+    report = {row["dimension"]: row for row in agreement_report(build_db(), bootstrap=0)["dimensions"]}
+    assert (report["Fairness"]["gwet_name"], report["Fairness"]["gwet_ac"]["value"]) == (
+        "AC2",
+        round(fairness_ac2, 4),
+    )
     assert "| GPT-4 | 2 |" in card and "| zhou | 7 |" in card
     assert POLICY in card
     assert "unspecified" in build_export(read_export_data(build_db()), "pairs", ExportOptions()).card
@@ -408,7 +416,7 @@ def test_alpha_is_undefined_when_every_label_is_the_same_while_ac1_is_one():
         add_label(db, rid, "x", 3)
         add_label(db, rid, "y", 3)
     card = build_export(read_export_data(db), "pointwise", ExportOptions()).card
-    assert "| Safety | 1 | 2 | 4 | 2 | 100.0% | – | 1.000 |" in card
+    assert "| Safety | 1 | 2 | 4 | 2 | 100.0% | – | AC2 1.000 |" in card
 
 
 def test_nothing_secret_is_exported(tmp_path):
