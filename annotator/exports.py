@@ -24,13 +24,22 @@ from annotator.consolidation import FINAL_COLUMNS, final_scores
 from annotator.dataset_card import CardFacts, card_data_file, dataset_card
 from annotator.export_files import FILE_FORMATS, rows_to_bytes
 from annotator.rubric import Rubric
-from annotator.splits import SPLITS, Split, split_by_model, split_by_prompt
+from annotator.splits import (
+    DEFAULT_TEST_MODELS,
+    DEFAULT_VALIDATION_MODELS,
+    SPLITS,
+    Split,
+    split_by_model,
+    split_by_prompt,
+)
 from annotator.store import project_rubric
 
 KINDS = ("pointwise", "pairs", "scorer")
 DEFAULT_DIR = Path("exports")
 DEFAULT_LICENSE = "unspecified"
 CARD_NAME = "README.md"
+# The import batches an exported row belongs to (its prompt's and its response's): the batch filter's.
+ROW_BATCH_KINDS = ("prompts", "responses")
 
 LABEL_TYPE = pa.struct([("annotator", pa.string()), ("score", pa.int64()), ("explanation", pa.string())])
 SCHEMAS = {
@@ -116,6 +125,8 @@ class ExportData:
     pseudonyms: dict[str, str]  # annotator-01, annotator-02... by sorted name
     known: dict[str, set[str]]  # dimension, model and batch names, to check filters
     rubric: Rubric
+    # Import batches of labels or predictions, by id, with their kind: no exported row belongs to one.
+    other_batches: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -227,10 +238,11 @@ def read_export_data(db: sqlite_utils.Database) -> ExportData:
             "WHERE status = 'submitted' AND score IS NOT NULL ORDER BY response_id, annotator"
         ):
             labels.setdefault(rid, []).append((annotator, score, explanation))
+        batches = dict(db.execute("SELECT id, kind FROM import_batches").fetchall())
         known = {
             "dimension": set(rubric.dimension_names),
             "model": {row[0] for row in db.execute("SELECT name FROM models")},
-            "batch": {row[0] for row in db.execute("SELECT id FROM import_batches")},
+            "batch": {batch for batch, kind in batches.items() if kind in ROW_BATCH_KINDS},
         }
     responses: list[ScoredResponse] = []
     for rid, prompt_id, model, dimension, subcomponent, batch, score, provenance in zip(
@@ -256,7 +268,8 @@ def read_export_data(db: sqlite_utils.Database) -> ExportData:
     names = sorted({label[0] for given in labels.values() for label in given})
     width = max(2, len(str(len(names))))
     pseudonyms = {name: f"annotator-{i:0{width}d}" for i, name in enumerate(names, start=1)}
-    return ExportData(responses, labels, pseudonyms, known, rubric)
+    other_batches = {batch: kind for batch, kind in batches.items() if kind not in ROW_BATCH_KINDS}
+    return ExportData(responses, labels, pseudonyms, known, rubric, other_batches)
 
 
 @contextmanager
@@ -315,11 +328,12 @@ def build_export(data: ExportData, kind: str, options: ExportOptions) -> Export:
 def selected_responses(data: ExportData, options: ExportOptions) -> list[ScoredResponse]:
     """The scored responses that pass the dimension, model and batch filters, in (prompt id, model) order."""
     given = {"dimension": options.dimensions, "model": options.models, "batch": options.batches}
-    for field, values in given.items():
-        unknown = sorted(set(values or ()) - data.known[field])
+    _refuse_other_batches(data, options.batches or ())
+    for name, values in given.items():
+        unknown = sorted(set(values or ()) - data.known[name])
         if unknown:
-            allowed = ", ".join(sorted(data.known[field])) or "none"
-            raise ValueError(f"unknown {field} {', '.join(unknown)} (known: {allowed})")
+            allowed = ", ".join(sorted(data.known[name])) or "none"
+            raise ValueError(f"unknown {name} {', '.join(unknown)} (known: {allowed})")
     dimensions, models, batches = (set(values) if values else None for values in given.values())
     return [
         record
@@ -328,6 +342,16 @@ def selected_responses(data: ExportData, options: ExportOptions) -> list[ScoredR
         and (models is None or record["model"] in models)
         and (batches is None or record["batch"] in batches or record["response_batch"] in batches)
     ]
+
+
+def _refuse_other_batches(data: ExportData, batches: Sequence[str]) -> None:
+    # Labels carry no batch, so filtering by a labels import would quietly export nothing.
+    for batch in sorted(set(batches) & data.other_batches.keys()):
+        allowed = ", ".join(sorted(data.known["batch"])) or "none"
+        raise ValueError(
+            f"batch {batch} is an import of {data.other_batches[batch]}: the batch filter keeps the "
+            f"responses whose prompt or response came in a batch of prompts or responses (those: {allowed})"
+        )
 
 
 def _selected_labels(
@@ -424,10 +448,31 @@ def _pair(chosen: ScoredResponse, rejected: ScoredResponse) -> dict:
 def scorer_splits(responses: list[ScoredResponse], options: ExportOptions) -> list[Split]:
     """The split of each response: by model as in FLAMES, or by prompt with the seed."""
     if options.split == "model":
-        return split_by_model(responses, options.validation_models, options.test_models)
+        splits = split_by_model(responses, options.validation_models, options.test_models)
+        _refuse_all_train(responses, splits)
+        return splits
     if options.split == "prompt":
+        if options.validation_models or options.test_models:
+            raise ValueError(
+                "validation and test models apply only to the split by model: "
+                "the split by prompt draws whole prompts at random with the seed"
+            )
         return split_by_prompt(responses, seed=options.seed)
     raise ValueError(f"unknown split {options.split!r} (choose from model, prompt)")
+
+
+def _refuse_all_train(responses: list[ScoredResponse], splits: Sequence[Split]) -> None:
+    # Without a held-out model there is nothing to validate or test a scorer on (a --model filter
+    # that drops them, or data without the FLAMES models): say so rather than write train alone.
+    if not splits or any(split != "train" for split in splits):
+        return
+    present = ", ".join(sorted({record["model"] for record in responses}))
+    raise ValueError(
+        f"the split by model puts all {len(splits)} rows in train: no validation or test model is in the "
+        f"exported data (models: {present}; held out by default: {', '.join(DEFAULT_VALIDATION_MODELS)} "
+        f"for validation, {', '.join(DEFAULT_TEST_MODELS)} for test). Name validation and test models "
+        "among those exported (a model filter must keep them), or split by prompt"
+    )
 
 
 def scorer_rows(responses: list[ScoredResponse], splits: Sequence[Split]) -> list[dict]:

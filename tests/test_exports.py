@@ -157,6 +157,45 @@ def test_bad_options_are_named(options, message):
         build_export(read_export_data(build_db()), kind, ExportOptions(**options))
 
 
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"split": "prompt", "validation_models": ["GPT-4"]},
+            "validation and test models apply only to the split by model",
+        ),
+        (
+            {"split": "prompt", "test_models": ["m1"]},
+            "validation and test models apply only to the split by model",
+        ),
+        (
+            {"models": ["m1", "m2"]},
+            r"the split by model puts all 3 rows in train: no validation or test model is in the exported "
+            r"data \(models: m1, m2; held out by default: MOSS-16B, GPT-4 for validation",
+        ),
+    ],
+)
+def test_scorer_options_that_would_be_ignored_are_refused(options, message):
+    with pytest.raises(ValueError, match=message):
+        build_export(read_export_data(build_db()), "scorer", ExportOptions(**options))
+
+
+def test_a_batch_of_labels_is_refused_as_a_filter_naming_the_batches_that_filter():
+    db = build_db()
+    db.execute(
+        "INSERT INTO import_batches (id, kind, source_file, created_at, added, existing) "
+        "VALUES ('labels-20260105-abc123', 'labels', 'labels.jsonl', '2026-01-05', 21, 0)"
+    )
+    data = read_export_data(db)
+    assert data.known["batch"] == {"b1", "b2"}  # what the Exports page offers
+    with pytest.raises(
+        ValueError,
+        match=r"batch labels-20260105-abc123 is an import of labels: the batch filter keeps the responses "
+        r"whose prompt or response came in a batch of prompts or responses \(those: b1, b2\)",
+    ):
+        build_export(data, "pointwise", ExportOptions(batches=["b1", "labels-20260105-abc123"]))
+
+
 def test_pairs_by_hand_and_min_margin():
     db = build_db()
     pairs = rows(db, "pairs")
@@ -371,7 +410,7 @@ def test_jsonl_rows_stay_one_line_each_for_splitlines_readers(kind):
     add_prompt(db, "q", "Safety", text=prompt)
     for (model, text), score in zip(answers.items(), (3, 1), strict=True):
         add_label(db, add_response(db, "q", model, text=text), "x", score)
-    data = build_export(read_export_data(db), kind, ExportOptions()).data
+    data = build_export(read_export_data(db), kind, ExportOptions(split="prompt")).data
     lines = data.decode("utf-8").splitlines()
     assert len(lines) == (1 if kind == "pairs" else 2)
     texts = {value for line in lines for value in json.loads(line).values() if isinstance(value, str)}
@@ -509,8 +548,10 @@ def test_cli_export_defaults_to_the_exports_folder(tmp_path, monkeypatch, capsys
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (["--dimension", "Nope"], "unknown dimension Nope"),
-        (["--out", "taken.txt"], "taken.txt is a file, or inside one: choose a folder for the export"),
+        (["pointwise", "--dimension", "Nope"], "unknown dimension Nope"),
+        (["pointwise", "--out", "taken.txt"], "taken.txt is a file, or inside one: choose a folder"),
+        (["scorer", "--split", "prompt", "--test-models", "m1"], "validation and test models apply only"),
+        (["scorer", "--model", "m1"], "the split by model puts all 2 rows in train"),
     ],
 )
 def test_cli_user_error_is_one_line(tmp_path, monkeypatch, capsys, options, message):
@@ -518,7 +559,7 @@ def test_cli_user_error_is_one_line(tmp_path, monkeypatch, capsys, options, mess
     build_db(path).conn.close()
     monkeypatch.chdir(tmp_path)
     (tmp_path / "taken.txt").write_text("mine", encoding="utf-8")
-    code, _, err = run_cli(monkeypatch, capsys, "--db", path, "export", "pointwise", *options)
+    code, _, err = run_cli(monkeypatch, capsys, "--db", path, "export", *options)
     assert code == 1
     assert err.startswith(f"error: {message}") and err.count("\n") == 1
     assert not (tmp_path / "exports").exists()
