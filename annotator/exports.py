@@ -346,8 +346,9 @@ def selected_responses(data: ExportData, options: ExportOptions) -> list[ScoredR
 
 def _refuse_other_batches(data: ExportData, batches: Sequence[str]) -> None:
     # Labels carry no batch, so filtering by a labels import would quietly export nothing.
-    for batch in sorted(set(batches) & data.other_batches.keys()):
-        allowed = ", ".join(sorted(data.known["batch"])) or "none"
+    refused = sorted(set(batches) & data.other_batches.keys())
+    if refused:
+        batch, allowed = refused[0], ", ".join(sorted(data.known["batch"])) or "none"
         raise ValueError(
             f"batch {batch} is an import of {data.other_batches[batch]}: the batch filter keeps the "
             f"responses whose prompt or response came in a batch of prompts or responses (those: {allowed})"
