@@ -40,6 +40,13 @@ WEIGHTS_REASON = (
     "disagreement moves it twice as much as a 3-vs-2 one. Quadratic weights would give an "
     "adjacent disagreement on a three-level scale 75% credit and flatter the figures."
 )
+
+
+def gwet_name(dimension: Dimension) -> str:
+    """AC2 (weighted) on three or more levels; AC1 on binary ones, where the weights change nothing."""
+    return "AC1" if len(dimension.scores) <= 2 else "AC2"
+
+
 TIME_UNIT = "ISO week of a response's last submitted label (when its agreement became known)"
 SUGGESTION_MODES = ("hidden", "shown", "prefilled")
 NO_BATCH = "(none)"
@@ -70,7 +77,7 @@ class _Scale:
 
     @property
     def gwet_name(self) -> str:
-        return "AC1" if len(self.categories) <= 2 else "AC2"
+        return gwet_name(self.dimension)
 
     def positions(self, scores: pd.Series) -> np.ndarray:
         return scores.map({s: i for i, s in enumerate(self.categories)}).to_numpy()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -10,10 +11,13 @@ from typing import Any
 import numpy as np
 
 from annotator.agreement import Estimate, UnitTable, figures
+from annotator.agreement_report import WEIGHTS, gwet_name
 from annotator.consolidation import POLICY
+from annotator.export_files import FILE_FORMATS
 from annotator.rubric import Dimension, Rubric
 
 TITLE_END = " export of harmlessness annotations"
+_FILE_LINE = re.compile(r"- File: `(?P<kind>[a-z]+)\.(?P<format>[a-z]+)`, \d+ rows")
 
 COLUMN_DESCRIPTIONS = {
     "prompt_id": "content hash of the prompt text",
@@ -57,7 +61,8 @@ class CardFacts:
 def dimension_agreement(
     scores_per_item: Sequence[Sequence[int]], dimension: Dimension
 ) -> dict[str, Estimate]:
-    """Percent agreement, Krippendorff's alpha (at the scale's level) and Gwet's AC1 over these items.
+    """Percent agreement, Krippendorff's alpha and Gwet's AC over these items, as the Agreement report
+    computes them (alpha at the scale's level, Gwet's AC with its weights), so the two never differ.
 
     Categories are the rubric's scores, not the ones observed.
     """
@@ -66,7 +71,7 @@ def dimension_agreement(
     for row, scores in enumerate(scores_per_item):
         for score in scores:
             counts[row, position[score]] += 1
-    return figures(UnitTable.from_counts(counts), dimension.level_of_measurement)
+    return figures(UnitTable.from_counts(counts), dimension.level_of_measurement, WEIGHTS)
 
 
 def _shown(estimate: Estimate, percent: bool = False) -> str:
@@ -81,10 +86,19 @@ def _table(header: list[str], rows: list[list[object]]) -> list[str]:
     return lines
 
 
-def is_dataset_card(text: str) -> bool:
-    """Whether `text` starts like a card this tool wrote (so an export may replace it)."""
-    first = text.split("\n", 1)[0]
-    return first.startswith("# ") and first.endswith(TITLE_END)
+def card_data_file(text: str, kinds: Sequence[str]) -> str | None:
+    """The data file named by a card this tool wrote for one of `kinds`; None if `text` is no such card.
+
+    Strict, so that a person's own README is never taken for a card and replaced: the first line is
+    exactly a title the tool writes, and the first "- File:" line names that kind's data file.
+    """
+    lines = text.split("\n")
+    kind = next((kind for kind in kinds if lines[0] == f"# {kind}{TITLE_END}"), None)
+    listed = next((line for line in lines if line.startswith("- File: ")), "")
+    match = _FILE_LINE.fullmatch(listed)
+    if kind is None or match is None or match["kind"] != kind or match["format"] not in FILE_FORMATS:
+        return None
+    return f"{kind}.{match['format']}"
 
 
 def dataset_card(facts: CardFacts) -> str:
@@ -114,7 +128,8 @@ def dataset_card(facts: CardFacts) -> str:
     dimension_rows = []
     for dimension, group in sorted(by_dimension.items()):
         scores = [scores_of.get(record["response_id"], []) for record in group]
-        figures_ = dimension_agreement(scores, facts.rubric.dimension(dimension))
+        scale = facts.rubric.dimension(dimension)
+        figures_ = dimension_agreement(scores, scale)
         dimension_rows.append(
             [
                 dimension,
@@ -124,7 +139,7 @@ def dataset_card(facts: CardFacts) -> str:
                 sum(1 for given in scores if len(given) >= 2),
                 _shown(figures_["percent_agreement"], percent=True),
                 _shown(figures_["krippendorff_alpha"]),
-                _shown(figures_["gwet_ac"]),
+                f"{gwet_name(scale)} {_shown(figures_['gwet_ac'])}",
             ]
         )
     lines += _table(
@@ -136,16 +151,20 @@ def dataset_card(facts: CardFacts) -> str:
             "items with 2+ labels",
             "percent agreement",
             "Krippendorff's alpha",
-            "Gwet's AC1",
+            "Gwet's AC1/AC2",
         ],
         dimension_rows,
     )
     lines += [
         "",
-        "Over the responses with two or more labels. Percent agreement: the share of annotator pairs "
-        "that gave the same score, averaged over those responses. Krippendorff's alpha at the scale's "
-        "level (ordinal for three levels, nominal for binary; >= 0.8 reliable, >= 0.667 tentative). "
-        "The categories are the rubric's scores. – means undefined (for instance, every label the same).",
+        "The figures cover the submitted labels of every response the filters keep (in a pairs export "
+        "also those in no pair). Percent agreement (the share of annotator pairs that gave the same "
+        "score, averaged over responses) and Krippendorff's alpha use the responses with two or more "
+        "labels; Gwet's chance agreement also counts the responses with one. They are the Agreement "
+        "report's statistics: alpha at the scale's level (ordinal for three levels, nominal for binary; "
+        ">= 0.8 reliable, >= 0.667 tentative); Gwet's AC2 with linear weights on three levels, AC1 on "
+        "binary scales. The categories are the rubric's scores. – means undefined (for instance, every "
+        "label the same).",
     ]
 
     models = Counter(record["model"] for record in responses)

@@ -8,6 +8,8 @@ written without timestamps, so exporting the same data twice gives byte-identica
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,15 +21,25 @@ import pyarrow as pa
 import sqlite_utils
 
 from annotator.consolidation import FINAL_COLUMNS, final_scores
-from annotator.dataset_card import CardFacts, dataset_card, is_dataset_card
+from annotator.dataset_card import CardFacts, card_data_file, dataset_card
 from annotator.export_files import FILE_FORMATS, rows_to_bytes
 from annotator.rubric import Rubric
-from annotator.splits import SPLITS, Split, split_by_model, split_by_prompt
+from annotator.splits import (
+    DEFAULT_TEST_MODELS,
+    DEFAULT_VALIDATION_MODELS,
+    SPLITS,
+    Split,
+    split_by_model,
+    split_by_prompt,
+)
 from annotator.store import project_rubric
 
 KINDS = ("pointwise", "pairs", "scorer")
 DEFAULT_DIR = Path("exports")
 DEFAULT_LICENSE = "unspecified"
+CARD_NAME = "README.md"
+# The import batches an exported row belongs to (its prompt's and its response's): the batch filter's.
+ROW_BATCH_KINDS = ("prompts", "responses")
 
 LABEL_TYPE = pa.struct([("annotator", pa.string()), ("score", pa.int64()), ("explanation", pa.string())])
 SCHEMAS = {
@@ -113,6 +125,8 @@ class ExportData:
     pseudonyms: dict[str, str]  # annotator-01, annotator-02... by sorted name
     known: dict[str, set[str]]  # dimension, model and batch names, to check filters
     rubric: Rubric
+    # Import batches of labels or predictions, by id, with their kind: no exported row belongs to one.
+    other_batches: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -141,30 +155,70 @@ def export(
     options: ExportOptions,
     data: ExportData | None = None,
 ) -> ExportResult:
-    """Write `<out_dir>/<kind>.<format>` and `<out_dir>/README.md`; `data` saves re-reading the database."""
+    """Write `<out_dir>/<kind>.<format>` and `<out_dir>/README.md`; `data` saves re-reading the database.
+
+    An earlier export in the folder is replaced whole: its data file goes even when this one's name
+    differs (another kind or format), so the folder never holds data its card does not describe.
+    """
     built = build_export(read_export_data(db) if data is None else data, kind, options)
     out = Path(out_dir)
-    data_path, card_path = out / built.filename, out / "README.md"
-    _refuse_to_replace_foreign_files(data_path, card_path)
-    out.mkdir(parents=True, exist_ok=True)
-    data_path.write_bytes(built.data)
-    card_path.write_bytes(built.card.encode("utf-8"))
+    data_path, card_path = out / built.filename, out / CARD_NAME
+    earlier = _earlier_data_file(out, built.filename)
+    _make_folder(out)
+    _write_all({data_path: built.data, card_path: built.card.encode("utf-8")})
+    if earlier is not None and earlier != data_path:
+        earlier.unlink(missing_ok=True)
     return ExportResult(kind=kind, rows=built.rows, data_path=data_path, card_path=card_path)
 
 
-def _refuse_to_replace_foreign_files(data_path: Path, card_path: Path) -> None:
-    """Exporting again into a folder replaces what an export wrote there, never anyone's own files."""
-    if card_path.exists():
-        if not is_dataset_card(card_path.read_text(encoding="utf-8", errors="replace")):
+def _earlier_data_file(out: Path, filename: str) -> Path | None:
+    """The data file of the export already in `out` (None if none), refusing files no export wrote there."""
+    card_path, data_path = out / CARD_NAME, out / filename
+    if not card_path.exists():
+        if data_path.exists():
             raise ValueError(
-                f"{card_path} exists and is not the dataset card of an earlier export: "
+                f"{data_path} exists without an earlier export's dataset card beside it: "
                 "choose another output folder"
             )
-    elif data_path.exists():
+        return None
+    listed = card_data_file(card_path.read_text(encoding="utf-8", errors="replace"), KINDS)
+    if listed is None:
         raise ValueError(
-            f"{data_path} exists without an earlier export's dataset card beside it: "
+            f"{card_path} exists and is not the dataset card of an earlier export: "
             "choose another output folder"
         )
+    if listed != filename and data_path.exists():
+        raise ValueError(
+            f"{data_path} exists and is not the earlier export's data file ({card_path} lists {listed}): "
+            "move it or choose another output folder"
+        )
+    return out / listed
+
+
+def _make_folder(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):  # a file where a folder should be: say so, not "Errno 17"
+        raise ValueError(f"{out} is a file, or inside one: choose a folder for the export") from None
+
+
+def _write_all(files: dict[Path, bytes]) -> None:
+    """Write every file beside its target first, then rename each into place.
+
+    A failure while writing (a full disk, a lost permission) then leaves the files already there as
+    they were; the renames within one folder do not run out of space.
+    """
+    written: list[Path] = []
+    try:
+        for path, content in files.items():
+            temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+            written.append(temporary)
+            temporary.write_bytes(content)
+        for temporary, path in zip(written, files, strict=True):
+            os.replace(temporary, path)
+    finally:
+        for temporary in written:
+            temporary.unlink(missing_ok=True)
 
 
 def read_export_data(db: sqlite_utils.Database) -> ExportData:
@@ -184,10 +238,11 @@ def read_export_data(db: sqlite_utils.Database) -> ExportData:
             "WHERE status = 'submitted' AND score IS NOT NULL ORDER BY response_id, annotator"
         ):
             labels.setdefault(rid, []).append((annotator, score, explanation))
+        batches = dict(db.execute("SELECT id, kind FROM import_batches").fetchall())
         known = {
             "dimension": set(rubric.dimension_names),
             "model": {row[0] for row in db.execute("SELECT name FROM models")},
-            "batch": {row[0] for row in db.execute("SELECT id FROM import_batches")},
+            "batch": {batch for batch, kind in batches.items() if kind in ROW_BATCH_KINDS},
         }
     responses: list[ScoredResponse] = []
     for rid, prompt_id, model, dimension, subcomponent, batch, score, provenance in zip(
@@ -213,7 +268,8 @@ def read_export_data(db: sqlite_utils.Database) -> ExportData:
     names = sorted({label[0] for given in labels.values() for label in given})
     width = max(2, len(str(len(names))))
     pseudonyms = {name: f"annotator-{i:0{width}d}" for i, name in enumerate(names, start=1)}
-    return ExportData(responses, labels, pseudonyms, known, rubric)
+    other_batches = {batch: kind for batch, kind in batches.items() if kind not in ROW_BATCH_KINDS}
+    return ExportData(responses, labels, pseudonyms, known, rubric, other_batches)
 
 
 @contextmanager
@@ -240,8 +296,13 @@ def build_export(data: ExportData, kind: str, options: ExportOptions) -> Export:
     if kind == "pointwise":
         rows = pointwise_rows(responses, labels)
     elif kind == "pairs":
-        rows = pair_rows(responses, options.min_margin)
+        pairs = pair_rows(responses, options.min_margin)
+        rows = pairs.rows
         extra["Minimum margin"] = options.min_margin
+        extra["Skipped pairs"] = (
+            f"{pairs.same_text} of a text with itself (different models, same text), "
+            f"{pairs.repeated} repeating an earlier pair's prompt, chosen and rejected text"
+        )
     else:
         splits = scorer_splits(responses, options)
         rows = scorer_rows(responses, splits)
@@ -267,11 +328,12 @@ def build_export(data: ExportData, kind: str, options: ExportOptions) -> Export:
 def selected_responses(data: ExportData, options: ExportOptions) -> list[ScoredResponse]:
     """The scored responses that pass the dimension, model and batch filters, in (prompt id, model) order."""
     given = {"dimension": options.dimensions, "model": options.models, "batch": options.batches}
-    for field, values in given.items():
-        unknown = sorted(set(values or ()) - data.known[field])
+    _refuse_other_batches(data, options.batches or ())
+    for name, values in given.items():
+        unknown = sorted(set(values or ()) - data.known[name])
         if unknown:
-            allowed = ", ".join(sorted(data.known[field])) or "none"
-            raise ValueError(f"unknown {field} {', '.join(unknown)} (known: {allowed})")
+            allowed = ", ".join(sorted(data.known[name])) or "none"
+            raise ValueError(f"unknown {name} {', '.join(unknown)} (known: {allowed})")
     dimensions, models, batches = (set(values) if values else None for values in given.values())
     return [
         record
@@ -280,6 +342,17 @@ def selected_responses(data: ExportData, options: ExportOptions) -> list[ScoredR
         and (models is None or record["model"] in models)
         and (batches is None or record["batch"] in batches or record["response_batch"] in batches)
     ]
+
+
+def _refuse_other_batches(data: ExportData, batches: Sequence[str]) -> None:
+    # Labels carry no batch, so filtering by a labels import would quietly export nothing.
+    refused = sorted(set(batches) & data.other_batches.keys())
+    if refused:
+        batch, allowed = refused[0], ", ".join(sorted(data.known["batch"])) or "none"
+        raise ValueError(
+            f"batch {batch} is an import of {data.other_batches[batch]}: the batch filter keeps the "
+            f"responses whose prompt or response came in a batch of prompts or responses (those: {allowed})"
+        )
 
 
 def _selected_labels(
@@ -322,42 +395,85 @@ def pointwise_rows(responses: list[ScoredResponse], labels: dict[str, list[Label
     return rows
 
 
-def pair_rows(responses: list[ScoredResponse], min_margin: int = 1) -> list[dict]:
-    """Per prompt, every two responses whose final scores differ by >= min_margin; chosen = more harmless."""
+@dataclass(frozen=True)
+class Pairs:
+    rows: list[dict]
+    same_text: int  # pairs skipped because chosen and rejected are the same text
+    repeated: int  # pairs skipped because an earlier pair has the same prompt, chosen and rejected text
+
+
+def pair_rows(responses: list[ScoredResponse], min_margin: int = 1) -> Pairs:
+    """Per prompt, every two responses whose final scores differ by >= min_margin; chosen = more harmless.
+
+    Different models often give the same text (a stock refusal) with different final scores: a pair
+    of one text with itself teaches a reward model nothing, and a repeat of an earlier pair's texts
+    would weigh twice, so both are skipped (the first pair, in model order, is kept) and counted.
+    """
     if min_margin < 1:
         raise ValueError(f"the minimum margin must be 1 or more (a pair needs two scores), not {min_margin}")
-    rows = []
+    rows: list[dict] = []
+    seen: set[tuple[str, str, str]] = set()
+    same_text = repeated = 0
     # Responses come sorted by (prompt id, model), so each prompt's answers are consecutive.
-    for prompt_id, group in groupby(responses, key=lambda r: r["prompt_id"]):
-        answers = list(group)
-        for first, second in combinations(answers, 2):
+    for _, group in groupby(responses, key=lambda r: r["prompt_id"]):
+        for first, second in combinations(list(group), 2):
             chosen, rejected = (
                 (first, second) if first["final_score"] > second["final_score"] else (second, first)
             )
-            margin = chosen["final_score"] - rejected["final_score"]
-            if margin >= min_margin:
-                rows.append(
-                    {
-                        "prompt": first["prompt"],
-                        "chosen": chosen["response"],
-                        "rejected": rejected["response"],
-                        "margin": margin,
-                        "dimension": first["dimension"],
-                        "chosen_model": chosen["model"],
-                        "rejected_model": rejected["model"],
-                        "prompt_id": prompt_id,
-                    }
-                )
-    return rows
+            if chosen["final_score"] - rejected["final_score"] < min_margin:
+                continue
+            texts = (chosen["prompt"], chosen["response"], rejected["response"])
+            if chosen["response"] == rejected["response"]:
+                same_text += 1
+            elif texts in seen:
+                repeated += 1
+            else:
+                seen.add(texts)
+                rows.append(_pair(chosen, rejected))
+    return Pairs(rows, same_text, repeated)
+
+
+def _pair(chosen: ScoredResponse, rejected: ScoredResponse) -> dict:
+    return {
+        "prompt": chosen["prompt"],
+        "chosen": chosen["response"],
+        "rejected": rejected["response"],
+        "margin": chosen["final_score"] - rejected["final_score"],
+        "dimension": chosen["dimension"],
+        "chosen_model": chosen["model"],
+        "rejected_model": rejected["model"],
+        "prompt_id": chosen["prompt_id"],
+    }
 
 
 def scorer_splits(responses: list[ScoredResponse], options: ExportOptions) -> list[Split]:
     """The split of each response: by model as in FLAMES, or by prompt with the seed."""
     if options.split == "model":
-        return split_by_model(responses, options.validation_models, options.test_models)
+        splits = split_by_model(responses, options.validation_models, options.test_models)
+        _refuse_all_train(responses, splits)
+        return splits
     if options.split == "prompt":
+        if options.validation_models or options.test_models:
+            raise ValueError(
+                "validation and test models apply only to the split by model: "
+                "the split by prompt draws whole prompts at random with the seed"
+            )
         return split_by_prompt(responses, seed=options.seed)
     raise ValueError(f"unknown split {options.split!r} (choose from model, prompt)")
+
+
+def _refuse_all_train(responses: list[ScoredResponse], splits: Sequence[Split]) -> None:
+    # Without a held-out model there is nothing to validate or test a scorer on (a --model filter
+    # that drops them, or data without the FLAMES models): say so rather than write train alone.
+    if not splits or any(split != "train" for split in splits):
+        return
+    present = ", ".join(sorted({record["model"] for record in responses}))
+    raise ValueError(
+        f"the split by model puts all {len(splits)} rows in train: no validation or test model is in the "
+        f"exported data (models: {present}; held out by default: {', '.join(DEFAULT_VALIDATION_MODELS)} "
+        f"for validation, {', '.join(DEFAULT_TEST_MODELS)} for test). Name validation and test models "
+        "among those exported (a model filter must keep them), or split by prompt"
+    )
 
 
 def scorer_rows(responses: list[ScoredResponse], splits: Sequence[Split]) -> list[dict]:

@@ -84,6 +84,7 @@ def items_from_db(db: sqlite_utils.Database, rubric: Rubric) -> list[ScorerItem]
 def read_jsonl_objects(path: str | Path) -> list[tuple[int, dict]]:
     """(line number, object) for each line of a JSONL file (blank lines skipped); errors name the line."""
     path = Path(path)
+    _refuse_csv_and_parquet(path)
     objects = []
     try:
         with path.open(encoding="utf-8-sig") as lines:
@@ -101,6 +102,19 @@ def read_jsonl_objects(path: str | Path) -> list[tuple[int, dict]]:
     except UnicodeDecodeError as exc:
         raise ValueError(f"{path}: not UTF-8 text: {exc}") from None
     return objects
+
+
+def _refuse_csv_and_parquet(path: Path) -> None:
+    # Read as JSONL, a CSV or Parquet export fails with "line 1: invalid JSON" or "not UTF-8 text",
+    # which does not say what is wrong; the format is known from the name or Parquet's magic bytes.
+    with path.open("rb") as file:
+        is_parquet = file.read(4) == b"PAR1"
+    found = "Parquet" if is_parquet else {".csv": "CSV", ".parquet": "Parquet"}.get(path.suffix.lower())
+    if found:
+        raise ValueError(
+            f"{path} is a {found} file, and scorer commands read JSONL: "
+            "use the JSONL scorer export (`export scorer --format jsonl`, the default)"
+        )
 
 
 def items_from_jsonl(path: str | Path, rubric: Rubric, need_score: bool) -> list[ScorerItem]:

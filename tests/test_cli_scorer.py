@@ -11,6 +11,8 @@ import torch
 from scorer_task import store_items, synthetic_items, tiny_base
 
 import annotator.cli
+from annotator.export_files import rows_to_bytes
+from annotator.exports import SCHEMAS
 from annotator.rubric import flames_rubric
 from annotator.store import open_db
 
@@ -195,6 +197,36 @@ def test_user_errors_are_one_line(
     assert code == 1
     assert err.startswith("error: ") and err.count("\n") == 1
     assert message in err
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "found"),
+    [
+        ("csv", "scorer.csv", "CSV"),
+        ("parquet", "scorer.parquet", "Parquet"),
+        ("parquet", "renamed.jsonl", "Parquet"),  # known by its magic bytes
+    ],
+)
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["scorer", "train", "--base", "{tmp}", "--out", "{tmp}/m", "--from-export"],
+        ["scorer", "evaluate", "--model", "{tmp}/nowhere", "--from-export"],
+    ],
+)
+def test_a_csv_or_parquet_export_is_named_and_the_jsonl_export_asked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture, argv: list[str], fmt: str, name: str, found: str
+) -> None:
+    row = {"dimension": "Safety", "prompt": "p", "response": "r", "score": 3, "split": "train"}
+    export = tmp_path / name
+    export.write_bytes(rows_to_bytes([row], SCHEMAS["scorer"], fmt))
+    argv = [arg.replace("{tmp}", str(tmp_path)) for arg in argv]
+    code, _, err = run(capsys, "--db", str(tmp_path / "db.sqlite"), *argv, str(export))
+    assert code == 1
+    assert err == (
+        f"error: {export} is a {found} file, and scorer commands read JSONL: "
+        "use the JSONL scorer export (`export scorer --format jsonl`, the default)\n"
+    )
 
 
 @pytest.mark.parametrize(

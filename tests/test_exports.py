@@ -1,7 +1,9 @@
 import csv
+import errno
 import io
 import json
 import os
+from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -16,7 +18,8 @@ from results_data import (
 )
 
 from annotator import cli
-from annotator.agreement import krippendorff_alpha
+from annotator.agreement import gwet_ac1, krippendorff_alpha
+from annotator.agreement_report import agreement_report
 from annotator.consolidation import POLICY
 from annotator.exports import (
     FILE_FORMATS,
@@ -154,6 +157,45 @@ def test_bad_options_are_named(options, message):
         build_export(read_export_data(build_db()), kind, ExportOptions(**options))
 
 
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"split": "prompt", "validation_models": ["GPT-4"]},
+            "validation and test models apply only to the split by model",
+        ),
+        (
+            {"split": "prompt", "test_models": ["m1"]},
+            "validation and test models apply only to the split by model",
+        ),
+        (
+            {"models": ["m1", "m2"]},
+            r"the split by model puts all 3 rows in train: no validation or test model is in the exported "
+            r"data \(models: m1, m2; held out by default: MOSS-16B, GPT-4 for validation",
+        ),
+    ],
+)
+def test_scorer_options_that_would_be_ignored_are_refused(options, message):
+    with pytest.raises(ValueError, match=message):
+        build_export(read_export_data(build_db()), "scorer", ExportOptions(**options))
+
+
+def test_a_batch_of_labels_is_refused_as_a_filter_naming_the_batches_that_filter():
+    db = build_db()
+    db.execute(
+        "INSERT INTO import_batches (id, kind, source_file, created_at, added, existing) "
+        "VALUES ('labels-20260105-abc123', 'labels', 'labels.jsonl', '2026-01-05', 21, 0)"
+    )
+    data = read_export_data(db)
+    assert data.known["batch"] == {"b1", "b2"}  # what the Exports page offers
+    with pytest.raises(
+        ValueError,
+        match=r"batch labels-20260105-abc123 is an import of labels: the batch filter keeps the responses "
+        r"whose prompt or response came in a batch of prompts or responses \(those: b1, b2\)",
+    ):
+        build_export(data, "pointwise", ExportOptions(batches=["b1", "labels-20260105-abc123"]))
+
+
 def test_pairs_by_hand_and_min_margin():
     db = build_db()
     pairs = rows(db, "pairs")
@@ -191,6 +233,23 @@ def test_pairs_by_hand_and_min_margin():
         ("p2", "GPT-4", "InternLM-7B"),
         ("p2", "m1", "InternLM-7B"),
     }
+
+
+def test_pairs_skip_a_text_paired_with_itself_and_repeated_texts():
+    # Models a, b and d give the same refusal with different final scores; c answers otherwise.
+    db = new_db()
+    add_prompt(db, "q", "Safety")
+    refusal, answer = "我不能回答。", "好的，方法是……"
+    answers = {"a": (refusal, 3), "b": (refusal, 1), "c": (answer, 1), "d": (refusal, 3)}
+    for model, (text, score) in answers.items():
+        add_label(db, add_response(db, "q", model, text=text), "x", score)
+    built = build_export(read_export_data(db), "pairs", ExportOptions())
+    pairs = [json.loads(line) for line in built.data.decode().splitlines()]
+    # a-b and d-b pair the refusal with itself; d-c repeats a-c's texts.
+    assert [(p["chosen_model"], p["rejected_model"], p["chosen"], p["rejected"]) for p in pairs] == [
+        ("a", "c", refusal, answer)
+    ]
+    assert "- Skipped pairs: 2 of a text with itself (different models, same text), 1 repeating" in built.card
 
 
 def test_scorer_split_by_model_defaults_to_the_flames_models_present():
@@ -244,11 +303,33 @@ def test_exporting_twice_gives_byte_identical_files(tmp_path, kind, fmt):
     assert third.data_path.read_bytes() == first.data_path.read_bytes()
 
 
+# The card header as the tool wrote it before this check was made strict: still an export's card.
+EARLIER_CARD = (
+    "# pairs export of harmlessness annotations\n\n- Licence: unspecified\n- File: `pairs.csv`, 3 rows\n"
+)
+
+
 @pytest.mark.parametrize(
     ("existing", "message"),
     [
         ({"README.md": "# My project\n"}, "README.md exists and is not the dataset card"),
+        (
+            {"README.md": EARLIER_CARD.replace("# pairs export", "# Notes on our export")},
+            "README.md exists and is not the dataset card",
+        ),
+        (
+            {"README.md": "# pointwise export of harmlessness annotations\n\nWhat we learnt from it.\n"},
+            "README.md exists and is not the dataset card",
+        ),
+        (
+            {"README.md": EARLIER_CARD.replace("`pairs.csv`", "`pointwise.csv`")},
+            "README.md exists and is not the dataset card",
+        ),
         ({"pointwise.jsonl": "{}\n"}, "pointwise.jsonl exists without an earlier export's dataset card"),
+        (
+            {"README.md": EARLIER_CARD, "pairs.csv": "a\n", "pointwise.jsonl": "{}\n"},
+            "pointwise.jsonl exists and is not the earlier export's data file (.* lists pairs.csv)",
+        ),
     ],
 )
 def test_an_export_never_replaces_files_it_did_not_write(tmp_path, existing, message):
@@ -260,9 +341,49 @@ def test_an_export_never_replaces_files_it_did_not_write(tmp_path, existing, mes
     with pytest.raises(ValueError, match=message):
         export(db, "pointwise", folder, ExportOptions())
     assert {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir()} == existing
-    # while exporting again over an earlier export replaces it
-    export(db, "pointwise", tmp_path / "again", ExportOptions())
-    assert export(db, "pointwise", tmp_path / "again", ExportOptions()).rows > 0
+
+
+def test_exporting_into_an_earlier_export_replaces_it_whole_and_nothing_else(tmp_path):
+    db = build_db(str(tmp_path / "a.db"))
+    folder = tmp_path / "out"
+    folder.mkdir()
+    unrelated = {"notes.txt": "ours", "scorer.parquet": "not the card's file"}
+    for name, text in {**unrelated, "README.md": EARLIER_CARD, "pairs.csv": "a\n"}.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    for kind, fmt in (("pointwise", "jsonl"), ("pointwise", "csv"), ("pairs", "jsonl")):
+        result = export(db, kind, folder, ExportOptions(format=fmt))
+        assert sorted(os.listdir(folder)) == sorted(["README.md", f"{kind}.{fmt}", *unrelated])
+    assert "- File: `pairs.jsonl`, 7 rows" in result.card_path.read_text(encoding="utf-8")
+    assert {name: (folder / name).read_text(encoding="utf-8") for name in unrelated} == unrelated
+
+
+def test_a_failure_while_writing_leaves_the_earlier_export_as_it_was(tmp_path, monkeypatch):
+    db = build_db(str(tmp_path / "a.db"))
+    folder = tmp_path / "out"
+    export(db, "pointwise", folder, ExportOptions())
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    write_bytes = Path.write_bytes
+
+    def disk_fills_up_at_the_card(path, data):
+        if "README.md" in path.name:
+            write_bytes(path, data[:10])
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return write_bytes(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", disk_fills_up_at_the_card)
+    with pytest.raises(OSError, match="No space left"):
+        export(db, "pairs", folder, ExportOptions(format="csv", license="CC-BY-4.0"))
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+
+
+def test_an_output_path_that_is_a_file_is_a_clear_error(tmp_path):
+    db = build_db(str(tmp_path / "a.db"))
+    taken = tmp_path / "taken"
+    taken.write_text("mine", encoding="utf-8")
+    for out in (taken, taken / "inside"):
+        with pytest.raises(ValueError, match=f"{out} is a file, or inside one: choose a folder"):
+            export(db, "pointwise", out, ExportOptions())
+    assert taken.read_text(encoding="utf-8") == "mine"
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -281,6 +402,21 @@ def test_the_formats_hold_the_same_rows(tmp_path, kind):
         assert json.loads(as_csv[0]["labels"]) == as_json[0]["labels"]
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_jsonl_rows_stay_one_line_each_for_splitlines_readers(kind):
+    # JSON allows these raw; str.splitlines() (and JavaScript, for the last two) breaks lines there.
+    db = new_db()
+    prompt, answers = "第一行\u2028第二行\u2029第三行\x85end", {"a": "a\u2028回答\u2029\x85", "b": "b\u2028"}
+    add_prompt(db, "q", "Safety", text=prompt)
+    for (model, text), score in zip(answers.items(), (3, 1), strict=True):
+        add_label(db, add_response(db, "q", model, text=text), "x", score)
+    data = build_export(read_export_data(db), kind, ExportOptions(split="prompt")).data
+    lines = data.decode("utf-8").splitlines()
+    assert len(lines) == (1 if kind == "pairs" else 2)
+    texts = {value for line in lines for value in json.loads(line).values() if isinstance(value, str)}
+    assert {prompt, *answers.values()} <= texts
+
+
 def test_dataset_card_counts_agreement_policy_and_licence():
     card = build_export(read_export_data(build_db()), "pointwise", ExportOptions(license="CC-BY-4.0")).card
     assert "- Licence: CC-BY-4.0" in card
@@ -297,8 +433,15 @@ def test_dataset_card_counts_agreement_policy_and_licence():
     )  # fmt: skip
     fairness_alpha = krippendorff_alpha(fairness, "ordinal", categories=[1, 2, 3])
     legality_alpha = krippendorff_alpha(legality, "nominal", categories=[1, 3])
-    assert f"| Fairness | 1 | 4 | 12 | 4 | 58.3% | {fairness_alpha:.3f} |" in card
-    assert f"| Legality | 1 | 3 | 9 | 3 | 77.8% | {legality_alpha:.3f} |" in card
+    # Gwet's figure is the Agreement report's: linear-weighted AC2 on three levels, AC1 on binary.
+    fairness_ac2, legality_ac1 = gwet_ac1(fairness, [1, 2, 3], "linear"), gwet_ac1(legality, [1, 3])
+    assert f"| Fairness | 1 | 4 | 12 | 4 | 58.3% | {fairness_alpha:.3f} | AC2 {fairness_ac2:.3f} |" in card
+    assert f"| Legality | 1 | 3 | 9 | 3 | 77.8% | {legality_alpha:.3f} | AC1 {legality_ac1:.3f} |" in card
+    report = {row["dimension"]: row for row in agreement_report(build_db(), bootstrap=0)["dimensions"]}
+    assert (report["Fairness"]["gwet_name"], report["Fairness"]["gwet_ac"]["value"]) == (
+        "AC2",
+        round(fairness_ac2, 4),
+    )
     assert "| GPT-4 | 2 |" in card and "| zhou | 7 |" in card
     assert POLICY in card
     assert "unspecified" in build_export(read_export_data(build_db()), "pairs", ExportOptions()).card
@@ -312,7 +455,7 @@ def test_alpha_is_undefined_when_every_label_is_the_same_while_ac1_is_one():
         add_label(db, rid, "x", 3)
         add_label(db, rid, "y", 3)
     card = build_export(read_export_data(db), "pointwise", ExportOptions()).card
-    assert "| Safety | 1 | 2 | 4 | 2 | 100.0% | – | 1.000 |" in card
+    assert "| Safety | 1 | 2 | 4 | 2 | 100.0% | – | AC2 1.000 |" in card
 
 
 def test_nothing_secret_is_exported(tmp_path):
@@ -354,7 +497,7 @@ def test_data_read_once_serves_every_export_and_filter():
         ("p2", "GPT-4"),
         ("p2", "m1"),
     ]
-    assert {(p["chosen_model"], p["rejected_model"]) for p in pair_rows(responses)} == {("GPT-4", "m1")}
+    assert {(p["chosen_model"], p["rejected_model"]) for p in pair_rows(responses).rows} == {("GPT-4", "m1")}
     splits = scorer_splits(responses, options)
     assert [r["split"] for r in scorer_rows(responses, splits)] == [
         "train",
@@ -402,14 +545,25 @@ def test_cli_export_defaults_to_the_exports_folder(tmp_path, monkeypatch, capsys
     assert sorted(os.listdir(tmp_path / "exports" / "pointwise")) == ["README.md", "pointwise.parquet"]
 
 
-def test_cli_user_error_is_one_line(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["pointwise", "--dimension", "Nope"], "unknown dimension Nope"),
+        (["pointwise", "--out", "taken.txt"], "taken.txt is a file, or inside one: choose a folder"),
+        (["scorer", "--split", "prompt", "--test-models", "m1"], "validation and test models apply only"),
+        (["scorer", "--model", "m1"], "the split by model puts all 2 rows in train"),
+    ],
+)
+def test_cli_user_error_is_one_line(tmp_path, monkeypatch, capsys, options, message):
     path = str(tmp_path / "cli.db")
     build_db(path).conn.close()
     monkeypatch.chdir(tmp_path)
-    code, _, err = run_cli(monkeypatch, capsys, "--db", path, "export", "pointwise", "--dimension", "Nope")
+    (tmp_path / "taken.txt").write_text("mine", encoding="utf-8")
+    code, _, err = run_cli(monkeypatch, capsys, "--db", path, "export", *options)
     assert code == 1
-    assert err.startswith("error: unknown dimension Nope") and err.count("\n") == 1
+    assert err.startswith(f"error: {message}") and err.count("\n") == 1
     assert not (tmp_path / "exports").exists()
+    assert (tmp_path / "taken.txt").read_text(encoding="utf-8") == "mine"
 
 
 def test_pairs_load_with_datasets_and_train_trls_reward_trainer_one_step(tmp_path, monkeypatch):
