@@ -72,11 +72,12 @@ def test_injected_markup_is_inert_on_every_page(app, page_name):
     page.close()
 
 
-def test_a_typed_address_opens_after_login_and_a_forbidden_one_refuses_in_the_ui_language(tmp_path):
+def test_a_typed_address_opens_after_login_and_a_forbidden_one_refuses_in_the_ui_language(app, tmp_path):
+    _, browser = app  # one Playwright per module: a second one inside it is refused
     path = tmp_path / "app.db"
     build_workspace(open_db(path))
     # A fresh server whose first visitor asks for a page address, like a tab open across a restart.
-    with streamlit_server(path) as url, chromium() as browser:
+    with streamlit_server(path) as url:
         page = browser.new_page()
         page.goto(f"{url}/guidelines")  # logged out: the login form, then this page
         page.get_by_label("用户名").fill("alice")
