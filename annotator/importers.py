@@ -75,6 +75,7 @@ class ImportSummary:
     new_models: tuple[str, ...] = ()
     new_annotators: tuple[str, ...] = ()  # created inactive, without a password
     agent: str | None = None
+    reopened: int = 0  # submitted assignments put back in queues for new responses
 
     @property
     def sentence(self) -> str:
@@ -92,6 +93,11 @@ class ImportSummary:
             text += f"; new models: {', '.join(self.new_models)}"
         if self.new_annotators:
             text += f"; created inactive accounts without a password for: {', '.join(self.new_annotators)}"
+        if self.reopened:
+            text += (
+                f"; {_count(self.reopened, 'submitted assignments')} reopened to score the new responses"
+                " (their scores stay counted)"
+            )
         return text + "."
 
 
@@ -521,9 +527,28 @@ def add_responses(
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(*row, source_file, batch, created) for row in rows],
         )
+        reopened = _reopen_for_new_responses(db, {row[1] for row in rows})
     return ImportSummary(
-        "responses", source_file, len(rows), counts["existing"], counts["repeated"], batch, tuple(new_models)
+        "responses",
+        source_file,
+        len(rows),
+        counts["existing"],
+        counts["repeated"],
+        batch,
+        tuple(new_models),
+        reopened=reopened,
     )
+
+
+def _reopen_for_new_responses(db: sqlite_utils.Database, prompt_ids: set[str]) -> int:
+    """Put prompts that got new responses back in the queues of those who had submitted them; the
+    number of assignments reopened. Their submitted scores stay counted (reopening by hand would
+    make them drafts): only the new responses are left to score before submitting again."""
+    return db.execute(
+        "UPDATE assignments SET status = 'open', submitted_at = NULL "
+        "WHERE status = 'submitted' AND prompt_id IN (SELECT value FROM json_each(?))",
+        [json.dumps(sorted(prompt_ids))],
+    ).rowcount
 
 
 def add_labels(

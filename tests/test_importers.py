@@ -131,6 +131,22 @@ def test_responses_fill_models_and_use_content_ids(loaded, tmp_path):
     assert (again.added, again.existing, again.new_models) == (0, 4, ())
 
 
+def test_new_responses_reopen_the_prompt_for_those_who_had_submitted_it(loaded, tmp_path):
+    users.add_user(loaded, "anno1", "annotator", "password-1")
+    loaded.execute(
+        "INSERT INTO assignments (prompt_id, annotator, position, assigned_at, status, submitted_at) "
+        "VALUES (?, 'anno1', 0, 't', 'submitted', 't'), (?, 'anno1', 1, 't', 'submitted', 't')",
+        [FAIR_ID, LEGAL_ID],
+    )
+    summary = import_file(
+        loaded, "responses", write(tmp_path / "late.jsonl", [{**RESPONSES[0], "model": "模型丙"}])
+    )
+    statuses = dict(loaded.execute("SELECT prompt_id, status FROM assignments").fetchall())
+    assert statuses == {FAIR_ID: "open", LEGAL_ID: "submitted"}  # only the prompt with a new response
+    assert summary.reopened == 1
+    assert "1 submitted assignment reopened to score the new responses" in summary.sentence
+
+
 def test_labels_create_inactive_annotators_and_submitted_labels(loaded, tmp_path):
     path = write(
         tmp_path / "labels.csv", [LABEL, {**LABEL, "annotator": "anno2", "score": "2", "explanation": ""}]
