@@ -215,20 +215,24 @@ _STORED_SCORES = " UNION ".join(
 
 
 def set_project_rubric(db: sqlite_utils.Database, rubric: Rubric) -> None:
-    """Store a rubric; refused once prompts exist whose dimension it lacks, or scores it does not allow."""
-    used = {row[0] for row in db.execute("SELECT DISTINCT dimension FROM prompts")}
-    missing = sorted(used - set(rubric.dimension_names))
-    if missing:
-        raise ValueError(f"the rubric lacks dimensions that prompts already use: {', '.join(missing)}")
-    off_scale = sorted(
-        f"{dimension} {score} ({table})"
-        for dimension, score, table in db.execute(_STORED_SCORES)
-        if score not in rubric.dimension(dimension).scores
-    )
-    if off_scale:
-        raise ValueError(
-            "the rubric does not allow scores already stored: "
-            + ", ".join(off_scale[:5])
-            + (f" and {len(off_scale) - 5} more" if len(off_scale) > 5 else "")
+    """Store a rubric; refused once prompts exist whose dimension it lacks, or scores it does not allow.
+
+    Checked and stored in one write transaction, so no score can be saved in between.
+    """
+    with transaction(db):
+        used = {row[0] for row in db.execute("SELECT DISTINCT dimension FROM prompts")}
+        missing = sorted(used - set(rubric.dimension_names))
+        if missing:
+            raise ValueError(f"the rubric lacks dimensions that prompts already use: {', '.join(missing)}")
+        off_scale = sorted(
+            f"{dimension} {score} ({table})"
+            for dimension, score, table in db.execute(_STORED_SCORES)
+            if score not in rubric.dimension(dimension).scores
         )
-    set_setting(db, "rubric", rubric.source)
+        if off_scale:
+            raise ValueError(
+                "the rubric does not allow scores already stored: "
+                + ", ".join(off_scale[:5])
+                + (f" and {len(off_scale) - 5} more" if len(off_scale) > 5 else "")
+            )
+        set_setting(db, "rubric", rubric.source)

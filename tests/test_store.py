@@ -113,6 +113,17 @@ def test_a_rubric_that_no_longer_allows_stored_scores_is_refused(db):
     assert project_rubric(db).source == parse_rubric(ONE_DIMENSION).source
 
 
+def test_a_rubric_is_checked_and_stored_in_one_write_transaction(tmp_path):
+    db = open_db(tmp_path / "a.db")
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    set_project_rubric(db, parse_rubric(ONE_DIMENSION))
+    db.conn.set_trace_callback(None)
+    # No score can be saved between the check and the write: the check reads under the write lock.
+    first_read = next(i for i, sql in enumerate(statements) if "FROM labels" in sql)
+    assert statements.index("BEGIN IMMEDIATE") < first_read < statements.index("COMMIT")
+
+
 def test_a_file_that_is_not_a_database_gives_a_store_error(tmp_path):
     path = tmp_path / "junk.db"
     path.write_bytes(b"this is not sqlite" * 100)
