@@ -297,9 +297,13 @@ for index, item in enumerate(view.items):
                 args=(item.response_id, item.score),
             )
         explanation_key = f"explanation-{item_key}"
+        # The box follows the stored text whenever it changed since this session last saw it (saved
+        # in another tab), so a stale box is never shown; otherwise it keeps what is typed in it.
+        seen = st.session_state.setdefault("seen_explanations", {})
+        if seen.get(explanation_key) != item.explanation:
+            st.session_state[explanation_key] = seen[explanation_key] = item.explanation
         st.text_area(
             t("explanation_required") if dimension.needs_explanation(item.score) else t("explanation"),
-            value=item.explanation,
             key=explanation_key,
             on_change=_explain,
             args=(item.response_id, explanation_key),

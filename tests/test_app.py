@@ -281,6 +281,17 @@ def test_widget_clicks_and_explanations_are_saved_at_once(db):
     assert again.segmented_control[1].value == 2
 
 
+def test_an_explanation_saved_in_another_tab_replaces_the_stale_one_shown_here(db):
+    first, second = _annotating(db), _annotating(db)
+    key = f"explanation-{prompt_view(db, 'alice', 'fair-1').items[0].blind_id}"
+    first.text_area(key=key).input("第一个标签页的理由").run()
+    second.run()
+    assert second.text_area(key=key).value == "第一个标签页的理由"
+    second.text_area(key=key).input("第二个标签页").run()
+    first.run()
+    assert first.text_area(key=key).value == "第二个标签页"  # not the stale text it typed before
+
+
 def test_revise_after_submit(db):
     at = _annotating(db)
     for _ in range(3):
