@@ -295,10 +295,17 @@ def open_flags(db: sqlite_utils.Database) -> list[Flag]:
 
 
 def reporter_letter(db: sqlite_utils.Database, flag: Flag) -> str | None:
-    """The letter ("Response C") the flagged response had in the reporter's blind order."""
+    """The letter ("Response C") the flagged response had in the reporter's blind order when the
+    flag was raised: responses imported later shift the letters, so they are left out."""
     if flag.response_id is None:
         return None
-    ids = [row[0] for row in db.execute("SELECT id FROM responses WHERE prompt_id = ?", [flag.prompt_id])]
+    ids = [
+        row[0]
+        for row in db.execute(
+            "SELECT id FROM responses WHERE prompt_id = ? AND created_at <= ?",
+            [flag.prompt_id, flag.created_at],
+        )
+    ]
     order = blind_order(flag.reporter, flag.prompt_id, ids, blind_key(db))
     return letter(order.index(flag.response_id)) if flag.response_id in order else None
 

@@ -223,3 +223,11 @@ def test_reporter_letter_is_the_letter_the_reporter_saw(db):
         blind_order("a", prompt, ids, blind_key(db)).index(ids[2])
     )
     assert reporter_letter(db, prompt_flag) is None
+    seen = reporter_letter(db, response_flag)
+    for n in range(30):  # responses imported after the flag shift the letters; not the one reported
+        db.execute("INSERT INTO models (name, created_at) VALUES (?, ?)", [f"late-{n}", STAMP])
+        db.execute(
+            "INSERT INTO responses (id, prompt_id, model, text, created_at) VALUES (?, ?, ?, 't', ?)",
+            [f"late-{n}", prompt, f"late-{n}", "2099-01-01T00:00:00.000Z"],
+        )
+    assert reporter_letter(db, response_flag) == seen
