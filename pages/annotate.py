@@ -104,6 +104,8 @@ def _next_unscored(view: PromptView, after: int) -> int:
 
 def _score_focused(score: int) -> None:
     view = _current_view()
+    if view is not None and view.status == "submitted":  # e.g. submitted in another tab meanwhile
+        st.session_state.flash = refusal(AnnotationError("ann_submitted_revise"))
     if view is None or not view.items or view.status == "submitted":
         return
     index = _focus(view)

@@ -213,6 +213,16 @@ def test_a_digit_key_scores_the_focused_response_even_after_the_letters_moved(db
     assert [labels[item.response_id][0] for item in view.items] == [3, 3, 1]
 
 
+def test_a_digit_key_after_another_tab_submitted_says_why_nothing_changed(db):
+    at = _annotating(db)
+    for item in prompt_view(db, "alice", "fair-1").items:  # another tab scores everything and submits
+        save_score(db, "alice", item.response_id, 3)
+    submit_prompt(db, "alice", "fair-1")
+    at.button(key="key-1").click().run()
+    assert [error.value for error in at.error] == ["Error: this prompt is submitted: reopen it to revise"]
+    assert {score for score, _, _ in _labels(db).values()} == {3}
+
+
 def test_nothing_is_saved_once_the_session_has_ended_elsewhere(db):
     at = _annotating(db)
     auth.logout(db, at.session_state["token"])  # in another tab
