@@ -290,6 +290,10 @@ def build_export(data: ExportData, kind: str, options: ExportOptions) -> Export:
         raise ValueError(f"unknown export {kind!r} (choose from {', '.join(KINDS)})")
     if options.format not in FILE_FORMATS:
         raise ValueError(f"unknown export format {options.format!r} (choose from {', '.join(FILE_FORMATS)})")
+    if not options.license.strip() or options.license != " ".join(options.license.split()):
+        raise ValueError(
+            f"the licence must be one line of text without extra spaces, not {options.license!r}"
+        )
     responses = selected_responses(data, options)
     labels = _selected_labels(data, responses, options.pseudonymise)
     extra: dict[str, object] = {}

@@ -149,6 +149,8 @@ def test_filters(options, expected):
         ({"format": "xlsx"}, "unknown export format 'xlsx'"),
         ({"min_margin": 0}, "minimum margin must be 1 or more"),
         ({"split": "random"}, "unknown split 'random'"),
+        ({"license": "CC-BY-4.0\n# Injected heading"}, "the licence must be one line"),
+        ({"license": "  "}, "the licence must be one line"),
     ],
 )
 def test_bad_options_are_named(options, message):
