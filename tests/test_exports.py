@@ -554,6 +554,10 @@ def test_cli_export_defaults_to_the_exports_folder(tmp_path, monkeypatch, capsys
         (["pointwise", "--out", "taken.txt"], "taken.txt is a file, or inside one: choose a folder"),
         (["scorer", "--split", "prompt", "--test-models", "m1"], "validation and test models apply only"),
         (["scorer", "--model", "m1"], "the split by model puts all 2 rows in train"),
+        (["pointwise", "--min-margin", "2"], "--min-margin applies to pairs exports only, not to pointwise"),
+        (["pairs", "--split", "prompt"], "--split applies to scorer exports only, not to pairs"),
+        (["pointwise", "--test-models", "m1"], "--test-models applies to scorer exports only"),
+        (["scorer", "--seed", "3"], "--seed applies to --split prompt only"),
     ],
 )
 def test_cli_user_error_is_one_line(tmp_path, monkeypatch, capsys, options, message):

@@ -41,15 +41,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("--batch", action="append", help="only this import batch (repeatable)")
     export.add_argument("--model", action="append", help="only this model (repeatable)")
     export.add_argument("--pseudonymise", action="store_true", help="annotator-01... instead of names")
-    export.add_argument("--min-margin", type=int, default=1, metavar="M", help="pairs: keep margin >= M")
+    # Kind-specific options default to None so that one given to another kind is refused, not ignored.
+    export.add_argument("--min-margin", type=int, metavar="M", help="pairs: keep margin >= M (default 1)")
     export.add_argument(
-        "--split", choices=("model", "prompt"), default="model", help="scorer: split by model or by prompt"
+        "--split", choices=("model", "prompt"), help="scorer: split by model (default) or by prompt"
     )
     export.add_argument(
         "--validation-models", type=comma_names, metavar="A,B", help="scorer: validation models"
     )
     export.add_argument("--test-models", type=comma_names, metavar="A,B", help="scorer: test models")
-    export.add_argument("--seed", type=int, default=0, help="scorer: seed of the split by prompt")
+    export.add_argument("--seed", type=int, help="scorer: seed of the split by prompt (default 0)")
     export.add_argument("--license", default=exports.DEFAULT_LICENSE, help="licence named in the card")
     export.set_defaults(run=run_export)
 
@@ -65,18 +66,34 @@ def run_leaderboard(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_options_of_other_kinds(args: argparse.Namespace) -> None:
+    only = {
+        "--min-margin": ("pairs", args.min_margin),
+        "--split": ("scorer", args.split),
+        "--validation-models": ("scorer", args.validation_models),
+        "--test-models": ("scorer", args.test_models),
+        "--seed": ("scorer", args.seed),
+    }
+    for option, (kind, value) in only.items():
+        if value is not None and args.kind != kind:
+            raise ValueError(f"{option} applies to {kind} exports only, not to {args.kind}")
+    if args.seed is not None and args.split != "prompt":
+        raise ValueError("--seed applies to --split prompt only (the split by model draws nothing)")
+
+
 def run_export(args: argparse.Namespace) -> int:
+    _refuse_options_of_other_kinds(args)
     options = exports.ExportOptions(
         format=args.format,
         dimensions=args.dimension,
         batches=args.batch,
         models=args.model,
         pseudonymise=args.pseudonymise,
-        min_margin=args.min_margin,
-        split=args.split,
+        min_margin=1 if args.min_margin is None else args.min_margin,
+        split=args.split or "model",
         validation_models=args.validation_models,
         test_models=args.test_models,
-        seed=args.seed,
+        seed=args.seed or 0,
         license=args.license,
     )
     out = Path(args.out) if args.out else exports.DEFAULT_DIR / args.kind
