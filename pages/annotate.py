@@ -104,9 +104,10 @@ def _next_unscored(view: PromptView, after: int) -> int:
 
 def _score_focused(score: int) -> None:
     view = _current_view()
-    if view is not None and view.status == "submitted":  # e.g. submitted in another tab meanwhile
+    if view is None or not view.items:
+        return
+    if view.status == "submitted":  # e.g. submitted in another tab meanwhile
         st.session_state.flash = refusal(AnnotationError("ann_submitted_revise"))
-    if view is None or not view.items or view.status == "submitted":
         return
     index = _focus(view)
     if _report(save_score, conn, user.name, view.items[index].response_id, score, seconds=_elapsed()):
