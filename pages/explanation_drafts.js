@@ -22,32 +22,32 @@
       localStorage.setItem(PREFIX + token, JSON.stringify(draft));
     });
   }
-  if (window.__flamesExplanationsRestored) return; // once per page load: only a reload loses text
-  const restore = (tries) => {
-    const areas = document.querySelectorAll(`[class*='${CLASS}'] textarea`);
-    if (!areas.length) {
-      if (tries > 0) setTimeout(() => restore(tries - 1), 100);
-      return;
-    }
-    window.__flamesExplanationsRestored = true;
-    const setValue = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set;
-    for (const area of areas) {
+  if (window.__flamesExplanationDraftsRestoring) return;
+  window.__flamesExplanationDraftsRestoring = true;
+  // Only drafts kept before this page load are put back: one typed since is still in its box.
+  // Each is retried until the page shows it saved, since a rerun drawing at the moment it is put
+  // back resets the box.
+  const pending = new Set(Object.keys(localStorage).filter((key) => key.startsWith(PREFIX)));
+  const setValue = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set;
+  const restore = () => {
+    for (const area of document.querySelectorAll(`[class*='${CLASS}'] textarea`)) {
       const key = PREFIX + tokenOf(area);
-      const draft = JSON.parse(localStorage.getItem(key) || "null");
-      if (!draft) continue;
-      // Put back only over the value the typing started from: anything else is newer (saved in
-      // another tab, or the text itself arrived). A draft put back stays until it is seen saved.
-      if (area.disabled || area.value !== draft.base || area.value === draft.text) {
-        localStorage.removeItem(key);
+      const draft = pending.has(key) && JSON.parse(localStorage.getItem(key) || "null");
+      if (!draft || area === document.activeElement) continue;
+      if (area.value === draft.base && !area.disabled) {
+        area.dataset.flamesRestoring = "1";
+        setValue.call(area, draft.text);
+        area.dispatchEvent(new Event("input", { bubbles: true }));
+        area.focus();
+        area.blur(); // Streamlit sends the value when the box loses the focus
+        delete area.dataset.flamesRestoring;
         continue;
       }
-      area.dataset.flamesRestoring = "1";
-      setValue.call(area, draft.text);
-      area.dispatchEvent(new Event("input", { bubbles: true }));
-      area.focus();
-      area.blur(); // Streamlit sends the value when the box loses the focus
-      delete area.dataset.flamesRestoring;
+      // Saved, or newer text saved meanwhile (another tab), or the prompt submitted: done with it.
+      pending.delete(key);
+      localStorage.removeItem(key);
     }
+    if (pending.size) setTimeout(restore, 250);
   };
-  restore(100);
+  restore();
 })();
