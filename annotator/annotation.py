@@ -58,6 +58,7 @@ class PromptView:
     status: str  # the annotator's assignment: open, submitted or skipped
     suggestion_mode: str
     items: tuple[ResponseItem, ...]
+    skip_reason: str = ""  # the annotator's own reason, when skipped
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -274,7 +275,11 @@ def prompt_view(
                 suggestion=suggestion,
             )
         )
-    return PromptView(prompt_id, dimension, subcomponent, text, status, mode, tuple(items))
+    skip_reason = db.execute(
+        "SELECT COALESCE(skip_reason, '') FROM assignments WHERE annotator = ? AND prompt_id = ?",
+        [annotator, prompt_id],
+    ).fetchone()[0]
+    return PromptView(prompt_id, dimension, subcomponent, text, status, mode, tuple(items), skip_reason)
 
 
 def _response_prompt(db: sqlite_utils.Database, response_id: str) -> tuple[str, str]:

@@ -215,7 +215,8 @@ if submitted:
     st.button(t("reopen"), on_click=_report, args=(reopen_prompt, conn, user.name, view.prompt_id))
     st.caption(t("reopen_note"))
 elif view.status == "skipped":
-    st.warning(t("status_skipped"))
+    st.warning(t("skipped_banner"))
+    show_untrusted(view.skip_reason)
     st.button(t("unskip"), on_click=_report, args=(unskip_prompt, conn, user.name, view.prompt_id))
 
 digits = "/".join(str(s) for s in sorted(dimension.scores))

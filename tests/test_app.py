@@ -347,6 +347,10 @@ def test_skip_and_flag(db):
     ).fetchone()
     assert status == ("skipped", "需要背景知识")
     assert at.query_params["prompt"] == "legal-1"
+    assert prompt_view(db, "alice", "fair-1").skip_reason == "需要背景知识"
+    at.session_state["prompt_id"] = "fair-1"
+    at.run()
+    assert at.warning[0].value.startswith("You skipped this prompt, for the reason below.")
 
 
 @pytest.mark.parametrize("mode", ["hidden", "shown", "prefilled"])

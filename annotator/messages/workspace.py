@@ -84,6 +84,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "skip_reason": {"zh": "跳过原因", "en": "Why skip it?"},
     "skipped_notice": {"zh": "此提示已跳过：{reason}", "en": "This prompt was skipped: {reason}"},
     "unskip": {"zh": "恢复标注", "en": "Annotate it after all"},
+    "skipped_banner": {
+        "zh": "你跳过了这个提示，原因如下。仍可评分，或点击“恢复标注”把它放回队列。",
+        "en": "You skipped this prompt, for the reason below. You can still score it, or put it back in "
+        "your queue with “Annotate it after all”.",
+    },
     "flag": {"zh": "标记问题", "en": "Flag a problem"},
     "flag_target": {"zh": "对象", "en": "About"},
     "flag_kind": {"zh": "问题类型", "en": "Problem"},
