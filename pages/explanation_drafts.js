@@ -18,8 +18,9 @@
     document.addEventListener("input", (event) => {
       const token = tokenOf(event.target);
       if (!token || event.target.dataset.flamesRestoring) return;
-      const draft = { base: event.target.dataset.flamesBase ?? "", text: event.target.value };
-      localStorage.setItem(PREFIX + token, JSON.stringify(draft));
+      const draft = { base: event.target.dataset.flamesBase ?? "", text: event.target.value, at: Date.now() };
+      if (draft.text === draft.base) localStorage.removeItem(PREFIX + token); // nothing to keep
+      else localStorage.setItem(PREFIX + token, JSON.stringify(draft));
     });
   }
   if (window.__flamesExplanationDraftsRestoring) return;
@@ -29,12 +30,16 @@
   // back resets the box.
   const pending = new Set(Object.keys(localStorage).filter((key) => key.startsWith(PREFIX)));
   const setValue = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set;
+  const WEEK = 7 * 24 * 3600 * 1000;
+  const stopAt = Date.now() + 10 * 60 * 1000; // drafts of boxes not shown wait for a later load
+  const typing = () => ["INPUT", "TEXTAREA"].includes(document.activeElement?.tagName);
   const restore = () => {
     for (const area of document.querySelectorAll(`[class*='${CLASS}'] textarea`)) {
       const key = PREFIX + tokenOf(area);
       const draft = pending.has(key) && JSON.parse(localStorage.getItem(key) || "null");
-      if (!draft || area === document.activeElement) continue;
-      if (area.value === draft.base && !area.disabled) {
+      if (!draft || typing()) continue; // never take the focus from a box someone is typing in
+      const fresh = draft.text !== draft.base && Date.now() - (draft.at ?? 0) < WEEK;
+      if (fresh && area.value === draft.base && !area.disabled) {
         area.dataset.flamesRestoring = "1";
         setValue.call(area, draft.text);
         area.dispatchEvent(new Event("input", { bubbles: true }));
@@ -43,11 +48,11 @@
         delete area.dataset.flamesRestoring;
         continue;
       }
-      // Saved, or newer text saved meanwhile (another tab), or the prompt submitted: done with it.
+      // Saved, newer text saved meanwhile (another tab), the prompt submitted, or stale: done with it.
       pending.delete(key);
       localStorage.removeItem(key);
     }
-    if (pending.size) setTimeout(restore, 250);
+    if (pending.size && Date.now() < stopAt) setTimeout(restore, 250);
   };
   restore();
 })();
