@@ -51,6 +51,7 @@ def _login_page() -> None:
             except auth.LoginError as exc:
                 st.error(t("login_wait", seconds=exc.retry_in) if exc.retry_in else t("login_refused"))
             else:
+                _forget_session_state()  # nothing of an earlier user's (ended) session carries over
                 st.session_state.token = session.token
                 st.session_state.cookie_pending = session.token
                 st.rerun()
@@ -76,11 +77,15 @@ def _sidebar(user) -> None:
         )
         if st.button(t("logout")):
             auth.logout(db(), session_token())
-            for key in list(st.session_state):
-                if key != "db":
-                    del st.session_state[key]
+            _forget_session_state()
             st.session_state.cookie_pending = ""
             st.rerun()
+
+
+def _forget_session_state() -> None:
+    for key in list(st.session_state):
+        if key != "db":
+            del st.session_state[key]
 
 
 def main() -> None:

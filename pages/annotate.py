@@ -53,8 +53,7 @@ def _report(action, *args, **kwargs) -> bool:
     """Run a store action as this page's user; on a refusal keep the message for this run instead
     of a traceback. Callbacks run before the page checks the session again, so it is checked here:
     after a logout in another tab, an expiry or a deactivation nothing more is saved."""
-    current = current_user()
-    if current is None or current.name != user.name:
+    if not _session_is_ours():
         return False
     try:
         action(*args, **kwargs)
@@ -62,6 +61,11 @@ def _report(action, *args, **kwargs) -> bool:
         st.session_state.flash = refusal(exc)
         return False
     return True
+
+
+def _session_is_ours() -> bool:
+    current = current_user()
+    return current is not None and current.name == user.name
 
 
 def _current_view() -> PromptView | None:
@@ -129,7 +133,8 @@ def _confirm(response_id: str, score: int) -> None:
 
 def _explain(response_id: str, key: str) -> None:
     text = st.session_state[key]
-    if not _report(save_explanation, conn, user.name, response_id, text, seconds=_elapsed()) and text:
+    saved = _report(save_explanation, conn, user.name, response_id, text, seconds=_elapsed())
+    if not saved and text and _session_is_ours():  # never shown to whoever logs in next
         st.session_state.unsaved_text = text  # shown for copying: the box itself may be reset
 
 

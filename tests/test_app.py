@@ -223,6 +223,24 @@ def test_a_digit_key_after_another_tab_submitted_says_why_nothing_changed(db):
     assert {score for score, _, _ in _labels(db).values()} == {3}
 
 
+def test_the_next_person_to_log_in_on_the_tab_sees_nothing_of_the_last_session(db):
+    at = _annotating(db)
+    view = prompt_view(db, "alice", "fair-1")
+    auth.logout(db, at.session_state["token"])  # alice's session ends in another tab...
+    box = at.text_area(key=f"explanation-{view.items[0].blind_id}")
+    box.input("alice 的私人理由").run()  # ...while she is typing
+    assert _labels(db) == {} and not at.code
+    at.switch_page("app.py")
+    at.run()  # the login form
+    at.text_input[0].input("bob")
+    at.text_input[1].input(PASSWORD)
+    at.button[0].click().run()
+    at.switch_page(ANNOTATE)
+    at.run()
+    assert not at.code and "unsaved_text" not in at.session_state
+    assert "alice" not in " ".join(caption.value for caption in at.sidebar.caption)
+
+
 def test_nothing_is_saved_once_the_session_has_ended_elsewhere(db):
     at = _annotating(db)
     auth.logout(db, at.session_state["token"])  # in another tab
