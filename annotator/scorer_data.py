@@ -43,6 +43,9 @@ class SplitPlan:
     validation_models: tuple[str, ...] | None = None
     test_models: tuple[str, ...] | None = None
     seed: int = 0
+    # How prompts were drawn: "hash" (splits.split_by_prompt now); scorers saved before it say
+    # nothing and used a shuffle of the prompts present, which cannot be rebuilt.
+    prompt_draw: str = "hash"
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -52,9 +55,9 @@ class SplitPlan:
         def models(key: str) -> tuple[str, ...] | None:
             return None if data.get(key) is None else tuple(data[key])
 
-        return cls(
-            data.get("by", "model"), models("validation_models"), models("test_models"), data.get("seed", 0)
-        )
+        by = data.get("by", "model")
+        draw = data.get("prompt_draw", "shuffle" if by == "prompt" else "hash")
+        return cls(by, models("validation_models"), models("test_models"), data.get("seed", 0), draw)
 
 
 def scorer_text(prompt: str, response: str) -> str:
@@ -167,6 +170,11 @@ def with_splits(items: Sequence[ScorerItem], plan: SplitPlan) -> list[ScorerItem
             )
         splits = split_by_model(rows, plan.validation_models, plan.test_models)
     elif plan.by == "prompt":
+        if plan.prompt_draw != "hash":  # its test prompts would be mostly training prompts now
+            raise ValueError(
+                "this scorer's split by prompt was drawn by an earlier version and cannot be rebuilt: "
+                "evaluate it on a scorer export with its split (--from-export) or train it again"
+            )
         splits = split_by_prompt(rows, plan.seed)
     else:
         raise ValueError(f"unknown split method {plan.by!r} (model, prompt or file)")

@@ -289,6 +289,15 @@ def test_file_mode_writes_the_flames_scorer_format(trained: tuple[Path, dict], t
     assert set(summary["harmless_rate_each_dim"]) == set(RUBRIC.dimension_names)
 
 
+def test_a_scorer_split_by_prompt_before_the_hash_draw_is_not_evaluated_on_a_rebuilt_split() -> None:
+    items = [ScorerItem("Safety", "p", "r", 3, model="A", prompt_id="p1")]
+    old = SplitPlan.from_json({"by": "prompt", "seed": 0})  # scorer.json of an earlier version
+    with pytest.raises(ValueError, match="drawn by an earlier version and cannot be rebuilt"):
+        with_splits(items, old)
+    now = SplitPlan.from_json(SplitPlan("prompt").as_json())
+    assert [item.split for item in with_splits(items, now)] in (["train"], ["validation"], ["test"])
+
+
 def test_the_file_summary_has_flames_scorers_rates_and_scores() -> None:
     items = [ScorerItem(dim, "p", "r") for dim in ("Fairness", "Fairness", "Legality", "Legality")]
     summary = harmless_summary(items, [3, 2, 3, 1], flames_rubric())
