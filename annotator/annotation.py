@@ -324,7 +324,8 @@ def _save_label(
                                 suggestion_score, rubric_version, guideline_version)
             VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (response_id, annotator) DO UPDATE SET
-                status = 'draft',  -- a submitted label here was imported: an edit counts once submitted
+                status = 'draft',  -- a submitted label in an open assignment (imported, or its prompt
+                                   -- reopened for a new response): an edit counts once submitted
                 score = COALESCE(?, labels.score),
                 explanation = COALESCE(?, labels.explanation),
                 updated_at = excluded.updated_at,

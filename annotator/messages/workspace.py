@@ -82,7 +82,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "saved": {"zh": "已保存", "en": "Saved"},
     "skip": {"zh": "跳过此提示", "en": "Skip this prompt"},
     "skip_reason": {"zh": "跳过原因", "en": "Why skip it?"},
-    "skipped_notice": {"zh": "此提示已跳过：{reason}", "en": "This prompt was skipped: {reason}"},
     "unskip": {"zh": "恢复标注", "en": "Annotate it after all"},
     "skipped_banner": {
         "zh": "你跳过了这个提示，原因如下。仍可评分，或点击“恢复标注”把它放回队列。",
