@@ -18,6 +18,7 @@ import sqlite_utils
 
 from annotator.annotation import Suggestion, blind_key, blind_order, letter
 from annotator.consolidation import consolidate, submitted_scores
+from annotator.i18n import Refusal
 from annotator.leads import require_lead
 from annotator.rubric import Dimension
 from annotator.store import now, project_rubric, transaction
@@ -26,7 +27,7 @@ REASONS = ("annotator_error", "ambiguous_prompt", "guideline_gap", "other")
 SPREAD_THRESHOLD = 2  # levels apart that need a lead even with a majority
 
 
-class AdjudicationError(ValueError):
+class AdjudicationError(Refusal):
     """A response, reason or flag that cannot be adjudicated or resolved."""
 
 
@@ -152,7 +153,7 @@ def adjudication_queue(
     if dimension is not None:
         rubric.dimension(dimension)
     if model is not None and db.execute("SELECT 1 FROM models WHERE name = ?", [model]).fetchone() is None:
-        raise AdjudicationError(f"no model named {model!r}")
+        raise AdjudicationError("adj_no_model", model=model)
     scores = submitted_scores(db)
     adjudicated = {row[0] for row in db.execute("SELECT response_id FROM adjudications")}
     scales = {d.name: d for d in rubric.dimensions}
@@ -185,7 +186,7 @@ def adjudication_item(db: sqlite_utils.Database, response_id: str) -> Adjudicati
         [response_id],
     ).fetchone()
     if row is None:
-        raise AdjudicationError(f"no response with id {response_id!r}")
+        raise AdjudicationError("adj_no_response", response_id=response_id)
     prompt_id, model, response_text, prompt_text, dim, sub = row
     labels = tuple(_submitted_labels(db, {response_id}).get(response_id, []))
     spread, entropy, majority = disagreement(
@@ -255,7 +256,7 @@ def adjudicate(
 ) -> Adjudication:
     """Record (or change) the final score of a response; the earlier version stays in the history."""
     if reason not in REASONS:
-        raise AdjudicationError(f"invalid reason {reason!r} (allowed: {', '.join(REASONS)})")
+        raise AdjudicationError("adj_invalid_reason", reason=reason, allowed=", ".join(REASONS))
     with transaction(db):
         require_lead(db, lead)
         row = db.execute(
@@ -263,7 +264,7 @@ def adjudicate(
             [response_id],
         ).fetchone()
         if row is None:
-            raise AdjudicationError(f"no response with id {response_id!r}")
+            raise AdjudicationError("adj_no_response", response_id=response_id)
         score = project_rubric(db).check_score(row[0], final_score)
         stamp = now()
         db.execute(
@@ -315,7 +316,7 @@ def resolve_flag(db: sqlite_utils.Database, flag_id: int, lead: str) -> None:
         require_lead(db, lead)
         row = db.execute("SELECT resolved_at FROM flags WHERE id = ?", [flag_id]).fetchone()
         if row is None:
-            raise AdjudicationError(f"no flag with id {flag_id}")
+            raise AdjudicationError("flag_unknown", flag_id=flag_id)
         if row[0] is not None:
-            raise AdjudicationError(f"flag {flag_id} is already resolved")
+            raise AdjudicationError("flag_resolved", flag_id=flag_id)
         db.execute("UPDATE flags SET resolved_at = ?, resolved_by = ? WHERE id = ?", [now(), lead, flag_id])

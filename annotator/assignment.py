@@ -21,6 +21,7 @@ from itertools import combinations
 
 import sqlite_utils
 
+from annotator.i18n import Refusal
 from annotator.leads import require_lead
 from annotator.store import now, project_rubric, transaction
 from annotator.users import require_user
@@ -28,7 +29,7 @@ from annotator.users import require_user
 DEFAULT_OVERLAP = 3
 
 
-class AssignmentError(ValueError):
+class AssignmentError(Refusal):
     """Annotators, an overlap or a prompt selection that cannot be assigned."""
 
 
@@ -53,16 +54,16 @@ def check_annotators(db: sqlite_utils.Database, names: Iterable[str]) -> list[st
     """Sorted distinct names, each an active user with role annotator."""
     names = [name.strip() for name in names if name.strip()]
     if not names:
-        raise AssignmentError("no annotators given")
+        raise AssignmentError("assign_no_annotators")
     repeated = sorted(name for name, count in Counter(names).items() if count > 1)
     if repeated:
-        raise AssignmentError(f"annotators named more than once: {', '.join(repeated)}")
+        raise AssignmentError("assign_repeated", names=", ".join(repeated))
     for name in names:
         user = require_user(db, name)
         if user.role != "annotator":
-            raise AssignmentError(f"{name!r} has role {user.role}, not annotator")
+            raise AssignmentError("assign_not_annotator", name=name, role=user.role)
         if not user.active:
-            raise AssignmentError(f"{name!r} is inactive")
+            raise AssignmentError("assign_inactive", name=name)
     return sorted(names)
 
 
@@ -77,11 +78,11 @@ def select_prompts(
     """Ids of the chosen prompts, sorted: the given ids or all prompts matching the filters."""
     if prompt_ids is not None:
         if dimension or subcomponent or batch:
-            raise AssignmentError("give prompt ids or filters (dimension, subcomponent, batch), not both")
+            raise AssignmentError("assign_ids_and_filters")
         known = {row[0] for row in db.execute("SELECT id FROM prompts")}
         unknown = sorted(set(prompt_ids) - known)
         if unknown:
-            raise AssignmentError(f"unknown prompt ids: {', '.join(unknown[:5])}")
+            raise AssignmentError("assign_unknown_ids", ids=", ".join(unknown[:5]))
         return sorted(set(prompt_ids))
     clauses, params = [], []
     if dimension is not None:
@@ -93,12 +94,12 @@ def select_prompts(
         if dimension is not None:
             rubric.check_subcomponent(dimension, subcomponent)
         elif not any(subcomponent in d.subcomponents for d in rubric.dimensions):
-            raise AssignmentError(f"no dimension of the rubric has the subcomponent {subcomponent!r}")
+            raise AssignmentError("assign_unknown_subcomponent", subcomponent=subcomponent)
         clauses.append("subcomponent = ?")
         params.append(subcomponent)
     if batch is not None:
         if db.execute("SELECT 1 FROM import_batches WHERE id = ?", [batch]).fetchone() is None:
-            raise AssignmentError(f"no import batch {batch!r}")
+            raise AssignmentError("assign_unknown_batch", batch=batch)
         clauses.append("batch = ?")
         params.append(batch)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
@@ -233,7 +234,7 @@ def assign(
     if assigned_by is not None:
         require_lead(db, assigned_by)
     if not 1 <= overlap <= len(names):
-        raise AssignmentError(f"overlap must be between 1 and the number of annotators ({len(names)})")
+        raise AssignmentError("assign_overlap", n=len(names))
     with transaction(db):
         selected = select_prompts(db, prompt_ids, dimension=dimension, subcomponent=subcomponent, batch=batch)
         rng = random.Random(seed)
@@ -300,10 +301,10 @@ def reassign_unfinished(
         require_lead(db, assigned_by)
     old = require_user(db, from_annotator)
     if old.active:
-        raise AssignmentError(f"{from_annotator!r} is still active: deactivate the account first")
+        raise AssignmentError("assign_still_active", name=from_annotator)
     names = check_annotators(db, to_annotators)
     if from_annotator in names:
-        raise AssignmentError(f"cannot move {from_annotator!r}'s work to themselves")
+        raise AssignmentError("assign_to_themselves", name=from_annotator)
     with transaction(db):
         prompts, kept = unfinished_prompts(db, from_annotator)
         team = _Team(db, names, random.Random(seed))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from annotator.i18n import Refusal
 from annotator.leads import require_lead
 from annotator.store import now, transaction
 
@@ -43,9 +44,7 @@ def save_guidelines(db: sqlite_utils.Database, markdown: str, author: str) -> in
     """Store the text as a new version if it differs from the current one; return the current version."""
     text = markdown.replace("\r\n", "\n").rstrip() + "\n"
     if not text.strip():
-        raise ValueError(
-            "the guidelines are empty: write them, or leave the page to keep the current version"
-        )
+        raise Refusal("guidelines_empty")
     with transaction(db):
         require_lead(db, author)
         current = current_guidelines(db)

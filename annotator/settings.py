@@ -10,13 +10,13 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from annotator.annotation import QUEUE_ORDERS, SUGGESTION_MODES, queue_order, suggestion_mode
-from annotator.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from annotator.i18n import DEFAULT_LANGUAGE, LANGUAGES, Refusal
 from annotator.leaderboard import agents
 from annotator.leads import require_lead
 from annotator.store import get_setting, set_setting, transaction
 
 
-class SettingsError(ValueError):
+class SettingsError(Refusal):
     """A setting value that is not allowed."""
 
 
@@ -59,7 +59,7 @@ def _set_choice(db: sqlite_utils.Database, key: str, value: str, allowed: Iterab
     """Store one of a fixed set of values, as a lead."""
     if value not in allowed:
         what = key.replace("_", " ").replace("default ", "")
-        raise SettingsError(f"invalid {what} {value!r} (allowed: {', '.join(allowed)})")
+        raise SettingsError("settings_invalid", what=what, value=value, allowed=", ".join(allowed))
     with transaction(db):
         require_lead(db, lead)
         set_setting(db, key, value)
@@ -78,7 +78,7 @@ def set_suggestion_agent(db: sqlite_utils.Database, agent: str | None, lead: str
             return
         # The agent already configured may stay even before its suggestions are imported.
         if agent not in agents(db) and agent != get_setting(db, "suggestion_agent"):
-            raise SettingsError(f"no suggestions from agent {agent!r}")
+            raise SettingsError("settings_no_agent", agent=agent)
         set_setting(db, "suggestion_agent", agent)
 
 

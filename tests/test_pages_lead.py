@@ -309,6 +309,21 @@ def test_lead_saves_guidelines_as_versions_and_images_stay_text(db):
     assert current_guidelines(db).version == 1
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("zh", "错误：标注指南为空：请填写内容，或离开此页以保留当前版本"),
+        ("en", "Error: the guidelines are empty: write them, or leave the page to keep the current version"),
+    ],
+)
+def test_a_leads_refusal_is_in_the_ui_language(db, language, expected):
+    at = _page(db, "guidelines", language=language)
+    at.text_area(key="guidelines").input("  \n ")
+    at.button(key="save_guidelines").click().run()
+    assert [error.value for error in at.error] == [expected]
+    assert current_guidelines(db) is None
+
+
 def test_annotators_read_guidelines_without_editing(busy):
     at = _page(busy, "guidelines", "alice")
     assert not at.exception

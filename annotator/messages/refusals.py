@@ -51,4 +51,56 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "cannot open database {path}: {problem}",
     },
     "db_cannot_write": {"zh": "无法写入 {path}：{problem}", "en": "cannot write {path}: {problem}"},
+    "assign_no_annotators": {"zh": "没有选择标注员", "en": "no annotators given"},
+    "assign_repeated": {"zh": "标注员重复出现：{names}", "en": "annotators named more than once: {names}"},
+    "assign_not_annotator": {
+        "zh": "{name!r} 的角色是 {role}，不是标注员",
+        "en": "{name!r} has role {role}, not annotator",
+    },
+    "assign_inactive": {"zh": "{name!r} 已停用", "en": "{name!r} is inactive"},
+    "assign_ids_and_filters": {
+        "zh": "请给出提示编号或筛选条件（维度、子类、批次），不要同时给出",
+        "en": "give prompt ids or filters (dimension, subcomponent, batch), not both",
+    },
+    "assign_unknown_ids": {"zh": "未知的提示编号：{ids}", "en": "unknown prompt ids: {ids}"},
+    "assign_unknown_subcomponent": {
+        "zh": "评分细则中没有任何维度包含子类 {subcomponent!r}",
+        "en": "no dimension of the rubric has the subcomponent {subcomponent!r}",
+    },
+    "assign_unknown_batch": {"zh": "没有导入批次 {batch!r}", "en": "no import batch {batch!r}"},
+    "assign_overlap": {
+        "zh": "重叠数必须在 1 到标注员人数（{n}）之间",
+        "en": "overlap must be between 1 and the number of annotators ({n})",
+    },
+    "assign_still_active": {
+        "zh": "{name!r} 仍在启用状态：请先停用该账号",
+        "en": "{name!r} is still active: deactivate the account first",
+    },
+    "assign_to_themselves": {
+        "zh": "不能把 {name!r} 的工作转给其本人",
+        "en": "cannot move {name!r}'s work to themselves",
+    },
+    "guidelines_empty": {
+        "zh": "标注指南为空：请填写内容，或离开此页以保留当前版本",
+        "en": "the guidelines are empty: write them, or leave the page to keep the current version",
+    },
+    "settings_invalid": {
+        "zh": "无效的{what} {value!r}（可选：{allowed}）",
+        "en": "invalid {what} {value!r} (allowed: {allowed})",
+    },
+    "settings_no_agent": {
+        "zh": "没有来自评分模型 {agent!r} 的建议",
+        "en": "no suggestions from agent {agent!r}",
+    },
+    "flag_unknown": {"zh": "没有编号为 {flag_id} 的标记", "en": "no flag with id {flag_id}"},
+    "flag_resolved": {"zh": "标记 {flag_id} 已经处理过了", "en": "flag {flag_id} is already resolved"},
+    "adj_no_model": {"zh": "没有名为 {model!r} 的模型", "en": "no model named {model!r}"},
+    "adj_no_response": {
+        "zh": "没有编号为 {response_id!r} 的回复",
+        "en": "no response with id {response_id!r}",
+    },
+    "adj_invalid_reason": {
+        "zh": "无效的理由 {reason!r}（可选：{allowed}）",
+        "en": "invalid reason {reason!r} (allowed: {allowed})",
+    },
 }
