@@ -168,9 +168,7 @@ def check_agent_name(db: sqlite_utils.Database, agent: str) -> str:
         return agent
     check_name(agent, "agent")
     if other := lookalike(agent, existing):
-        raise UserError(
-            f"agent name {agent!r} looks like the existing agent {other!r}: use that name or another one"
-        )
+        raise UserError("agent_lookalike", name=agent, other=other)
     return agent
 
 

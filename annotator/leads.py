@@ -11,7 +11,7 @@ def require_lead(db: sqlite_utils.Database, name: str) -> User:
     """The active user `name` with role lead or admin; UserError otherwise."""
     user = require_user(db, name)
     if not user.is_lead:
-        raise UserError(f"{name!r} has role {user.role}: only a lead or admin may do this")
+        raise UserError("user_not_lead", name=name, role=user.role)
     if not user.active:
-        raise UserError(f"{name!r} is inactive")
+        raise UserError("user_inactive", name=name)
     return user

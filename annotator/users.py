@@ -11,6 +11,7 @@ import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from annotator.i18n import Refusal
 from annotator.store import now, transaction
 
 ROLES = ("annotator", "lead", "admin")
@@ -19,7 +20,7 @@ _NAME_PATTERN = re.compile(r"^[\w.@-]{1,64}$")  # \w includes CJK characters
 _hasher = PasswordHasher()
 
 
-class UserError(ValueError):
+class UserError(Refusal):
     """A user name, role or password that cannot be accepted, or an unknown user."""
 
 
@@ -51,23 +52,21 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 def check_name(name: str, kind: str = "user") -> str:
     """`name` if it can name a user (or, with `kind="agent"`, a suggestion agent)."""
     if not _NAME_PATTERN.match(name or ""):
-        raise UserError(
-            f"invalid {kind} name {name!r}: use 1-64 letters, digits, CJK characters, '.', '_', '-' or '@'"
-        )
+        raise UserError(f"{kind}_invalid_name", name=name)
     return name
 
 
 def check_role(role: str) -> str:
     if role not in ROLES:
-        raise UserError(f"invalid role {role!r} (allowed: {', '.join(ROLES)})")
+        raise UserError("user_invalid_role", role=role, allowed=", ".join(ROLES))
     return role
 
 
 def check_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise UserError("user_short_password", n=MIN_PASSWORD_LENGTH)
     if not password.strip():
-        raise UserError("the password cannot be only spaces")
+        raise UserError("user_space_password")
     return password
 
 
@@ -99,11 +98,9 @@ def add_user(
     password_hash = None if password is None else hash_password(check_password(password))
     with transaction(db):
         if get_user(db, name) is not None:
-            raise UserError(f"user {name!r} already exists")
+            raise UserError("user_exists", name=name)
         if other := lookalike(name, (row[0] for row in db.execute("SELECT name FROM users"))):
-            raise UserError(
-                f"{name!r} would look like the existing user {other!r}: choose a clearly different name"
-            )
+            raise UserError("user_lookalike", name=name, other=other)
         db.execute(
             "INSERT INTO users (name, role, password_hash, active, created_at) VALUES (?, ?, ?, ?, ?)",
             [name, role, password_hash, int(active), now()],
@@ -119,7 +116,7 @@ def get_user(db: sqlite_utils.Database, name: str) -> User | None:
 def require_user(db: sqlite_utils.Database, name: str) -> User:
     user = get_user(db, name)
     if user is None:
-        raise UserError(f"no user named {name!r}")
+        raise UserError("user_unknown", name=name)
     return user
 
 
@@ -135,7 +132,7 @@ def _keep_an_admin(db: sqlite_utils.Database, name: str) -> None:
     ).fetchone()[0]
     user = require_user(db, name)
     if user.role == "admin" and user.active and not others:
-        raise UserError(f"{name} is the last active admin: make someone else an admin first")
+        raise UserError("user_last_admin", name=name)
 
 
 def set_role(db: sqlite_utils.Database, name: str, role: str) -> None:

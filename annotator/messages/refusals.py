@@ -103,4 +103,40 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "无效的理由 {reason!r}（可选：{allowed}）",
         "en": "invalid reason {reason!r} (allowed: {allowed})",
     },
+    "user_invalid_name": {
+        "zh": "无效的用户名 {name!r}：请使用 1-64 个字母、数字、汉字、'.'、'_'、'-' 或 '@'",
+        "en": "invalid user name {name!r}: use 1-64 letters, digits, CJK characters, '.', '_', '-' or '@'",
+    },
+    "agent_invalid_name": {
+        "zh": "无效的评分模型名 {name!r}：请使用 1-64 个字母、数字、汉字、'.'、'_'、'-' 或 '@'",
+        "en": "invalid agent name {name!r}: use 1-64 letters, digits, CJK characters, '.', '_', '-' or '@'",
+    },
+    "user_invalid_role": {
+        "zh": "无效的角色 {role!r}（可选：{allowed}）",
+        "en": "invalid role {role!r} (allowed: {allowed})",
+    },
+    "user_short_password": {
+        "zh": "密码至少需要 {n} 个字符",
+        "en": "the password must have at least {n} characters",
+    },
+    "user_space_password": {"zh": "密码不能只有空格", "en": "the password cannot be only spaces"},
+    "user_exists": {"zh": "用户 {name!r} 已存在", "en": "user {name!r} already exists"},
+    "user_lookalike": {
+        "zh": "{name!r} 与已有用户 {other!r} 看起来相同：请换一个明显不同的名字",
+        "en": "{name!r} would look like the existing user {other!r}: choose a clearly different name",
+    },
+    "user_unknown": {"zh": "没有名为 {name!r} 的用户", "en": "no user named {name!r}"},
+    "user_last_admin": {
+        "zh": "{name} 是最后一个启用的管理员：请先让另一个人成为管理员",
+        "en": "{name} is the last active admin: make someone else an admin first",
+    },
+    "user_not_lead": {
+        "zh": "{name!r} 的角色是 {role}：只有负责人或管理员可以这样做",
+        "en": "{name!r} has role {role}: only a lead or admin may do this",
+    },
+    "user_inactive": {"zh": "{name!r} 已停用", "en": "{name!r} is inactive"},
+    "agent_lookalike": {
+        "zh": "评分模型名 {name!r} 与已有的 {other!r} 看起来相同：请使用那个名字或另一个名字",
+        "en": "agent name {name!r} looks like the existing agent {other!r}: use that name or another one",
+    },
 }
