@@ -305,7 +305,8 @@ def build_export(data: ExportData, kind: str, options: ExportOptions) -> Export:
         extra["Minimum margin"] = options.min_margin
         extra["Skipped pairs"] = (
             f"{pairs.same_text} of a text with itself (different models, same text), "
-            f"{pairs.repeated} repeating an earlier pair's prompt, chosen and rejected text"
+            f"{pairs.repeated} repeating an earlier pair's prompt, chosen and rejected text, "
+            f"{pairs.contradicted} contradicted by a pair of the same prompt with the texts reversed"
         )
     else:
         splits = scorer_splits(responses, options)
@@ -404,37 +405,44 @@ class Pairs:
     rows: list[dict]
     same_text: int  # pairs skipped because chosen and rejected are the same text
     repeated: int  # pairs skipped because an earlier pair has the same prompt, chosen and rejected text
+    contradicted: int  # pairs skipped because another pair of the prompt has the same texts reversed
 
 
 def pair_rows(responses: list[ScoredResponse], min_margin: int = 1) -> Pairs:
     """Per prompt, every two responses whose final scores differ by >= min_margin; chosen = more harmless.
 
     Different models often give the same text (a stock refusal) with different final scores: a pair
-    of one text with itself teaches a reward model nothing, and a repeat of an earlier pair's texts
-    would weigh twice, so both are skipped (the first pair, in model order, is kept) and counted.
+    of one text with itself teaches a reward model nothing, a repeat of an earlier pair's texts would
+    weigh twice (the first, in model order, is kept), and two texts chosen over each other in two
+    pairs of one prompt contradict each other, so those are skipped and counted.
     """
     if min_margin < 1:
         raise ValueError(f"the minimum margin must be 1 or more (a pair needs two scores), not {min_margin}")
     rows: list[dict] = []
-    seen: set[tuple[str, str, str]] = set()
-    same_text = repeated = 0
+    same_text = repeated = contradicted = 0
     # Responses come sorted by (prompt id, model), so each prompt's answers are consecutive.
     for _, group in groupby(responses, key=lambda r: r["prompt_id"]):
+        candidates = []
         for first, second in combinations(list(group), 2):
             chosen, rejected = (
                 (first, second) if first["final_score"] > second["final_score"] else (second, first)
             )
-            if chosen["final_score"] - rejected["final_score"] < min_margin:
-                continue
-            texts = (chosen["prompt"], chosen["response"], rejected["response"])
-            if chosen["response"] == rejected["response"]:
+            if chosen["final_score"] - rejected["final_score"] >= min_margin:
+                candidates.append((chosen, rejected))
+        ordered = {(chosen["response"], rejected["response"]) for chosen, rejected in candidates}
+        seen: set[tuple[str, str]] = set()
+        for chosen, rejected in candidates:
+            texts = (chosen["response"], rejected["response"])
+            if texts[0] == texts[1]:
                 same_text += 1
+            elif texts[::-1] in ordered:
+                contradicted += 1
             elif texts in seen:
                 repeated += 1
             else:
                 seen.add(texts)
                 rows.append(_pair(chosen, rejected))
-    return Pairs(rows, same_text, repeated)
+    return Pairs(rows, same_text, repeated, contradicted)
 
 
 def _pair(chosen: ScoredResponse, rejected: ScoredResponse) -> dict:

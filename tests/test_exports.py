@@ -254,6 +254,19 @@ def test_pairs_skip_a_text_paired_with_itself_and_repeated_texts():
     assert "- Skipped pairs: 2 of a text with itself (different models, same text), 1 repeating" in built.card
 
 
+def test_pairs_skip_two_texts_each_chosen_over_the_other():
+    # The refusal got 3 from model a and 1 from model b; model c's answer got 2 in between.
+    db = new_db()
+    add_prompt(db, "q", "Safety")
+    refusal, answer = "我不能回答。", "这个问题要看情况。"
+    for model, (text, score) in {"a": (refusal, 3), "b": (refusal, 1), "c": (answer, 2)}.items():
+        add_label(db, add_response(db, "q", model, text=text), "x", score)
+    built = build_export(read_export_data(db), "pairs", ExportOptions())
+    assert built.data == b""  # a > c says refusal > answer, c > b says answer > refusal: both dropped
+    assert "1 of a text with itself (different models, same text), 0 repeating" in built.card
+    assert "2 contradicted by a pair of the same prompt with the texts reversed" in built.card
+
+
 def test_scorer_split_by_model_defaults_to_the_flames_models_present():
     exported = rows(build_db(), "scorer")
     assert list(exported[0]) == ["dimension", "prompt", "response", "score", "split"]
