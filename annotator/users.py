@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 import sqlite_utils
 from argon2 import PasswordHasher
@@ -49,7 +50,7 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def check_name(name: str, kind: str = "user") -> str:
+def check_name(name: str, kind: Literal["user", "agent"] = "user") -> str:
     """`name` if it can name a user (or, with `kind="agent"`, a suggestion agent)."""
     if not _NAME_PATTERN.match(name or ""):
         raise UserError(f"{kind}_invalid_name", name=name)

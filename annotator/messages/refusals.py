@@ -1,5 +1,6 @@
-"""Refusals the shared logic raises (as `i18n.Refusal`) that reach the scoring page: a page shows
-them in the UI language, the command line in English."""
+"""Refusals the shared logic raises as `i18n.Refusal` (annotation, database, assignment,
+adjudication and flags, settings, guidelines, accounts): a page shows them in the UI language,
+the command line in English."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     "ann_not_assigned": {
