@@ -21,7 +21,7 @@ from torch import nn
 from transformers import AutoModel, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
 from annotator.rubric import Rubric, RubricError, load_rubric
-from annotator.scorer_settings import DEFAULT_MAX_LENGTH
+from annotator.scorer_settings import DEFAULT_MAX_LENGTH, Precision
 
 FORMAT_VERSION = 1
 INFO_FILE = "scorer.json"
@@ -89,14 +89,16 @@ class Scorer:
         return tuple(level.score for level in self.rubric.dimension(dimension).levels)
 
 
-def load_for_predict(model_dir: str | Path, rubric: Rubric | None = None, int8: bool = False) -> Scorer:
-    """load_scorer, on the CPU and quantized by scorer_int8.int8_scorer when `int8` is set."""
-    scorer = load_scorer(model_dir, rubric, device="cpu" if int8 else None)
-    if not int8:
+def load_for_predict(
+    model_dir: str | Path, rubric: Rubric | None = None, precision: Precision = "fp32"
+) -> Scorer:
+    """load_scorer; on the CPU and compiled by scorer_openvino.fast_scorer in bf16 or int8 if asked."""
+    scorer = load_scorer(model_dir, rubric, device=None if precision == "fp32" else "cpu")
+    if precision == "fp32":
         return scorer
-    from annotator.scorer_int8 import int8_scorer  # OpenVINO and NNCF take seconds to import
+    from annotator.scorer_openvino import fast_scorer  # OpenVINO and NNCF take seconds to import
 
-    return int8_scorer(scorer)
+    return fast_scorer(scorer, precision)
 
 
 def default_device() -> torch.device:

@@ -4,6 +4,7 @@ its help before any model code loads)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 DEFAULT_BASE = "hfl/chinese-roberta-wwm-ext"
 DEFAULT_MAX_LENGTH = 512
@@ -13,6 +14,11 @@ DEFAULT_BATCH_SIZE = 32  # on a GPU
 CPU_BATCH_SIZE = 1
 # Training inputs saved with a scorer for int8 quantization to measure activation ranges on.
 CALIBRATION_SIZE = 100
+
+# How a scorer runs: exact (PyTorch, fp32), or compiled by OpenVINO in bf16 or int8 on a CPU
+# (scorer_openvino), faster and changing a few predictions.
+Precision = Literal["fp32", "bf16", "int8"]
+FAST_PRECISIONS: tuple[Precision, ...] = ("bf16", "int8")
 
 
 def default_batch_size(device_type: str) -> int:

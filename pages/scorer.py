@@ -9,12 +9,12 @@ import sqlite_utils
 import streamlit as st
 
 from annotator.agreement_report import data_version
-from annotator.cpu_features import lacks_int8_dot_product
+from annotator.cpu_features import lacks_fast_instructions
 from annotator.leaderboard import check_agent_name
 from annotator.scorer import predict_db, suggestion_counts
 from annotator.scorer_eval import agent_agreement
 from annotator.scorer_model import load_for_predict
-from annotator.scorer_settings import CPU_BATCH_SIZE, DEFAULT_BATCH_SIZE
+from annotator.scorer_settings import CPU_BATCH_SIZE, DEFAULT_BATCH_SIZE, Precision
 from annotator.store import default_db_path, project_rubric
 from pages.common import db, dimension_names, refusal, require_access, t
 
@@ -22,6 +22,7 @@ user = require_access("scorer")
 st.title(t("page_scorer"))
 
 DEFAULT_AGENT = "scorer"
+PRECISIONS: list[Precision] = ["fp32", "bf16", "int8"]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -33,12 +34,12 @@ def _percent(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f}%"
 
 
-def _run(model_dir: str, agent: str, batch_size: int | None, int8: bool) -> None:
+def _run(model_dir: str, agent: str, batch_size: int | None, precision: Precision) -> None:
     """Load the scorer, store its suggestions batch by batch, and say what happened (errors included)."""
     try:
         agent = check_agent_name(db(), agent)  # before the slow load
         with st.spinner(t("sc_loading")):
-            scorer = load_for_predict(model_dir, project_rubric(db()), int8)
+            scorer = load_for_predict(model_dir, project_rubric(db()), precision)
         bar = st.progress(0.0, text=t("sc_progress", done=0, total="…"))
 
         def show(done: int, total: int) -> None:
@@ -64,12 +65,18 @@ batch_size = right.number_input(
     placeholder=t("sc_batch_default", cpu=CPU_BATCH_SIZE, gpu=DEFAULT_BATCH_SIZE),
     key="sc_batch_size",
 )
-int8 = st.checkbox(t("sc_int8"), help=t("sc_int8_help"), key="sc_int8")
-if int8 and lacks_int8_dot_product():
-    st.warning(t("sc_int8_slow"))
+precision: Precision = st.radio(
+    t("sc_precision"),
+    PRECISIONS,
+    captions=[t(f"sc_precision_{name}") for name in PRECISIONS],
+    help=t("sc_precision_help"),
+    key="sc_precision",
+)
+if lacks_fast_instructions(precision):
+    st.warning(t(f"sc_slow_{precision}"))
 if st.button(t("sc_run"), type="primary", key="sc_run"):
     if model_dir.strip():
-        _run(model_dir.strip(), agent, None if batch_size is None else int(batch_size), int8)
+        _run(model_dir.strip(), agent, None if batch_size is None else int(batch_size), precision)
     else:
         st.error(t("sc_need_dir"))
 

@@ -92,13 +92,13 @@ def test_train_evaluate_predict_round_trip(tmp_path: Path, capsys: pytest.Captur
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8")) == report
     assert report["precision"] == "fp32" and "identical_to_fp32" not in report
 
-    code, out, err = run(
-        capsys, "scorer", "evaluate", "--model", str(model), "--from-export", str(export), "--int8"
-    )
-    assert code == 0, err
-    quantized = json.loads(out)
-    assert quantized["precision"] == "int8" and quantized["identical_to_fp32"] >= 0.9
-    assert quantized["accuracy"] >= 0.85
+    for precision in ("bf16", "int8"):
+        options = ["--from-export", str(export), f"--{precision}"]
+        code, out, err = run(capsys, "scorer", "evaluate", "--model", str(model), *options)
+        assert code == 0, err
+        fast = json.loads(out)
+        assert fast["precision"] == precision and fast["identical_to_fp32"] >= 0.9
+        assert fast["accuracy"] >= 0.85
 
     db_path = tmp_path / "p.db"
     store_items(open_db(db_path), synthetic_items(RUBRIC, n_prompts=5, seed=1))
@@ -229,25 +229,50 @@ def test_a_csv_or_parquet_export_is_named_and_the_jsonl_export_asked_for(
     )
 
 
+WARNINGS = {
+    "int8": "warning: The CPU running the scorer has no int8 dot-product instructions (VNNI or AMX)",
+    "bf16": "warning: The CPU running the scorer has no bf16 instructions (AVX-512 BF16 or AMX)",
+}
+
+
 @pytest.mark.parametrize(
-    ("int8", "no_dot_product", "warned"), [(True, True, True), (True, False, False), (False, True, False)]
+    ("precision", "lacking", "warned"),
+    [
+        ("int8", {"int8"}, True),
+        ("int8", {"bf16"}, False),
+        ("bf16", {"bf16"}, True),
+        ("bf16", {"int8"}, False),
+        (None, {"int8", "bf16"}, False),
+    ],
 )
 @pytest.mark.parametrize("command", ["predict", "evaluate"])
-def test_int8_on_a_cpu_without_vnni_or_amx_warns_first(
+def test_a_fast_precision_on_a_cpu_without_its_instructions_warns_first(
     tmp_path: Path,
     capsys: pytest.CaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
     command: str,
-    int8: bool,
-    no_dot_product: bool,
+    precision: str | None,
+    lacking: set[str],
     warned: bool,
 ) -> None:
-    monkeypatch.setattr("annotator.cli.scorer.lacks_int8_dot_product", lambda: no_dot_product)
+    monkeypatch.setattr("annotator.cli.scorer.lacks_fast_instructions", lambda name: name in lacking)
     target = ["--agent", "x"] if command == "predict" else []
-    options = ["--int8"] if int8 else []
+    options = [f"--{precision}"] if precision else []
     db = str(tmp_path / "db.sqlite")
     nowhere = str(tmp_path / "nowhere")
     code, _, err = run(capsys, "--db", db, "scorer", command, "--model", nowhere, *target, *options)
     assert code == 1 and "does not exist" in err  # the warning comes before the model loads
-    warning = "warning: The CPU running the scorer has no int8 dot-product instructions (VNNI or AMX)"
-    assert (warning in err) is warned
+    assert any(warning in err for warning in WARNINGS.values()) is warned
+    if warned:
+        assert WARNINGS[precision] in err
+
+
+@pytest.mark.parametrize("command", ["predict", "evaluate"])
+def test_bf16_and_int8_together_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture, command: str
+) -> None:
+    target = ["--agent", "x"] if command == "predict" else []
+    with pytest.raises(SystemExit) as exit_:
+        run(capsys, "scorer", command, "--model", str(tmp_path), *target, "--bf16", "--int8")
+    assert exit_.value.code == 2
+    assert "argument --int8: not allowed with argument --bf16" in capsys.readouterr().err

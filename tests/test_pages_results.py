@@ -293,28 +293,37 @@ def test_scorer_page_names_a_bad_model_directory(db, model_dir, message):
 
 
 @pytest.mark.parametrize(
-    ("int8", "no_dot_product", "warned"), [(True, True, True), (True, False, False), (False, True, False)]
+    ("precision", "lacking", "warning"),
+    [
+        ("int8", {"int8"}, "no int8 dot-product instructions (VNNI or AMX)"),
+        ("int8", {"bf16"}, None),
+        ("bf16", {"bf16"}, "no bf16 instructions (AVX-512 BF16 or AMX): OpenVINO runs bf16 as fp32"),
+        ("bf16", {"int8"}, None),
+        ("fp32", {"int8", "bf16"}, None),
+    ],
 )
-def test_scorer_page_warns_when_int8_would_not_be_faster(db, monkeypatch, int8, no_dot_product, warned):
+def test_scorer_page_warns_when_a_fast_precision_would_not_be_faster(
+    db, monkeypatch, precision, lacking, warning
+):
     # patched in its module: AppTest reruns the page's from-import on every run
-    monkeypatch.setattr("annotator.cpu_features.lacks_int8_dot_product", lambda: no_dot_product)
+    monkeypatch.setattr("annotator.cpu_features.lacks_fast_instructions", lambda name: name in lacking)
     at = _page(db, "scorer")
     at.run()
-    at.checkbox(key="sc_int8").set_value(int8).run()
+    at.radio(key="sc_precision").set_value(precision).run()
     assert not at.exception
     warnings = [w.value for w in at.warning]
-    assert bool(warnings) is warned and len(warnings) <= 1
-    assert all("no int8 dot-product instructions (VNNI or AMX)" in w for w in warnings)
+    assert len(warnings) == (warning is not None)
+    assert all(warning in w for w in warnings)
 
 
-@pytest.mark.parametrize(("batch_size", "int8"), [(4, False), (None, True)])
-def test_scorer_page_runs_predict_into_the_database(db, scorer_dir, batch_size, int8):
+@pytest.mark.parametrize(("batch_size", "precision"), [(4, "fp32"), (None, "bf16"), (None, "int8")])
+def test_scorer_page_runs_predict_into_the_database(db, scorer_dir, batch_size, precision):
     at = _page(db, "scorer")
     at.run()
     at.text_input(key="sc_model_dir").input(str(scorer_dir))
     at.text_input(key="sc_agent").input("page-run")
     at.number_input(key="sc_batch_size").set_value(batch_size)
-    at.checkbox(key="sc_int8").set_value(int8)
+    at.radio(key="sc_precision").set_value(precision)
     at.button(key="sc_run").click().run()
     assert not at.exception and not at.error
     assert "Stored 6 suggestions from page-run." in at.success[0].value

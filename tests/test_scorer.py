@@ -19,8 +19,8 @@ from scorer_task import MARKERS, TRAIN_MODELS, store_items, synthetic_items, tin
 from annotator import scorer_train
 from annotator.rubric import flames_rubric, parse_rubric
 from annotator.scorer import (
+    fast_predictions,
     harmless_summary,
-    int8_predictions,
     iter_predictions,
     new_output_file,
     predict,
@@ -38,8 +38,8 @@ from annotator.scorer_data import (
     with_splits,
 )
 from annotator.scorer_eval import agent_agreement, agreement_metrics, evaluation_report
-from annotator.scorer_int8 import FirstTokenEncoder, Int8Encoder, int8_scorer
 from annotator.scorer_model import CALIBRATION_FILE, ScorerLoadError, load_scorer
+from annotator.scorer_openvino import CompiledEncoder, FirstTokenEncoder, fast_scorer
 from annotator.scorer_settings import CALIBRATION_SIZE, TrainSettings, default_batch_size
 from annotator.scorer_train import train_scorer
 from annotator.store import open_db
@@ -181,20 +181,23 @@ def test_predict_on_a_cpu_runs_one_text_per_batch_by_default(trained: tuple[Path
     assert {len(batch) for batch in batches} == {1}
 
 
-def test_int8_keeps_the_trained_predictions_and_leaves_the_scorer_exact(trained: tuple[Path, dict]) -> None:
+@pytest.mark.parametrize("precision", ["bf16", "int8"])
+def test_fast_precisions_keep_the_trained_predictions_and_leave_the_scorer_exact(
+    trained: tuple[Path, dict], precision: str
+) -> None:
     scorer = load_scorer(trained[0])
     items = synthetic_items(RUBRIC, n_prompts=10, seed=3)
     exact = predict(scorer, items)
-    quantized, same = int8_predictions(scorer, items)
+    changed, same = fast_predictions(scorer, items, precision)
     assert same >= 0.95
-    assert same == sum(a.score == b.score for a, b in zip(exact, quantized, strict=True)) / len(items)
-    assert sum(p.score == item.score for p, item in zip(quantized, items, strict=True)) >= 0.85 * len(items)
-    assert isinstance(int8_scorer(scorer).model.encoder, Int8Encoder)
-    assert not isinstance(scorer.model.encoder, Int8Encoder)
-    assert predict(scorer, items) == exact  # quantizing worked on a copy
+    assert same == sum(a.score == b.score for a, b in zip(exact, changed, strict=True)) / len(items)
+    assert sum(p.score == item.score for p, item in zip(changed, items, strict=True)) >= 0.85 * len(items)
+    assert isinstance(fast_scorer(scorer, precision).model.encoder, CompiledEncoder)
+    assert not isinstance(scorer.model.encoder, CompiledEncoder)
+    assert predict(scorer, items) == exact  # compiling worked on a copy
 
 
-def test_int8_first_token_path_matches_the_full_encoder(trained: tuple[Path, dict]) -> None:
+def test_first_token_path_matches_the_full_encoder(trained: tuple[Path, dict]) -> None:
     """The last layer computed for [CLS] alone gives what the whole encoder gives, padding included."""
     encoder = load_scorer(trained[0]).model.encoder
     ids = torch.randint(5, encoder.config.vocab_size, (3, 20))
@@ -205,18 +208,19 @@ def test_int8_first_token_path_matches_the_full_encoder(trained: tuple[Path, dic
         assert torch.allclose(FirstTokenEncoder(encoder)(ids, mask), full, atol=1e-5)
 
 
-def test_int8_refuses_an_encoder_without_bert_layers() -> None:
-    with pytest.raises(ValueError, match="int8 needs a BERT/RoBERTa-style encoder"):
+def test_fast_precisions_refuse_an_encoder_without_bert_layers() -> None:
+    with pytest.raises(ValueError, match="bf16 and int8 need a BERT/RoBERTa-style encoder"):
         FirstTokenEncoder(torch.nn.Linear(2, 2))
 
 
-def test_int8_predictions_do_not_depend_on_the_batch(trained: tuple[Path, dict]) -> None:
-    """Activation scales are fixed at quantization, so batch-mates and padding change nothing."""
-    int8 = int8_scorer(load_scorer(trained[0]))
+@pytest.mark.parametrize("precision", ["bf16", "int8"])
+def test_fast_predictions_do_not_depend_on_the_batch(trained: tuple[Path, dict], precision: str) -> None:
+    """int8 activation scales are fixed at quantization, so batch-mates and padding change nothing."""
+    fast = fast_scorer(load_scorer(trained[0]), precision)
     items = synthetic_items(RUBRIC, n_prompts=4, seed=5)
-    alone, batched = predict(int8, items, batch_size=1), predict(int8, items, batch_size=8)
+    alone, batched = predict(fast, items, batch_size=1), predict(fast, items, batch_size=8)
     assert [p.score for p in alone] == [p.score for p in batched]
-    assert [p.confidence for p in alone] == pytest.approx([p.confidence for p in batched], abs=1e-4)
+    assert [p.confidence for p in alone] == pytest.approx([p.confidence for p in batched], abs=1e-2)
 
 
 def test_training_saves_calibration_texts_for_int8(trained: tuple[Path, dict]) -> None:
@@ -226,10 +230,15 @@ def test_training_saves_calibration_texts_for_int8(trained: tuple[Path, dict]) -
     assert load_scorer(trained[0]).calibration == texts
 
 
-def test_int8_refuses_a_scorer_without_calibration_texts(trained: tuple[Path, dict]) -> None:
+def test_int8_refuses_a_scorer_without_calibration_texts_and_bf16_needs_none(
+    trained: tuple[Path, dict],
+) -> None:
     scorer = replace(load_scorer(trained[0]), calibration=[])
-    with pytest.raises(ValueError, match=r"int8 needs the calibration texts .*calibration\.json"):
-        int8_scorer(scorer)
+    refused = r"int8 needs the calibration texts .*calibration\.json.*or use bf16"
+    with pytest.raises(ValueError, match=refused):
+        fast_scorer(scorer, "int8")
+    items = synthetic_items(RUBRIC, n_prompts=2, seed=3)
+    assert len(predict(fast_scorer(scorer, "bf16"), items)) == len(items)
 
 
 def test_a_malformed_calibration_file_is_a_load_error(trained: tuple[Path, dict], tmp_path: Path) -> None:
@@ -239,10 +248,17 @@ def test_a_malformed_calibration_file_is_a_load_error(trained: tuple[Path, dict]
         load_scorer(copy)
 
 
-def test_int8_refuses_a_scorer_off_the_cpu(trained: tuple[Path, dict]) -> None:
+@pytest.mark.parametrize("precision", ["bf16", "int8"])
+def test_fast_precisions_refuse_a_scorer_off_the_cpu(trained: tuple[Path, dict], precision: str) -> None:
     scorer = load_scorer(trained[0], device="meta")
-    with pytest.raises(ValueError, match="int8 inference runs on the CPU only; this scorer is on meta"):
-        int8_scorer(scorer)
+    refused = f"{precision} inference runs on the CPU only; this scorer is on meta"
+    with pytest.raises(ValueError, match=refused):
+        fast_scorer(scorer, precision)
+
+
+def test_fast_scorer_refuses_fp32(trained: tuple[Path, dict]) -> None:
+    with pytest.raises(ValueError, match="fast precisions are bf16, int8, not fp32"):
+        fast_scorer(load_scorer(trained[0]), "fp32")
 
 
 def test_saved_scorer_loads_in_a_fresh_process(trained: tuple[Path, dict]) -> None:

@@ -206,20 +206,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "默认：CPU 上 {cpu}，GPU 上 {gpu}",
         "en": "default: {cpu} on a CPU, {gpu} on a GPU",
     },
-    "sc_int8": {
-        "zh": "int8 量化（仅 CPU；在支持 VNNI 或 AMX 的 CPU 上速度约为 3 倍）",
-        "en": "Quantize to int8 (CPU only; about 3x faster on a CPU with VNNI or AMX)",
+    "sc_precision": {"zh": "推理精度", "en": "Precision"},
+    "sc_precision_fp32": {"zh": "精确（默认）", "en": "exact (the default)"},
+    "sc_precision_bf16": {
+        "zh": "仅 CPU；在支持 AVX-512 BF16 或 AMX 的 CPU 上速度约为 3.5 倍",
+        "en": "CPU only; about 3.5x faster on a CPU with AVX-512 BF16 or AMX",
     },
-    "sc_int8_slow": {
+    "sc_precision_int8": {
+        "zh": "仅 CPU；在支持 VNNI 或 AMX 的 CPU 上速度为 3–6 倍；改变的预测比 bf16 多",
+        "en": "CPU only; 3-6x faster on a CPU with VNNI or AMX; changes more predictions than bf16",
+    },
+    "sc_precision_help": {
+        "zh": "bf16 和 int8 可能改变少量预测。先用 `scorer evaluate --bf16` 或 `--int8` 查看改变的比例。",
+        "en": "bf16 and int8 may change a few predictions. Check how many first with "
+        "`scorer evaluate --bf16` or `--int8`.",
+    },
+    "sc_slow_int8": {
         "zh": "运行评分模型的 CPU 没有 int8 点积指令（VNNI 或 AMX）：int8 在它上面很可能不比 fp32 快"
         "（在只有 AVX2 的 CPU 上实测 1.0 倍），却仍会改变少量预测。",
         "en": "The CPU running the scorer has no int8 dot-product instructions (VNNI or AMX): int8 "
         "would likely be no faster than fp32 on it (1.0x measured on an AVX2-only CPU) and would "
         "still change a few predictions.",
     },
-    "sc_int8_help": {
-        "zh": "可能改变少量预测。先用 `scorer evaluate --int8` 查看改变的比例。",
-        "en": "May change a few predictions. Check how many first with `scorer evaluate --int8`.",
+    "sc_slow_bf16": {
+        "zh": "运行评分模型的 CPU 没有 bf16 指令（AVX-512 BF16 或 AMX）：OpenVINO 在它上面以 fp32 运行 bf16，"
+        "不会比 fp32 快。",
+        "en": "The CPU running the scorer has no bf16 instructions (AVX-512 BF16 or AMX): OpenVINO "
+        "runs bf16 as fp32 on it, no faster than exact.",
     },
     "sc_run": {"zh": "运行预测", "en": "Run predict"},
     "sc_run_help": {

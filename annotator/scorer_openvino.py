@@ -1,11 +1,14 @@
-"""int8 CPU inference: the scorer's encoder compiled by OpenVINO after NNCF's post-training
-quantization (int8 weights and activations).
+"""Fast CPU inference: the scorer's encoder compiled by OpenVINO in bf16, or in int8 after NNCF's
+post-training quantization (int8 weights and activations).
 
-Activation scales are fixed once, from the calibration texts the scorer saved at training time,
-so a text's result does not depend on the texts batched with it, and the same scorer gives the
-same int8 predictions in every run. Quantizing takes one to three minutes for a BERT-base scorer; it
-then runs about 3x as fast as fp32 on a CPU with AVX-512 VNNI, and no faster on an AVX2-only one
-(bench/scorer_bench.py; annotator/cpu_features.py tells which this is).
+bf16 keeps fp32's range with an 8-bit mantissa and needs no calibration; it runs about 3.5x as fast
+as fp32 on a CPU with AVX-512 BF16 or AMX, and is not faster on one without (OpenVINO then runs
+f32). int8 activation scales are fixed once, from the calibration texts the scorer saved at
+training time, so a text's result does not depend on the texts batched with it, and the same
+scorer gives the same int8 predictions in every run. Quantizing takes one to three minutes for a
+BERT-base scorer; int8 then runs 3-6x as fast as fp32 on a CPU with VNNI and no faster on an
+AVX2-only one, and changes more predictions than bf16 (bench/scorer_bench.py;
+annotator/cpu_features.py tells which instructions this CPU has).
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from torch.nn import functional
 from transformers import PretrainedConfig
 from transformers.modeling_outputs import BaseModelOutput
 
+from annotator.scorer_data import scorer_text
 from annotator.scorer_model import MultiTaskScorer, Scorer
+from annotator.scorer_settings import FAST_PRECISIONS, Precision
 
 # OpenVINO compiles a kernel set per input shape; rounding lengths up to a multiple of this
 # keeps the shapes few (16 up to 512 tokens) at the cost of a few padded positions.
@@ -45,7 +50,7 @@ class FirstTokenEncoder(nn.Module):
         super().__init__()
         if not isinstance(getattr(getattr(encoder, "encoder", None), "layer", None), nn.ModuleList):
             raise ValueError(
-                "int8 needs a BERT/RoBERTa-style encoder (encoder.layer); "
+                "bf16 and int8 need a BERT/RoBERTa-style encoder (encoder.layer); "
                 f"this one is {type(encoder).__name__}"
             )
         self.trunk = copy.deepcopy(encoder)
@@ -71,7 +76,7 @@ class FirstTokenEncoder(nn.Module):
         return out[:, 0]
 
 
-class Int8Encoder(nn.Module):
+class CompiledEncoder(nn.Module):
     """Stands in for the encoder in MultiTaskScorer; its last_hidden_state holds the first token only."""
 
     def __init__(self, compiled: ov.CompiledModel, config: PretrainedConfig, pad_id: int) -> None:
@@ -90,19 +95,25 @@ class Int8Encoder(nn.Module):
         return BaseModelOutput(last_hidden_state=first.unsqueeze(1))
 
 
-def int8_scorer(scorer: Scorer) -> Scorer:
-    """The scorer with its encoder quantized to int8 and compiled for this CPU.
+def fast_scorer(scorer: Scorer, precision: Precision) -> Scorer:
+    """The scorer with its encoder compiled for this CPU in bf16 or int8 (quantized first).
 
-    It may change a few predictions: check how many with `scorer evaluate --int8` first.
+    It may change a few predictions: check how many with `scorer evaluate --bf16/--int8` first.
     """
+    if precision not in FAST_PRECISIONS:
+        raise ValueError(f"fast precisions are {', '.join(FAST_PRECISIONS)}, not {precision}")
     if scorer.device.type != "cpu":
-        raise ValueError("int8 inference runs on the CPU only; this scorer is on " + scorer.device.type)
-    if not scorer.calibration:
+        raise ValueError(
+            f"{precision} inference runs on the CPU only; this scorer is on {scorer.device.type}"
+        )
+    if precision == "int8" and not scorer.calibration:
         raise ValueError(
             "int8 needs the calibration texts a scorer saves when it is trained (calibration.json); "
-            "this scorer has none: train it again with this version"
+            "this scorer has none: train it again with this version, or use bf16"
         )
-    samples = [_model_inputs(scorer, text) for text in scorer.calibration]
+    # int8 measures activation ranges on the calibration texts; bf16 needs one input to trace only.
+    texts = scorer.calibration if precision == "int8" else scorer.calibration[:1] or [scorer_text("", "")]
+    samples = [_model_inputs(scorer, text) for text in texts]
     dynamic = ov.PartialShape([-1, -1])
     # The trace warns of shape checks that it freezes; with a full attention mask given they
     # never depend on the input (no padding added inside, no causal mask).
@@ -113,8 +124,24 @@ def int8_scorer(scorer: Scorer) -> Scorer:
             example_input={name: torch.from_numpy(array) for name, array in samples[0].items()},
             input=[("input_ids", dynamic, ov.Type.i64), ("attention_mask", dynamic, ov.Type.i64)],
         )
+    if precision == "int8":
+        model = _quantized(model, samples)
+    # int8 keeps what it does not quantize (softmax, LayerNorm, GELU) in f32, so that only the
+    # quantization changes predictions. On a CPU without bf16 OpenVINO runs a bf16 hint as f32.
+    compiled = ov.Core().compile_model(
+        model,
+        "CPU",
+        {"INFERENCE_PRECISION_HINT": "bf16" if precision == "bf16" else "f32", "PERFORMANCE_HINT": "LATENCY"},
+    )
+    encoder = CompiledEncoder(compiled, scorer.model.encoder.config, scorer.tokenizer.pad_token_id)
+    model = MultiTaskScorer(encoder, [head.out_features for head in scorer.model.heads]).eval()
+    model.heads.load_state_dict(scorer.model.heads.state_dict())
+    return replace(scorer, model=model)
+
+
+def _quantized(model: ov.Model, samples: list[dict]) -> ov.Model:
     with contextlib.redirect_stdout(sys.stderr):  # NNCF's progress bars would mix into CLI output
-        quantized = nncf.quantize(
+        return nncf.quantize(
             model,
             nncf.Dataset(samples),
             model_type=nncf.ModelType.TRANSFORMER,
@@ -123,14 +150,6 @@ def int8_scorer(scorer: Scorer) -> Scorer:
             # (98.9% identical instead of 98.4% on bench/scorer_int8_fidelity.py) at no cost in speed.
             fast_bias_correction=False,
         )
-    # f32 for what stays unquantized: on a CPU without AMX, bf16 measured slower.
-    compiled = ov.Core().compile_model(
-        quantized, "CPU", {"INFERENCE_PRECISION_HINT": "f32", "PERFORMANCE_HINT": "LATENCY"}
-    )
-    encoder = Int8Encoder(compiled, scorer.model.encoder.config, scorer.tokenizer.pad_token_id)
-    model = MultiTaskScorer(encoder, [head.out_features for head in scorer.model.heads]).eval()
-    model.heads.load_state_dict(scorer.model.heads.state_dict())
-    return replace(scorer, model=model)
 
 
 def _model_inputs(scorer: Scorer, text: str) -> dict:
