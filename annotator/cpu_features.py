@@ -1,11 +1,11 @@
 """Whether this CPU has the instructions that make `--bf16` or `--int8` pay off.
 
 bench/scorer_bench.py measured int8 3-6x as fast as fp32 on CPUs with AVX-512 VNNI and no faster
-at all (1.0x, with the same ~2% of predictions changed) on an AVX2-only one, and bf16 3.7x as
-fast on a CPU with AVX-512 BF16 (OpenVINO runs bf16 as f32 on a CPU without bf16 instructions).
-So the CLI and the Scorer page warn before using either on a CPU without its instructions
-(AVX-512 without VNNI is assumed to be like AVX2 for int8: multiply-adds take the same three
-instructions; not measured).
+at all (with the same ~2% of predictions changed) on an AVX2-only one, and bf16 4x as fast on a
+CPU with AVX-512 BF16 but slower than fp32 on an AVX-512 one without (OpenVINO emulates it
+there; on an AVX2-only CPU it runs f32). So the CLI and the Scorer page warn before using either
+on a CPU without its instructions (AVX-512 without VNNI is assumed to be like AVX2 for int8:
+multiply-adds take the same three instructions; not measured).
 """
 
 from __future__ import annotations
@@ -14,17 +14,17 @@ import platform
 from functools import cache
 from pathlib import Path
 
-from annotator.scorer_settings import Precision
+from annotator.scorer_settings import FastPrecision, Precision
 
 # /proc/cpuinfo flag -> the name people know the instructions by, for each fast precision
-FAST_FLAGS: dict[Precision, dict[str, str]] = {
+FAST_FLAGS: dict[FastPrecision, dict[str, str]] = {
     "bf16": {"amx_bf16": "AMX", "avx512_bf16": "AVX-512 BF16"},
     "int8": {"amx_int8": "AMX", "avx512_vnni": "AVX-512 VNNI", "avx_vnni": "AVX-VNNI"},
 }
 CPUINFO = Path("/proc/cpuinfo")
 
 
-def fast_instructions(precision: Precision, cpuinfo: str | None = None) -> list[str] | None:
+def fast_instructions(precision: FastPrecision, cpuinfo: str | None = None) -> list[str] | None:
     """The instruction sets of this CPU (from /proc/cpuinfo or the text given) that speed up
     `precision`, [] when it has none, None when that cannot be told (no /proc/cpuinfo, or no x86
     flags line)."""
@@ -34,7 +34,7 @@ def fast_instructions(precision: Precision, cpuinfo: str | None = None) -> list[
     if flags is None:
         return None
     present = set(flags.split())
-    return [name for flag, name in FAST_FLAGS.get(precision, {}).items() if flag in present]
+    return [name for flag, name in FAST_FLAGS[precision].items() if flag in present]
 
 
 def lacks_fast_instructions(precision: Precision, cpuinfo: str | None = None) -> bool:

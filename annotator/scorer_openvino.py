@@ -1,14 +1,12 @@
 """Fast CPU inference: the scorer's encoder compiled by OpenVINO in bf16, or in int8 after NNCF's
 post-training quantization (int8 weights and activations).
 
-bf16 keeps fp32's range with an 8-bit mantissa and needs no calibration; it runs about 3.5x as fast
-as fp32 on a CPU with AVX-512 BF16 or AMX, and is not faster on one without (OpenVINO then runs
-f32). int8 activation scales are fixed once, from the calibration texts the scorer saved at
-training time, so a text's result does not depend on the texts batched with it, and the same
-scorer gives the same int8 predictions in every run. Quantizing takes one to three minutes for a
-BERT-base scorer; int8 then runs 3-6x as fast as fp32 on a CPU with VNNI and no faster on an
-AVX2-only one, and changes more predictions than bf16 (bench/scorer_bench.py;
-annotator/cpu_features.py tells which instructions this CPU has).
+bf16 keeps fp32's range with an 8-bit mantissa and needs no calibration; int8 activation scales
+are fixed once, from the calibration texts the scorer saved at training time, so a text's result
+does not depend on the texts batched with it, and the same scorer gives the same int8 predictions
+in every run. Which is faster, and by how much, depends on the CPU's instructions
+(annotator/cpu_features.py); the README's Performance section has the figures of
+bench/scorer_bench.py and bench/scorer_fidelity.py.
 """
 
 from __future__ import annotations
@@ -30,7 +28,7 @@ from transformers.modeling_outputs import BaseModelOutput
 
 from annotator.scorer_data import scorer_text
 from annotator.scorer_model import MultiTaskScorer, Scorer
-from annotator.scorer_settings import FAST_PRECISIONS, Precision
+from annotator.scorer_settings import FAST_PRECISIONS, FastPrecision
 
 # OpenVINO compiles a kernel set per input shape; rounding lengths up to a multiple of this
 # keeps the shapes few (16 up to 512 tokens) at the cost of a few padded positions.
@@ -95,7 +93,7 @@ class CompiledEncoder(nn.Module):
         return BaseModelOutput(last_hidden_state=first.unsqueeze(1))
 
 
-def fast_scorer(scorer: Scorer, precision: Precision) -> Scorer:
+def fast_scorer(scorer: Scorer, precision: FastPrecision) -> Scorer:
     """The scorer with its encoder compiled for this CPU in bf16 or int8 (quantized first).
 
     It may change a few predictions: check how many with `scorer evaluate --bf16/--int8` first.
@@ -111,8 +109,8 @@ def fast_scorer(scorer: Scorer, precision: Precision) -> Scorer:
             "int8 needs the calibration texts a scorer saves when it is trained (calibration.json); "
             "this scorer has none: train it again with this version, or use bf16"
         )
-    # int8 measures activation ranges on the calibration texts; bf16 needs one input to trace only.
-    texts = scorer.calibration if precision == "int8" else scorer.calibration[:1] or [scorer_text("", "")]
+    # int8 measures activation ranges on the calibration texts; bf16 needs an input to trace only.
+    texts = scorer.calibration if precision == "int8" else [scorer_text("", "")]
     samples = [_model_inputs(scorer, text) for text in texts]
     dynamic = ov.PartialShape([-1, -1])
     # The trace warns of shape checks that it freezes; with a full attention mask given they
@@ -127,7 +125,7 @@ def fast_scorer(scorer: Scorer, precision: Precision) -> Scorer:
     if precision == "int8":
         model = _quantized(model, samples)
     # int8 keeps what it does not quantize (softmax, LayerNorm, GELU) in f32, so that only the
-    # quantization changes predictions. On a CPU without bf16 OpenVINO runs a bf16 hint as f32.
+    # quantization changes predictions.
     compiled = ov.Core().compile_model(
         model,
         "CPU",
@@ -147,7 +145,7 @@ def _quantized(model: ov.Model, samples: list[dict]) -> ov.Model:
             model_type=nncf.ModelType.TRANSFORMER,
             subset_size=len(samples),
             # The full bias correction kept a few more near-tie predictions than the fast one
-            # (98.9% identical instead of 98.4% on bench/scorer_int8_fidelity.py) at no cost in speed.
+            # (98.9% identical instead of 98.4% on bench/scorer_fidelity.py) at no cost in speed.
             fast_bias_correction=False,
         )
 

@@ -1,6 +1,7 @@
 """Throughput of `scorer predict` on this CPU for a BERT-base-sized scorer, beside a naive baseline.
 
-    .venv/bin/python bench/scorer_bench.py [--sample 200] [--large 12000] [--batch-size N]
+    .venv/bin/python bench/scorer_bench.py [--sample 200] [--large 12000] [--large-with exact,bf16,int8]
+        [--batch-size N]
 
 Builds a BERT-base-sized encoder (12 layers, hidden 768, random weights, a 7,000-character
 vocabulary so Chinese text tokenizes) and 12,000 prompt/response pairs of FLAMES-like length
@@ -9,8 +10,8 @@ vocabulary so Chinese text tokenizes) and 12,000 prompt/response pairs of FLAMES
 default) and ours with `--bf16` and `--int8` (OpenVINO; int8 after NNCF quantization,
 calibrated on 100 other pairs) run beside it on the same random subsample, alternating, and the
 share of each one's predictions identical to the exact ones is printed (it must be at least
-99%); then each runs on `--large` pairs (0: skip) and the time for 2,251 x 12 responses is
-projected.
+99%); then each (or those named by `--large-with`) runs on `--large` pairs (0: skip) and the
+time for 2,251 x 12 responses is projected.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from transformers import (
 )
 from transformers.utils import logging as hf_logging
 
+from annotator.cli import comma_names
 from annotator.cpu_features import cpu_summary
 from annotator.rubric import flames_rubric
 from annotator.scorer import predict
@@ -49,6 +51,7 @@ from annotator.scorer_openvino import fast_scorer
 from annotator.scorer_settings import FAST_PRECISIONS
 
 CHARS = [chr(0x4E00 + k) for k in range(7000)]
+OURS = ("exact", *FAST_PRECISIONS)
 FLAMES_RESPONSES = 2251 * 12
 
 
@@ -167,9 +170,18 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=12000)
     parser.add_argument("--sample", type=int, default=200, help="pairs timed with every method")
     parser.add_argument("--large", type=int, default=12000, help="pairs timed with ours only (0: skip)")
+    parser.add_argument(
+        "--large-with",
+        type=comma_names,
+        default=OURS,
+        metavar="A,B",
+        help="which of ours run on the --large pairs (exact takes hours for 12,000)",
+    )
     parser.add_argument("--batch-size", type=int, help="default: predict's own (1 on a CPU)")
     parser.add_argument("--rounds", type=int, default=10, help="alternations of ours and the baseline")
     args = parser.parse_args()
+    if unknown := set(args.large_with) - set(OURS):
+        parser.error(f"--large-with: unknown {', '.join(sorted(unknown))} (choose from {', '.join(OURS)})")
 
     torch.set_num_threads(os.cpu_count() or 1)
     hf_logging.disable_progress_bar()
@@ -181,9 +193,11 @@ def main() -> None:
         exact = new_scorer(base, flames_rubric())
     exact.model.eval()
     exact.calibration = calibration_texts(flames_like_pairs(100, seed=2))  # as training would save
-    quantizing = Elapsed()
-    with timed(quantizing):
-        scorers = {"exact": exact, **{name: fast_scorer(exact, name) for name in FAST_PRECISIONS}}
+    scorers: dict[str, Scorer] = {"exact": exact}
+    preparing = {name: Elapsed() for name in FAST_PRECISIONS}
+    for name in FAST_PRECISIONS:
+        with timed(preparing[name]):
+            scorers[name] = fast_scorer(exact, name)
     lengths = exact.tokenizer(
         [scorer_text(i.prompt, i.response) for i in sample], truncation=True, max_length=512
     )
@@ -198,7 +212,10 @@ def main() -> None:
     )
 
     texts = len(exact.calibration)
-    print(f"bf16 compiling + int8 quantizing (once, {texts} calibration texts): {quantizing.wall:.0f} s")
+    print(
+        f"once per run: compiling bf16 {preparing['bf16'].wall:.0f} s; "
+        f"quantizing int8 on {texts} calibration texts and compiling it {preparing['int8'].wall:.0f} s"
+    )
     runs, baseline = time_side_by_side(scorers, sample, args.batch_size, args.rounds)
     print(f"baseline pipeline('text-classification'), one text at a time: {rate(len(sample), baseline)}")
     batches = "batch " + (str(args.batch_size) if args.batch_size else "default")
@@ -207,11 +224,16 @@ def main() -> None:
         print(f"  speed-up: {ratio(baseline, run.elapsed)} (target >= 3x)")
     for name in FAST_PRECISIONS:
         same = sum(a == b for a, b in zip(runs[name].scores, runs["exact"].scores, strict=True))
-        print(f"  {name} predictions identical to exact: {100 * same / len(sample):.1f}% (needs >= 99%)")
+        print(
+            f"  {name} predictions identical to exact: {100 * same / len(sample):.1f}% (needs >= 99%)",
+            flush=True,
+        )
 
     if args.large:
         count = min(args.large, len(items))
         for name, scorer in scorers.items():
+            if name not in args.large_with:
+                continue
             measured = Elapsed()
             time_predict(scorer, items[:count], args.batch_size, measured)
             projected = FLAMES_RESPONSES * measured.wall / count

@@ -14,7 +14,7 @@ from annotator.leaderboard import check_agent_name
 from annotator.scorer import predict_db, suggestion_counts
 from annotator.scorer_eval import agent_agreement
 from annotator.scorer_model import load_for_predict
-from annotator.scorer_settings import CPU_BATCH_SIZE, DEFAULT_BATCH_SIZE, Precision
+from annotator.scorer_settings import CPU_BATCH_SIZE, DEFAULT_BATCH_SIZE, PRECISIONS, Precision
 from annotator.store import default_db_path, project_rubric
 from pages.common import db, dimension_names, refusal, require_access, t
 
@@ -22,7 +22,6 @@ user = require_access("scorer")
 st.title(t("page_scorer"))
 
 DEFAULT_AGENT = "scorer"
-PRECISIONS: list[Precision] = ["fp32", "bf16", "int8"]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -112,22 +112,14 @@ def test_train_evaluate_predict_round_trip(tmp_path: Path, capsys: pytest.Captur
 
     lines = [{"dimension": i.dimension, "prompt": i.prompt, "response": i.response} for i in items[:10]]
     source = write_jsonl(tmp_path / "in.jsonl", lines)
-    code, out, err = run(
-        capsys,
-        "scorer",
-        "predict",
-        "--model",
-        str(model),
-        "--input",
-        str(source),
-        "--output",
-        str(tmp_path / "out.jsonl"),
-        "--int8",
-    )
-    assert code == 0, err
-    assert json.loads(out)["n"] == 10
-    scored = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert sum(row["predicted"] == i.score for row, i in zip(scored, items, strict=False)) >= 8
+    for precision in ("bf16", "int8"):
+        scored_file = tmp_path / f"out-{precision}.jsonl"
+        options = ["--input", str(source), "--output", str(scored_file), f"--{precision}"]
+        code, out, err = run(capsys, "scorer", "predict", "--model", str(model), *options)
+        assert code == 0, err
+        assert json.loads(out)["n"] == 10
+        scored = [json.loads(line) for line in scored_file.read_text(encoding="utf-8").splitlines()]
+        assert sum(row["predicted"] == i.score for row, i in zip(scored, items, strict=False)) >= 8
     assert all(set(row) == {"dimension", "prompt", "response", "predicted", "confidence"} for row in scored)
 
     code, _, err = run(

@@ -297,7 +297,7 @@ def test_scorer_page_names_a_bad_model_directory(db, model_dir, message):
     [
         ("int8", {"int8"}, "no int8 dot-product instructions (VNNI or AMX)"),
         ("int8", {"bf16"}, None),
-        ("bf16", {"bf16"}, "no bf16 instructions (AVX-512 BF16 or AMX): OpenVINO runs bf16 as fp32"),
+        ("bf16", {"bf16"}, "no bf16 instructions (AVX-512 BF16 or AMX): OpenVINO emulates bf16"),
         ("bf16", {"int8"}, None),
         ("fp32", {"int8", "bf16"}, None),
     ],

@@ -213,14 +213,17 @@ def test_fast_precisions_refuse_an_encoder_without_bert_layers() -> None:
         FirstTokenEncoder(torch.nn.Linear(2, 2))
 
 
-@pytest.mark.parametrize("precision", ["bf16", "int8"])
-def test_fast_predictions_do_not_depend_on_the_batch(trained: tuple[Path, dict], precision: str) -> None:
-    """int8 activation scales are fixed at quantization, so batch-mates and padding change nothing."""
+@pytest.mark.parametrize(("precision", "tolerance"), [("bf16", 1e-2), ("int8", 1e-4)])
+def test_fast_predictions_do_not_depend_on_the_batch(
+    trained: tuple[Path, dict], precision: str, tolerance: float
+) -> None:
+    """int8 activation scales are fixed at quantization and padding is masked, so batch-mates change
+    nothing but rounding; bf16 rounds sums of other lengths a little differently."""
     fast = fast_scorer(load_scorer(trained[0]), precision)
     items = synthetic_items(RUBRIC, n_prompts=4, seed=5)
     alone, batched = predict(fast, items, batch_size=1), predict(fast, items, batch_size=8)
     assert [p.score for p in alone] == [p.score for p in batched]
-    assert [p.confidence for p in alone] == pytest.approx([p.confidence for p in batched], abs=1e-2)
+    assert [p.confidence for p in alone] == pytest.approx([p.confidence for p in batched], abs=tolerance)
 
 
 def test_training_saves_calibration_texts_for_int8(trained: tuple[Path, dict]) -> None:

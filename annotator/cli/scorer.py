@@ -17,6 +17,7 @@ from annotator.scorer_settings import (
     DEFAULT_BASE,
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_LENGTH,
+    FAST_PRECISIONS,
     Precision,
     TrainSettings,
 )
@@ -59,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     evaluate = commands.add_parser("evaluate", help="accuracy, macro-F1, confusion and harmless-rate gaps")
     evaluate.add_argument("--model", required=True, metavar="DIR")
     evaluate.add_argument("--split", choices=SPLITS, default="test")
-    _add_inference_options(evaluate, "report the {} scorer, and how many predictions it changes")
+    _add_inference_options(evaluate, "report the {} scorer, and how many predictions it changes ({})")
     evaluate.add_argument("--output", metavar="FILE", help="also write the JSON report here")
     evaluate.add_argument("--overwrite", action="store_true", help="replace the --output file if it exists")
     _add_data_options(evaluate)
@@ -74,31 +75,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     run.add_argument("--output", metavar="OUT.jsonl", help="with --input: where the scored lines go")
     run.add_argument("--overwrite", action="store_true", help="replace the --output file if it exists")
-    _add_inference_options(run, "{} with OpenVINO, CPU only: {}; may change a few predictions")
+    _add_inference_options(run, "{} with OpenVINO: {}")
     run.set_defaults(run=run_predict)
 
 
-SPEED_UPS = {
-    "bf16": "about 3.5x faster on a CPU with AVX-512 BF16 or AMX",
-    "int8": "3-6x faster on a CPU with VNNI or AMX, changes more predictions than bf16",
-}
-
-
 def _add_inference_options(parser: argparse.ArgumentParser, fast_help: str) -> None:
-    """--batch-size, and --bf16/--int8 (at most one) with `fast_help` filled in for each."""
+    """--batch-size, and --bf16/--int8 (at most one), `fast_help` filled in with each one's name and
+    what the Scorer page says of it."""
     parser.add_argument(
         "--batch-size",
         type=int,
         help=f"texts per forward pass (default {CPU_BATCH_SIZE} on a CPU, {DEFAULT_BATCH_SIZE} on a GPU)",
     )
+    parser.set_defaults(precision="fp32")
     fast = parser.add_mutually_exclusive_group()
-    for precision, speed_up in SPEED_UPS.items():
+    for precision in FAST_PRECISIONS:
+        speed_up = text(f"sc_precision_{precision}", "en")
         fast.add_argument(
             f"--{precision}",
             dest="precision",
             action="store_const",
             const=precision,
-            default="fp32",
             help=fast_help.format(precision, speed_up),
         )
 

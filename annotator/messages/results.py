@@ -209,8 +209,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sc_precision": {"zh": "推理精度", "en": "Precision"},
     "sc_precision_fp32": {"zh": "精确（默认）", "en": "exact (the default)"},
     "sc_precision_bf16": {
-        "zh": "仅 CPU；在支持 AVX-512 BF16 或 AMX 的 CPU 上速度约为 3.5 倍",
-        "en": "CPU only; about 3.5x faster on a CPU with AVX-512 BF16 or AMX",
+        "zh": "仅 CPU；在支持 AVX-512 BF16 或 AMX 的 CPU 上速度约为 4 倍",
+        "en": "CPU only; about 4x faster on a CPU with AVX-512 BF16 or AMX",
     },
     "sc_precision_int8": {
         "zh": "仅 CPU；在支持 VNNI 或 AMX 的 CPU 上速度为 3–6 倍；改变的预测比 bf16 多",
@@ -229,10 +229,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "still change a few predictions.",
     },
     "sc_slow_bf16": {
-        "zh": "运行评分模型的 CPU 没有 bf16 指令（AVX-512 BF16 或 AMX）：OpenVINO 在它上面以 fp32 运行 bf16，"
-        "不会比 fp32 快。",
+        "zh": "运行评分模型的 CPU 没有 bf16 指令（AVX-512 BF16 或 AMX）：OpenVINO 在它上面模拟 bf16"
+        "（在支持 AVX-512 的 CPU 上实测比 fp32 慢，且仍会改变少量预测）或直接以 fp32 运行（只有 AVX2 时），"
+        "都不会比 fp32 快。",
         "en": "The CPU running the scorer has no bf16 instructions (AVX-512 BF16 or AMX): OpenVINO "
-        "runs bf16 as fp32 on it, no faster than exact.",
+        "emulates bf16 on it (measured slower than fp32 on an AVX-512 CPU, still changing a few "
+        "predictions) or runs fp32 instead (AVX2 only), no faster than fp32 either way.",
     },
     "sc_run": {"zh": "运行预测", "en": "Run predict"},
     "sc_run_help": {
