@@ -26,7 +26,6 @@ import sqlite_utils
 from tqdm import tqdm
 
 from annotator import ids, users
-from annotator.leaderboard import check_agent_name
 from annotator.rubric import Dimension, Rubric, RubricError
 from annotator.store import now, project_rubric, transaction
 
@@ -670,6 +669,8 @@ def add_predictions(
     A prediction applies to every stored response to that prompt with that text (models that gave
     the very same answer get the same suggestion).
     """
+    from annotator.leaderboard import check_agent_name  # pandas, for this kind only
+
     with transaction(db):
         agent = check_agent_name(db, agent)
         rubric = project_rubric(db)

@@ -24,6 +24,7 @@ from annotator.migrations import migrate
 from annotator.rubric import Rubric, flames_rubric, parse_rubric
 
 DEFAULT_DB_PATH = Path("db") / "annotations.db"
+DEMO_DB_PATH = Path("db") / "demo.db"  # where `./dev app` builds the demo
 BUSY_TIMEOUT_SECONDS = 30
 
 
@@ -39,12 +40,29 @@ def default_db_path() -> Path:
     return Path(os.environ.get("ANNOTATOR_DB") or DEFAULT_DB_PATH)
 
 
-def open_db(path: str | Path | None = None, *, readonly: bool = False) -> sqlite_utils.Database:
-    """Open (creating if needed) the project database and bring its schema up to date.
+def existing_db_path(path: str | Path | None = None) -> Path:
+    """`path` (default: `default_db_path()`) when a file is there; else a refusal saying how to make
+    one, or which --db to pass when the demo database exists."""
+    path = default_db_path() if path is None else Path(path)
+    if path.is_file() or str(path) == ":memory:":
+        return path
+    if DEMO_DB_PATH.is_file() and path.resolve() != DEMO_DB_PATH.resolve():
+        raise StoreError("db_missing_demo", path=path, demo=DEMO_DB_PATH)
+    raise StoreError("db_missing", path=path)
+
+
+def open_db(
+    path: str | Path | None = None, *, readonly: bool = False, create: bool = True
+) -> sqlite_utils.Database:
+    """Open (creating if needed, unless not `create`) the project database and bring its schema up
+    to date.
 
     `readonly` opens an existing file for reading only (every write then fails with StoreError).
+    Without `create`, a missing file is refused (`existing_db_path`) and nothing is created.
     """
     path = default_db_path() if path is None else path
+    if not create:
+        existing_db_path(path)
     memory = str(path) == ":memory:"
     if not memory and not readonly:
         Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -103,8 +103,56 @@ def test_import_error_is_one_line_naming_the_line(run, prompt_file):
     ],
 )
 def test_user_errors_are_one_line(run, prompt_file, argv, fragment):
+    assert run("init")[0] == 0
     code, _, err = run(*(arg.format(file=prompt_file) for arg in argv))
     assert_one_line_error(code, err, fragment)
+
+
+READING_COMMANDS = [
+    ("stats",),
+    ("users", "list"),
+    ("users", "set-role", "ann", "lead"),
+    ("users", "reset-password", "ann"),
+    ("users", "deactivate", "ann"),
+    ("agreement",),
+    ("leaderboard",),
+    ("export", "pointwise"),
+    ("adjudication-queue",),
+    ("adjudicate", "r1", "3", "--lead", "lead", "--reason", "other"),
+    ("assign", "--annotators", "a,b"),
+    ("reassign", "--from", "a", "--to", "b"),
+    ("gold", "accuracy"),
+    ("gold", "mix", "--annotators", "a", "--rate", "0.1"),
+    ("backup", "copy.db"),
+]
+
+
+@pytest.mark.parametrize("argv", READING_COMMANDS, ids=" ".join)
+def test_reading_a_missing_database_is_refused_and_creates_nothing(run, tmp_path, monkeypatch, argv):
+    monkeypatch.chdir(tmp_path)  # no demo database here
+    code, out, err = run(*argv)
+    assert_one_line_error(code, err, f"no database at {run.path}")
+    assert "init" in err and not out
+    assert sorted(path.name for path in tmp_path.iterdir()) == []
+
+
+def test_a_missing_database_points_at_the_demo_one(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "db").mkdir()
+    assert main(["--db", "db/demo.db", "init"]) == 0
+    code, _, err = run("stats")
+    assert_one_line_error(code, err, "the demo database is db/demo.db")
+    assert "--db db/demo.db" in err and not run.path.exists()
+
+
+@pytest.mark.parametrize("argv", [("init",), ("import", "prompts", "{file}"), ("users", "add", "ann")])
+def test_creating_commands_still_create_the_database(run, prompt_file, monkeypatch, argv):
+    stdin(monkeypatch, "a-long-password\n")
+    code, _, err = run(
+        *(arg.format(file=prompt_file) for arg in argv), *(["--role", "annotator"] * (argv[0] == "users"))
+    )
+    assert code == 0, err
+    assert run.path.exists()
 
 
 def test_import_predictions_with_agent(run, prompt_file, tmp_path):

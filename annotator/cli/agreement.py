@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 
-from annotator.agreement_report import agreement_report, format_report
+from annotator.cli import add_command
 from annotator.store import open_db
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "agreement",
-        help="inter-annotator agreement report",
         description="Percent agreement, Krippendorff's alpha, Gwet's AC1/AC2 and Fleiss' kappa per "
         "dimension, subcomponent, model, week and batch; annotator pairs; each annotator and scorer "
         "agent against the consensus; anchoring. Every figure has a bootstrap interval.",
@@ -26,6 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_agreement(args: argparse.Namespace) -> int:
-    report = agreement_report(open_db(args.db), bootstrap=args.bootstrap, seed=args.seed)
+    from annotator.agreement_report import agreement_report, format_report
+
+    report = agreement_report(open_db(args.db, create=False), bootstrap=args.bootstrap, seed=args.seed)
     print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
     return 0

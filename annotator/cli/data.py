@@ -8,14 +8,14 @@ import json
 import sys
 
 from annotator import demo, importers, users
+from annotator.cli import add_command
 from annotator.migrations import LATEST_VERSION
 from annotator.rubric import load_rubric
-from annotator.stats import format_stats, project_stats
 from annotator.store import default_db_path, open_db, set_project_rubric
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    init = subparsers.add_parser("init", help="create (or upgrade) the database", description=_INIT_HELP)
+    init = add_command(subparsers, "init", description=_INIT_HELP)
     init.add_argument(
         "--demo", action="store_true", help="fill a new database with the demo data and accounts"
     )
@@ -25,9 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     init.add_argument("--rubric", metavar="FILE", help="use this rubric (TOML) instead of FLAMES")
     init.set_defaults(run=run_init)
 
-    imp = subparsers.add_parser(
+    imp = add_command(
+        subparsers,
         "import",
-        help="import prompts, responses, labels or predictions",
         description="Import a .jsonl or .csv file in one transaction: one bad line and nothing is imported.",
     )
     imp.add_argument("kind", choices=importers.KINDS, help="what the file holds")
@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.add_argument("--no-progress", action="store_true", help="no progress bar")
     imp.set_defaults(run=run_import)
 
-    user_parser = subparsers.add_parser("users", help="manage accounts", description="Manage accounts.")
+    user_parser = add_command(subparsers, "users", description="Manage accounts.")
     commands = user_parser.add_subparsers(dest="users_command", metavar="ACTION", required=True)
     add = commands.add_parser(
         "add",
@@ -68,9 +68,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         command.add_argument("name")
         command.set_defaults(run=run_users_set_active, active=action == "activate")
 
-    stats = subparsers.add_parser(
-        "stats", help="what is in the database", description="Counts, per dimension."
-    )
+    stats = add_command(subparsers, "stats", description="Counts, per dimension.")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     stats.set_defaults(run=run_stats)
 
@@ -136,7 +134,7 @@ def run_users_add(args: argparse.Namespace) -> int:
 
 
 def run_users_list(args: argparse.Namespace) -> int:
-    accounts = users.list_users(open_db(args.db))
+    accounts = users.list_users(open_db(args.db, create=False))
     if args.json:
         print(
             json.dumps(
@@ -150,13 +148,13 @@ def run_users_list(args: argparse.Namespace) -> int:
 
 
 def run_users_set_role(args: argparse.Namespace) -> int:
-    users.set_role(open_db(args.db), args.name, args.role)
+    users.set_role(open_db(args.db, create=False), args.name, args.role)
     print(f"{args.name!r} is now {args.role}")
     return 0
 
 
 def run_users_reset_password(args: argparse.Namespace) -> int:
-    db = open_db(args.db)
+    db = open_db(args.db, create=False)
     users.require_user(db, args.name)
     users.reset_password(db, args.name, read_password())
     print(f"new password set for {args.name!r}; their sessions were ended")
@@ -164,12 +162,14 @@ def run_users_reset_password(args: argparse.Namespace) -> int:
 
 
 def run_users_set_active(args: argparse.Namespace) -> int:
-    users.set_active(open_db(args.db), args.name, args.active)
+    users.set_active(open_db(args.db, create=False), args.name, args.active)
     print(f"{args.name!r} is now {'active' if args.active else 'inactive'}")
     return 0
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    stats = project_stats(open_db(args.db))
+    from annotator.stats import format_stats, project_stats  # pandas
+
+    stats = project_stats(open_db(args.db, create=False))
     print(json.dumps(stats, ensure_ascii=False, indent=2) if args.json else format_stats(stats))
     return 0

@@ -7,14 +7,14 @@ import json
 from dataclasses import asdict
 
 from annotator import adjudication, assignment, gold
-from annotator.cli import comma_names
+from annotator.cli import add_command, comma_names
 from annotator.store import open_db
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    assign = subparsers.add_parser(
+    assign = add_command(
+        subparsers,
         "assign",
-        help="give prompts to annotators, k per prompt",
         description="Give each chosen prompt K different annotators: balanced shares, every pair of "
         "annotators sharing prompts, reproducible with --seed. Existing assignments stay as they are.",
     )
@@ -27,9 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     assign.add_argument("--by", metavar="LEAD", help="recorded as who assigned")
     assign.set_defaults(run=run_assign)
 
-    reassign = subparsers.add_parser(
+    reassign = add_command(
+        subparsers,
         "reassign",
-        help="move an inactive annotator's unfinished prompts to others",
         description="Move the open and skipped prompts of an inactive annotator (those without "
         "submitted labels) to the given annotators; submitted work and drafts stay.",
     )
@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     reassign.add_argument("--seed", type=int, default=0, metavar="N")
     reassign.set_defaults(run=run_reassign)
 
-    gold_parser = subparsers.add_parser("gold", help="gold checks", description="Gold checks.")
+    gold_parser = add_command(subparsers, "gold", description="Gold checks.")
     actions = gold_parser.add_subparsers(dest="gold_command", metavar="ACTION", required=True)
     set_gold = actions.add_parser(
         "set", help="mark a response as gold", description="Mark a response as gold."
@@ -67,9 +67,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     accuracy.add_argument("--json", action="store_true", help="machine-readable output")
     accuracy.set_defaults(run=run_gold_accuracy)
 
-    adjudicate = subparsers.add_parser(
+    adjudicate = add_command(
+        subparsers,
         "adjudicate",
-        help="record a response's final score",
         description="Record (or change) the final score of a response; earlier decisions stay in the "
         "history.",
     )
@@ -80,9 +80,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     adjudicate.add_argument("--note", default="", metavar="TEXT")
     adjudicate.set_defaults(run=run_adjudicate)
 
-    queue = subparsers.add_parser(
+    queue = add_command(
+        subparsers,
         "adjudication-queue",
-        help="responses whose labels disagree",
         description="Responses whose submitted labels have no strict majority or lie two levels apart, "
         "most disagreeing first.",
     )
@@ -98,7 +98,7 @@ def _counts(counts: dict[str, int]) -> str:
 
 def run_assign(args: argparse.Namespace) -> int:
     summary = assignment.assign(
-        open_db(args.db),
+        open_db(args.db, create=False),
         args.annotators,
         args.overlap,
         dimension=args.dimension,
@@ -116,7 +116,7 @@ def run_assign(args: argparse.Namespace) -> int:
 
 
 def run_reassign(args: argparse.Namespace) -> int:
-    summary = assignment.reassign_unfinished(open_db(args.db), args.source, args.to, args.seed)
+    summary = assignment.reassign_unfinished(open_db(args.db, create=False), args.source, args.to, args.seed)
     print(
         f"moved {summary.moved} prompts ({_counts(summary.moved_to)}); "
         f"{summary.kept_submitted} with submitted labels stay with {args.source}"
@@ -127,20 +127,20 @@ def run_reassign(args: argparse.Namespace) -> int:
 
 
 def run_gold_set(args: argparse.Namespace) -> int:
-    saved = gold.set_gold(open_db(args.db), args.response_id, args.score, args.lead)
+    saved = gold.set_gold(open_db(args.db, create=False), args.response_id, args.score, args.lead)
     replaced = "" if saved.replaced is None else " (was {}, set by {})".format(*saved.replaced)
     print(f"{args.response_id} is gold with score {saved.score}{replaced}")
     return 0
 
 
 def run_gold_remove(args: argparse.Namespace) -> int:
-    gold.remove_gold(open_db(args.db), args.response_id, args.lead)
+    gold.remove_gold(open_db(args.db, create=False), args.response_id, args.lead)
     print(f"{args.response_id} is no longer gold")
     return 0
 
 
 def run_gold_mix(args: argparse.Namespace) -> int:
-    summary = gold.mix_gold(open_db(args.db), args.annotators, args.rate, args.seed)
+    summary = gold.mix_gold(open_db(args.db, create=False), args.annotators, args.rate, args.seed)
     for name, added in summary.added.items():
         short = f", {summary.short[name]} short: no unseen gold prompt left" if name in summary.short else ""
         print(f"{name}: {added} gold prompts added, {summary.gold_share[name]:.1%} of the queue{short}")
@@ -148,7 +148,7 @@ def run_gold_mix(args: argparse.Namespace) -> int:
 
 
 def run_gold_accuracy(args: argparse.Namespace) -> int:
-    frame = gold.gold_accuracy(open_db(args.db), args.threshold)
+    frame = gold.gold_accuracy(open_db(args.db, create=False), args.threshold)
     if args.json:
         print(frame.to_json(orient="records", force_ascii=False))
         return 0
@@ -160,14 +160,16 @@ def run_gold_accuracy(args: argparse.Namespace) -> int:
 
 def run_adjudicate(args: argparse.Namespace) -> int:
     result = adjudication.adjudicate(
-        open_db(args.db), args.response_id, args.score, args.lead, args.reason, args.note
+        open_db(args.db, create=False), args.response_id, args.score, args.lead, args.reason, args.note
     )
     print(f"{result.response_id}: final score {result.final_score} ({result.reason}) by {result.lead}")
     return 0
 
 
 def run_adjudication_queue(args: argparse.Namespace) -> int:
-    items = adjudication.adjudication_queue(open_db(args.db), dimension=args.dimension, model=args.model)
+    items = adjudication.adjudication_queue(
+        open_db(args.db, create=False), dimension=args.dimension, model=args.model
+    )
     if args.json:
         print(
             json.dumps(

@@ -6,13 +6,14 @@ import argparse
 import sys
 
 from annotator import backup
-from annotator.store import default_db_path
+from annotator.cli import add_command
+from annotator.store import default_db_path, existing_db_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    save = subparsers.add_parser(
+    save = add_command(
+        subparsers,
         "backup",
-        help="copy the database to a file (safe while people work)",
         description="Copy a consistent snapshot of the database to PATH with SQLite's online backup; "
         "annotators can keep working meanwhile.",
     )
@@ -20,9 +21,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     save.add_argument("--overwrite", action="store_true", help="replace PATH if it exists")
     save.set_defaults(run=run_backup)
 
-    load = subparsers.add_parser(
+    load = add_command(
+        subparsers,
         "restore",
-        help="replace the database with a backup",
         description="Replace the database with the backup PATH (checked and upgraded first). Stop the app "
         "first: a database in use is refused. The replaced database is kept as "
         "<db>.before-restore-<time>; everyone logs in again.",
@@ -33,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    target = backup.backup(args.db or default_db_path(), args.path, overwrite=args.overwrite)
+    target = backup.backup(existing_db_path(args.db), args.path, overwrite=args.overwrite)
     print(f"backup written: {target}")
     return 0
 

@@ -6,16 +6,16 @@ import argparse
 from pathlib import Path
 
 from annotator import exports
-from annotator.cli import comma_names
+from annotator.cli import add_command, comma_names
 from annotator.leaderboard import DEFAULT_BOOTSTRAP, HUMAN, compare, leaderboard
 from annotator.leaderboard_formats import FORMATS, format_comparison, format_leaderboard
 from annotator.store import open_db
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    board = subparsers.add_parser(
+    board = add_command(
+        subparsers,
         "leaderboard",
-        help="harmless rate / score per model and dimension (FLAMES definitions)",
         description="Harmless rate and score per model and dimension, Overall, n and bootstrap CIs.",
     )
     board.add_argument("--source", default=HUMAN, help="'human' (final scores, default) or a scorer agent")
@@ -27,9 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     board.add_argument("--seed", type=int, default=0, help="bootstrap seed")
     board.set_defaults(run=run_leaderboard)
 
-    export = subparsers.add_parser(
+    export = add_command(
+        subparsers,
         "export",
-        help="write submitted labels for analysis or training",
         description="Write an export and its dataset card (README.md) to a directory.",
     )
     export.add_argument(
@@ -56,7 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_leaderboard(args: argparse.Namespace) -> int:
-    db = open_db(args.db)
+    db = open_db(args.db, create=False)
     if args.compare:
         comparison = compare(db, args.compare, bootstrap=args.bootstrap, seed=args.seed)
         print(format_comparison(comparison, args.format), end="")
@@ -97,7 +97,7 @@ def run_export(args: argparse.Namespace) -> int:
         license=args.license,
     )
     out = Path(args.out) if args.out else exports.DEFAULT_DIR / args.kind
-    result = exports.export(open_db(args.db), args.kind, out, options)
+    result = exports.export(open_db(args.db, create=False), args.kind, out, options)
     print(f"{result.rows} rows -> {result.data_path}")
     print(f"dataset card -> {result.card_path}")
     return 0
