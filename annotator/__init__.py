@@ -2,6 +2,8 @@
 
 import sys
 
+from annotator.telemetry import turn_off_telemetry
+
 
 def _import_sqlite_utils_alone() -> None:
     """Import sqlite-utils without the pandas and numpy it imports when they are installed.
@@ -24,3 +26,4 @@ def _import_sqlite_utils_alone() -> None:
 
 
 _import_sqlite_utils_alone()
+turn_off_telemetry()

@@ -18,8 +18,13 @@ import sys
 import warnings
 from dataclasses import replace
 
-import nncf
-import openvino as ov
+from annotator.i18n import Refusal
+
+try:
+    import nncf
+    import openvino as ov
+except ImportError:  # the optional fast-CPU extra (requirements-fast.txt) is not installed
+    raise Refusal("fast_extra_missing") from None
 import torch
 from torch import nn
 from torch.nn import functional

@@ -1,4 +1,4 @@
-"""Refusals of the command line about the database file it is given."""
+"""Refusals about how the tool is set up: the database file a command is given, optional extras."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     "db_missing": {
@@ -15,5 +15,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "no database at {path} (nothing was created): the demo database is {demo}, use "
         "`python -m annotator --db {demo} ...`; or create a new one with "
         "`python -m annotator --db {path} init`",
+    },
+    "fast_extra_missing": {
+        "zh": "--bf16 和 --int8 需要可选的快速 CPU 组件 OpenVINO 和 NNCF，尚未安装："
+        "用 `./dev app --fast` 或 `pip install -r requirements-fast.txt` 安装",
+        "en": "--bf16 and --int8 need the optional fast-CPU extra (OpenVINO and NNCF), which is not "
+        "installed: install it with `./dev app --fast` or `pip install -r requirements-fast.txt`",
     },
 }
