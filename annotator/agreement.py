@@ -24,11 +24,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import krippendorff
 import numpy as np
 import pandas as pd
-from sklearn.metrics import cohen_kappa_score
-from statsmodels.stats import inter_rater
+
+# The reference functions import their libraries when called: scikit-learn and statsmodels take
+# seconds to import, and the report, the dataset card and the pages use the fast path only.
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 Weights = Literal["linear", "quadratic"] | None
@@ -108,6 +108,8 @@ def percent_agreement(ratings: pd.DataFrame) -> float:
 
 def cohen_kappa(ratings: pd.DataFrame, weights: Weights = None, categories: Sequence | None = None) -> float:
     """Cohen's kappa for exactly two raters on the units both rated (scikit-learn)."""
+    from sklearn.metrics import cohen_kappa_score
+
     _check_weights(weights)
     ratings = _check_frame(ratings)
     cats = _category_list(ratings, categories)
@@ -128,6 +130,8 @@ def fleiss_kappa(ratings: pd.DataFrame, categories: Sequence | None = None) -> f
     the missing-data form of Gwet (2014, Handbook of Inter-Rater Reliability, ch. 2), as in
     his irrCAC `fleiss.kappa.raw`, which reduces to Fleiss (1971) on complete data.
     """
+    from statsmodels.stats import inter_rater
+
     ratings = _check_frame(ratings)
     counts = unit_counts(ratings, categories)
     per_unit = counts.sum(axis=1)
@@ -143,6 +147,8 @@ def krippendorff_alpha(
     ratings: pd.DataFrame, level: Level = "nominal", categories: Sequence | None = None
 ) -> float:
     """Krippendorff's alpha (the `krippendorff` package) over the rubric's category set."""
+    import krippendorff
+
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}")
     ratings = _check_frame(ratings)

@@ -112,8 +112,8 @@ def load_labels(db: sqlite_utils.Database) -> pd.DataFrame:
     )
     codes = unit.codes
     for i, name in enumerate(_RESPONSE_COLUMNS, start=1):
-        values, index = np.unique(np.array([row[i] for row in responses], dtype=object), return_inverse=True)
-        labels[name] = pd.Categorical.from_codes(index.reshape(-1)[codes], values)
+        column = pd.Categorical([row[i] for row in responses])  # hashes, where np.unique sorts objects
+        labels[name] = pd.Categorical.from_codes(column.codes[codes], column.categories)
     labels["consensus"] = _leave_one_out(codes, labels["score"].to_numpy())
     return labels
 
@@ -240,7 +240,11 @@ def _pairwise(labels: pd.DataFrame, scale: _Scale, bootstrap: int, seed: int) ->
     if pairs.empty:
         return []
     k = len(scale.categories)
-    keys, pair_index = np.unique(pairs[["rater_a", "rater_b"]].to_numpy(), axis=0, return_inverse=True)
+    # One integer per pair: np.unique over rows (axis=0) sorts far slower than over numbers.
+    n_raters = len(labels["annotator"].cat.categories)
+    flat = pairs["rater_a"].to_numpy(np.int64) * n_raters + pairs["rater_b"].to_numpy(np.int64)
+    codes, pair_index = np.unique(flat, return_inverse=True)
+    keys = np.column_stack(np.divmod(codes, n_raters))
     cells = np.zeros((len(keys), k, k), dtype=np.int64)
     np.add.at(cells, (pair_index.reshape(-1), pairs["pos_a"].to_numpy(), pairs["pos_b"].to_numpy()), 1)
     results = pairwise_kappas(cells, WEIGHTS, bootstrap, _rng(seed, "pairwise", scale.dimension.name))

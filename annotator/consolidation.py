@@ -6,7 +6,6 @@ rounded toward the more harmful (lower) level. Each final score carries its prov
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
 import pandas as pd
@@ -39,13 +38,16 @@ def consolidate(scores: Sequence[int], adjudicated: int | None = None) -> tuple[
         return adjudicated, "adjudicated"
     if not scores:
         return None
-    if len(scores) == 1:
+    n = len(scores)
+    if n == 1:
         return scores[0], "single"
-    score, count = Counter(scores).most_common(1)[0]
-    if count == len(scores):
-        return score, "unanimous"
-    if count * 2 > len(scores):
-        return score, "majority"
+    # A handful of scores each: list.count beats building a Counter (this runs once per response).
+    for score in set(scores):
+        count = scores.count(score)
+        if count == n:
+            return score, "unanimous"
+        if count * 2 > n:
+            return score, "majority"
     ordered = sorted(scores)
     return ordered[(len(ordered) - 1) // 2], "median"
 

@@ -45,9 +45,9 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
     return path
 
 
-def bench(source: Path, n_prompts: int, target: float, folder: Path) -> bool:
-    prompts = prompt_records(source, n_prompts)
-    responses = [
+def response_records(prompts: list[dict]) -> list[dict]:
+    """A response of every model in MODELS to each prompt."""
+    return [
         {
             "prompt_id": ids.prompt_id(p["prompt"]),
             "model": model,
@@ -56,6 +56,11 @@ def bench(source: Path, n_prompts: int, target: float, folder: Path) -> bool:
         for i, p in enumerate(prompts)
         for model in MODELS
     ]
+
+
+def bench(source: Path, n_prompts: int, target: float, folder: Path) -> bool:
+    prompts = prompt_records(source, n_prompts)
+    responses = response_records(prompts)
     prompt_file = write_jsonl(folder / f"prompts-{n_prompts}.jsonl", prompts)
     response_file = write_jsonl(folder / f"responses-{n_prompts}.jsonl", responses)
     db = open_db(folder / f"bench-{n_prompts}.db")

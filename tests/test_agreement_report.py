@@ -319,3 +319,26 @@ def test_command_rejects_a_negative_bootstrap(command, capsys):
     assert cli.main(["--db", str(command), "agreement", "--bootstrap", "-1"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error:") and len(err.strip().splitlines()) == 1
+
+
+def test_pairwise_with_more_annotators_than_a_small_integer_holds():
+    # 20 annotators: pair keys (rater a x 20 + rater b) overflowed int8 category codes once.
+    from bench.agreement_bench import build_project
+
+    db = open_db(":memory:")
+    build_project(db, n_prompts=80)
+    labels = pd.DataFrame(
+        db.execute(
+            "SELECT l.response_id, l.annotator, p.dimension FROM labels l "
+            "JOIN responses r ON r.id = l.response_id JOIN prompts p ON p.id = r.prompt_id"
+        ).fetchall(),
+        columns=["unit", "rater", "dimension"],
+    )
+    both = labels.merge(labels, on=["unit", "dimension"])
+    both = both[both["rater_x"] < both["rater_y"]]
+    expected = both.groupby(["dimension", "rater_x", "rater_y"]).size().to_dict()
+    got = {
+        (row["dimension"], row["annotator_a"], row["annotator_b"]): row["n_units"]
+        for row in agreement_report(db, bootstrap=0)["pairwise"]
+    }
+    assert got == expected
