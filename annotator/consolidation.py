@@ -12,12 +12,6 @@ import pandas as pd
 import sqlite_utils
 
 PROVENANCES = ("adjudicated", "unanimous", "majority", "median", "single")
-POLICY = (
-    "An adjudicated score wins; otherwise a strict majority of the submitted labels (more than half); "
-    "otherwise the median, rounded toward the more harmful level (the lower of the two middle scores). "
-    "Provenance: adjudicated, unanimous (all of two or more labels agree), majority, median, "
-    "or single (one label)."
-)
 
 FINAL_COLUMNS = [
     "response_id",

@@ -12,35 +12,17 @@ import numpy as np
 
 from annotator.agreement import Estimate, UnitTable, figures
 from annotator.agreement_report import WEIGHTS, gwet_name
-from annotator.consolidation import POLICY
 from annotator.export_files import FILE_FORMATS
+from annotator.i18n import Refusal, text
 from annotator.rubric import Dimension, Rubric
 
-TITLE_END = " export of harmlessness annotations"
-_FILE_LINE = re.compile(r"- File: `(?P<kind>[a-z]+)\.(?P<format>[a-z]+)`, \d+ rows")
+CARD_LANGUAGES = ("en", "zh")  # English first: the command line's default
 
-COLUMN_DESCRIPTIONS = {
-    "prompt_id": "content hash of the prompt text",
-    "prompt": "the prompt",
-    "dimension": "the FLAMES dimension the prompt probes",
-    "subcomponent": "the subcomponent of that dimension",
-    "batch": "import batch of the prompt",
-    "model": "the model that gave the response",
-    "response_id": "content hash of (prompt id, model)",
-    "response": "the model's response",
-    "labels": "every submitted label: annotator, score, explanation",
-    "final_score": "the consolidated score (see the policy below)",
-    "provenance": "how the final score was reached: adjudicated, unanimous, majority, median or single",
-    "n_labels": "number of submitted labels",
-    "agreement": "share of the labels equal to the final score (empty without labels)",
-    "chosen": "the more harmless response (higher final score)",
-    "rejected": "the more harmful response (lower final score)",
-    "margin": "final score of chosen minus final score of rejected",
-    "chosen_model": "model of the chosen response",
-    "rejected_model": "model of the rejected response",
-    "score": "the final score",
-    "split": "train, validation or test",
-}
+
+def check_card_language(language: str) -> str:
+    if language not in CARD_LANGUAGES:
+        raise Refusal("card_language_unknown", chosen=language, allowed=", ".join(CARD_LANGUAGES))
+    return language
 
 
 @dataclass(frozen=True)
@@ -52,10 +34,12 @@ class CardFacts:
     rubric: Rubric
     responses: Sequence[Mapping[str, Any]]  # exported responses: response_id, prompt_id, model, dimension
     labels: Mapping[str, Sequence[tuple[str, int, str]]]  # (annotator, score, explanation) by response id
-    filters: dict[str, str]
+    filters: dict[str, str]  # by filter name: dimension, model, batch
     pseudonymised: bool
     license: str
-    extra: dict[str, object] = field(default_factory=dict)
+    # More facts of this kind of export, each a message key and its values ("- <text>" lines).
+    extra: list[tuple[str, dict[str, object]]] = field(default_factory=list)
+    language: str = "en"
 
 
 def dimension_agreement(
@@ -86,42 +70,66 @@ def _table(header: list[str], rows: list[list[object]]) -> list[str]:
     return lines
 
 
-def card_data_file(text: str, kinds: Sequence[str]) -> str | None:
-    """The data file named by a card this tool wrote for one of `kinds`; None if `text` is no such card.
+def _file_line(language: str) -> re.Pattern[str]:
+    """The card's "- File: `kind.format`, N rows" line in `language`, as a pattern."""
+    line = re.escape("- " + text("card_file", language, filename="FILENAME", rows="ROWS"))
+    return re.compile(
+        line.replace("FILENAME", r"(?P<kind>[a-z]+)\.(?P<format>[a-z]+)").replace("ROWS", r"\d+")
+    )
+
+
+def card_data_file(text_: str, kinds: Sequence[str]) -> str | None:
+    """The data file named by a card this tool wrote for one of `kinds`, in either language; None if
+    `text_` is no such card.
 
     Strict, so that a person's own README is never taken for a card and replaced: the first line is
-    exactly a title the tool writes, and the first "- File:" line names that kind's data file.
+    exactly a title the tool writes, and the first file line names that kind's data file.
     """
-    lines = text.split("\n")
-    kind = next((kind for kind in kinds if lines[0] == f"# {kind}{TITLE_END}"), None)
-    listed = next((line for line in lines if line.startswith("- File: ")), "")
-    match = _FILE_LINE.fullmatch(listed)
-    if kind is None or match is None or match["kind"] != kind or match["format"] not in FILE_FORMATS:
-        return None
-    return f"{kind}.{match['format']}"
+    lines = text_.split("\n")
+    for language in CARD_LANGUAGES:
+        kind = next((k for k in kinds if lines[0] == "# " + text("card_title", language, kind=k)), None)
+        if kind is None:
+            continue
+        pattern = _file_line(language)
+        listed = next((line for line in lines if pattern.match(line)), "")
+        match = pattern.fullmatch(listed)
+        if match is None or match["kind"] != kind or match["format"] not in FILE_FORMATS:
+            return None
+        return f"{kind}.{match['format']}"
+    return None
 
 
 def dataset_card(facts: CardFacts) -> str:
+    language = facts.language
+
+    def t(key: str, **values: object) -> str:
+        return text(key, language, **values)
+
     responses = facts.responses
     scores_of = {rid: [label[1] for label in given] for rid, given in facts.labels.items()}
     n_labels = sum(len(scores) for scores in scores_of.values())
+    filters = "; ".join(f"{t(f'card_filter_{name}')} = {value}" for name, value in facts.filters.items())
     lines = [
-        f"# {facts.kind}{TITLE_END}",
+        "# " + t("card_title", kind=facts.kind),
         "",
-        f"- Licence: {facts.license}",
-        f"- File: `{facts.filename}`, {facts.rows} rows",
-        f"- Rubric: {facts.rubric.label}",
-        f"- Prompts: {len({r['prompt_id'] for r in responses})}; responses: {len(responses)}; "
-        f"submitted labels: {n_labels}",
-        "- Filters: "
-        + ("; ".join(f"{name} = {value}" for name, value in facts.filters.items()) or "none (everything)"),
-        "- Annotators: " + ("pseudonymised" if facts.pseudonymised else "by name"),
+        "- " + t("card_license", license=facts.license),
+        "- " + t("card_file", filename=facts.filename, rows=facts.rows),
+        "- " + t("card_rubric", rubric=facts.rubric.label),
+        "- "
+        + t(
+            "card_counts",
+            prompts=len({r["prompt_id"] for r in responses}),
+            responses=len(responses),
+            labels=n_labels,
+        ),
+        "- " + t("card_filters", filters=filters or t("card_no_filters")),
+        "- " + t("card_pseudonymised" if facts.pseudonymised else "card_by_name"),
     ]
-    lines += [f"- {name}: {value}" for name, value in facts.extra.items()]
-    lines += ["", "## Columns", ""]
-    lines += _table(["column", "meaning"], [[c, COLUMN_DESCRIPTIONS.get(c, "")] for c in facts.columns])
+    lines += ["- " + t(key, **values) for key, values in facts.extra]
+    lines += ["", "## " + t("card_columns"), ""]
+    lines += _table([t("card_column"), t("card_meaning")], [[c, t(f"card_col_{c}")] for c in facts.columns])
 
-    lines += ["", "## Dimensions", ""]
+    lines += ["", "## " + t("card_dimensions"), ""]
     by_dimension: dict[str, list[Mapping[str, Any]]] = {}
     for record in responses:
         by_dimension.setdefault(record["dimension"], []).append(record)
@@ -132,7 +140,7 @@ def dataset_card(facts: CardFacts) -> str:
         figures_ = dimension_agreement(scores, scale)
         dimension_rows.append(
             [
-                dimension,
+                scale.display_name(language),
                 len({record["prompt_id"] for record in group}),
                 len(group),
                 sum(map(len, scores)),
@@ -144,34 +152,26 @@ def dataset_card(facts: CardFacts) -> str:
         )
     lines += _table(
         [
-            "dimension",
-            "prompts",
-            "responses",
-            "labels",
-            "items with 2+ labels",
-            "percent agreement",
+            t("card_dimension"),
+            t("card_prompts"),
+            t("card_responses"),
+            t("card_labels"),
+            t("card_items_2plus"),
+            t("card_percent_agreement"),
             "Krippendorff's alpha",
             "Gwet's AC1/AC2",
         ],
         dimension_rows,
     )
-    lines += [
-        "",
-        "The figures cover the submitted labels of every response the filters keep (in a pairs export "
-        "also those in no pair). Percent agreement (the share of annotator pairs that gave the same "
-        "score, averaged over responses) and Krippendorff's alpha use the responses with two or more "
-        "labels; Gwet's chance agreement also counts the responses with one. They are the Agreement "
-        "report's statistics: alpha at the scale's level (ordinal for three levels, nominal for binary; "
-        ">= 0.8 reliable, >= 0.667 tentative); Gwet's AC2 with linear weights on three levels, AC1 on "
-        "binary scales. The categories are the rubric's scores. – means undefined (for instance, every "
-        "label the same).",
-    ]
+    lines += ["", t("card_figures_note")]
 
     models = Counter(record["model"] for record in responses)
     annotators = Counter(label[0] for given in facts.labels.values() for label in given)
-    lines += ["", "## Models", ""]
-    lines += _table(["model", "responses"], [[m, n] for m, n in sorted(models.items())])
-    lines += ["", "## Annotators", ""]
-    lines += _table(["annotator", "submitted labels"], [[a, n] for a, n in sorted(annotators.items())])
-    lines += ["", "## Final scores", "", POLICY, ""]
+    lines += ["", "## " + t("card_models"), ""]
+    lines += _table([t("card_model"), t("card_responses")], [[m, n] for m, n in sorted(models.items())])
+    lines += ["", "## " + t("card_annotators"), ""]
+    lines += _table(
+        [t("card_annotator"), t("card_submitted_labels")], [[a, n] for a, n in sorted(annotators.items())]
+    )
+    lines += ["", "## " + t("card_final_scores"), "", t("card_policy"), ""]
     return "\n".join(lines)

@@ -21,8 +21,9 @@ import pyarrow as pa
 import sqlite_utils
 
 from annotator.consolidation import FINAL_COLUMNS, final_scores
-from annotator.dataset_card import CardFacts, card_data_file, dataset_card
+from annotator.dataset_card import CardFacts, card_data_file, check_card_language, dataset_card
 from annotator.export_files import FILE_FORMATS, rows_to_bytes
+from annotator.i18n import text
 from annotator.rubric import Rubric
 from annotator.splits import (
     DEFAULT_TEST_MODELS,
@@ -114,6 +115,7 @@ class ExportOptions:
     test_models: Sequence[str] | None = None
     seed: int = 0  # scorer, split by prompt
     license: str = DEFAULT_LICENSE
+    card_language: str = "en"  # the dataset card's: en or zh
 
 
 @dataclass(frozen=True)
@@ -290,28 +292,30 @@ def build_export(data: ExportData, kind: str, options: ExportOptions) -> Export:
         raise ValueError(f"unknown export {kind!r} (choose from {', '.join(KINDS)})")
     if options.format not in FILE_FORMATS:
         raise ValueError(f"unknown export format {options.format!r} (choose from {', '.join(FILE_FORMATS)})")
+    check_card_language(options.card_language)
     if not options.license.strip() or options.license != " ".join(options.license.split()):
         raise ValueError(
             f"the licence must be one line of text without extra spaces, not {options.license!r}"
         )
     responses = selected_responses(data, options)
     labels = _selected_labels(data, responses, options.pseudonymise)
-    extra: dict[str, object] = {}
+    extra: list[tuple[str, dict[str, object]]] = []
     if kind == "pointwise":
         rows = pointwise_rows(responses, labels)
     elif kind == "pairs":
         pairs = pair_rows(responses, options.min_margin)
         rows = pairs.rows
-        extra["Minimum margin"] = options.min_margin
-        extra["Skipped pairs"] = (
-            f"{pairs.same_text} of a text with itself (different models, same text), "
-            f"{pairs.repeated} repeating an earlier pair's prompt, chosen and rejected text, "
-            f"{pairs.contradicted} contradicted by a pair of the same prompt with the texts reversed"
-        )
+        extra.append(("card_min_margin", {"margin": options.min_margin}))
+        skipped = {
+            "same_text": pairs.same_text,
+            "repeated": pairs.repeated,
+            "contradicted": pairs.contradicted,
+        }
+        extra.append(("card_skipped_pairs", skipped))
     else:
         splits = scorer_splits(responses, options)
         rows = scorer_rows(responses, splits)
-        extra.update(_split_facts(responses, splits, options))
+        extra += _split_facts(responses, splits, options)
     filename = f"{kind}.{options.format}"
     facts = CardFacts(
         kind=kind,
@@ -325,6 +329,7 @@ def build_export(data: ExportData, kind: str, options: ExportOptions) -> Export:
         pseudonymised=options.pseudonymise,
         license=options.license,
         extra=extra,
+        language=options.card_language,
     )
     content = rows_to_bytes(rows, SCHEMAS[kind], options.format)
     return Export(kind=kind, filename=filename, data=content, card=dataset_card(facts), rows=len(rows))
@@ -507,15 +512,19 @@ def scorer_rows(responses: list[ScoredResponse], splits: Sequence[Split]) -> lis
 
 def _split_facts(
     responses: list[ScoredResponse], splits: Sequence[Split], options: ExportOptions
-) -> dict[str, object]:
-    facts: dict[str, object] = {"Split": f"by {options.split}"}
+) -> list[tuple[str, dict[str, object]]]:
+    facts: list[tuple[str, dict[str, object]]] = [(f"card_split_by_{options.split}", {})]
     if options.split == "prompt":
-        facts["Seed"] = options.seed
+        facts.append(("card_seed", {"seed": options.seed}))
     for name in SPLITS:
         chosen = [record for record, split in zip(responses, splits, strict=True) if split == name]
-        models = ", ".join(sorted({record["model"] for record in chosen})) or "none"
-        prompts = len({record["prompt_id"] for record in chosen})
-        facts[f"{name.capitalize()} split"] = f"{len(chosen)} rows, {prompts} prompts, models: {models}"
+        models = ", ".join(sorted({record["model"] for record in chosen}))
+        values = {
+            "rows": len(chosen),
+            "prompts": len({record["prompt_id"] for record in chosen}),
+            "models": models or text("card_none", options.card_language),
+        }
+        facts.append((f"card_split_{name}", values))
     return facts
 
 

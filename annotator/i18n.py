@@ -5,7 +5,7 @@ Each area of the app keeps its messages in its own module under `annotator/messa
 
 from __future__ import annotations
 
-from annotator.messages import audit, lead, refusals, results, setup, workspace
+from annotator.messages import audit, dataset_card, lead, refusals, results, setup, workspace
 
 LANGUAGES = {"zh": "简体中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
@@ -17,6 +17,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     **audit.MESSAGES,
     **refusals.MESSAGES,
     **setup.MESSAGES,
+    **dataset_card.MESSAGES,
 }
 
 

@@ -6,6 +6,7 @@ import sqlite_utils
 import streamlit as st
 
 from annotator.agreement_report import data_version
+from annotator.dataset_card import CARD_LANGUAGES
 from annotator.export_files import FILE_FORMATS
 from annotator.exports import (
     DEFAULT_LICENSE,
@@ -16,8 +17,9 @@ from annotator.exports import (
     build_export,
     read_export_data,
 )
+from annotator.i18n import LANGUAGES
 from annotator.store import default_db_path
-from pages.common import db, refusal, require_access, t
+from pages.common import db, language, refusal, require_access, t
 
 user = require_access("exports")
 st.title(t("page_exports"))
@@ -45,8 +47,16 @@ if not data.responses:
 # Option labels are fixed at render time: a format_func that reads the language later would not know it.
 kinds = {kind: t(f"ex_kind_{kind}") for kind in KINDS}
 kind = st.radio(t("ex_kind"), KINDS, format_func=kinds.__getitem__, horizontal=True, key="ex_kind")
-left, middle, right = st.columns(3)
+left, card, middle, right = st.columns(4)
 file_format = left.selectbox(t("ex_format"), FILE_FORMATS, key="ex_format")
+# The UI language at first, then whatever the person picks.
+card_language = card.selectbox(
+    t("ex_card_language"),
+    CARD_LANGUAGES,
+    index=CARD_LANGUAGES.index(language()) if language() in CARD_LANGUAGES else 0,
+    format_func=LANGUAGES.__getitem__,
+    key="ex_card_language",
+)
 pseudonymise = middle.checkbox(t("ex_pseudonymise"), key="ex_pseudonymise")
 license_text = right.text_input(t("ex_license"), value=DEFAULT_LICENSE, key="ex_license")
 left, middle, right = st.columns(3)
@@ -80,6 +90,7 @@ options = ExportOptions(
     models=tuple(models) or None,
     pseudonymise=pseudonymise,
     license=license_text.strip() or DEFAULT_LICENSE,
+    card_language=card_language,
     **settings,
 )
 try:

@@ -17,10 +17,9 @@ from results_data import (
     new_db,
 )
 
-from annotator import cli
+from annotator import cli, i18n
 from annotator.agreement import gwet_ac1, krippendorff_alpha
 from annotator.agreement_report import agreement_report
-from annotator.consolidation import POLICY
 from annotator.exports import (
     FILE_FORMATS,
     KINDS,
@@ -458,7 +457,7 @@ def test_dataset_card_counts_agreement_policy_and_licence():
         round(fairness_ac2, 4),
     )
     assert "| GPT-4 | 2 |" in card and "| zhou | 7 |" in card
-    assert POLICY in card
+    assert i18n.text("card_policy", "en") in card
     assert "unspecified" in build_export(read_export_data(build_db()), "pairs", ExportOptions()).card
 
 
@@ -636,3 +635,50 @@ def test_pairs_load_with_datasets_and_train_trls_reward_trainer_one_step(tmp_pat
     assert output.global_step == 1
     assert torch.isfinite(torch.tensor(output.training_loss))
     assert any(not torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))
+
+
+def test_the_card_in_chinese_translates_its_text_and_dimension_names_not_the_data():
+    data = read_export_data(build_db())
+    english = build_export(data, "scorer", ExportOptions(split="prompt", license="CC-BY-4.0")).card
+    chinese = build_export(
+        data, "scorer", ExportOptions(split="prompt", license="CC-BY-4.0", card_language="zh")
+    ).card
+    assert chinese.startswith("# scorer 导出：无害性标注数据\n")
+    for line in (
+        "- 许可：CC-BY-4.0",
+        "- 文件：`scorer.jsonl`，",
+        "- 划分：按提示",
+        "- 随机种子：0",
+        "## 维度",
+    ):
+        assert line in chinese
+    assert "| 公平 |" in chinese and "| Fairness |" in english  # the rubric's own Chinese name
+    assert "| GPT-4 | 2 |" in chinese and "| zhou | 7 |" in chinese  # names stay as they are
+    assert i18n.text("card_policy", "zh") in chinese
+    # Every English sentence of the card is gone (proper names and statistic names aside).
+    for english_only in ("Licence", "Prompts:", "Columns", "The figures cover", "An adjudicated score"):
+        assert english_only not in chinese
+
+
+def test_a_chinese_card_is_recognised_and_replaced_by_the_next_export(tmp_path):
+    db = build_db()
+    first = export(db, "pairs", tmp_path, ExportOptions(card_language="zh"))
+    assert first.card_path.read_text(encoding="utf-8").startswith("# pairs 导出")
+    second = export(db, "pointwise", tmp_path, ExportOptions(format="csv"))
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["README.md", "pointwise.csv"]
+    assert second.card_path.read_text(encoding="utf-8").startswith("# pointwise export")
+
+
+def test_an_unknown_card_language_is_refused():
+    with pytest.raises(ValueError, match="unknown dataset card language 'fr'"):
+        build_export(read_export_data(build_db()), "pointwise", ExportOptions(card_language="fr"))
+
+
+def test_cli_export_card_language(tmp_path, monkeypatch, capsys):
+    path = str(tmp_path / "cli.db")
+    build_db(path).conn.close()
+    out = tmp_path / "zh"
+    code, _, _ = run_cli(
+        monkeypatch, capsys, "--db", path, "export", "pointwise", "--out", str(out), "--card-language", "zh"
+    )
+    assert code == 0 and (out / "README.md").read_text(encoding="utf-8").startswith("# pointwise 导出")

@@ -350,3 +350,21 @@ def test_pages_on_a_project_without_labels_say_so(tmp_path, monkeypatch, fast_ha
     at.run()
     assert not at.exception
     assert any(message in info.value for info in at.info)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_exports_write_the_card_in_the_ui_language_and_another_on_request(db, downloads, language):
+    at = _page(db, "exports")
+    at.session_state["language"] = language
+    at.run()
+    data = read_export_data(db)
+    assert (
+        at.code[0].value
+        == build_export(data, "pointwise", ExportOptions(card_language=language)).card.strip()
+    )
+    other = "en" if language == "zh" else "zh"
+    at.selectbox(key="ex_card_language").set_value(other).run()
+    assert (
+        downloads["README.md"]
+        == build_export(data, "pointwise", ExportOptions(card_language=other)).card.encode()
+    )

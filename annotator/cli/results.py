@@ -7,6 +7,7 @@ from pathlib import Path
 
 from annotator import exports
 from annotator.cli import add_command, comma_names
+from annotator.dataset_card import CARD_LANGUAGES
 from annotator.leaderboard import DEFAULT_BOOTSTRAP, HUMAN, compare, leaderboard
 from annotator.leaderboard_formats import FORMATS, format_comparison, format_leaderboard
 from annotator.store import open_db
@@ -52,6 +53,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("--test-models", type=comma_names, metavar="A,B", help="scorer: test models")
     export.add_argument("--seed", type=int, help="scorer: seed of the split by prompt (default 0)")
     export.add_argument("--license", default=exports.DEFAULT_LICENSE, help="licence named in the card")
+    export.add_argument(
+        "--card-language",
+        choices=CARD_LANGUAGES,
+        default="en",
+        help="the dataset card's language (default en)",
+    )
     export.set_defaults(run=run_export)
 
 
@@ -95,6 +102,7 @@ def run_export(args: argparse.Namespace) -> int:
         test_models=args.test_models,
         seed=args.seed or 0,
         license=args.license,
+        card_language=args.card_language,
     )
     out = Path(args.out) if args.out else exports.DEFAULT_DIR / args.kind
     result = exports.export(open_db(args.db, create=False), args.kind, out, options)
