@@ -17,7 +17,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "dimension, subcomponent, model, week and batch; annotator pairs; each annotator and scorer "
         "agent against the consensus; anchoring. Every figure has a bootstrap interval.",
     )
-    parser.add_argument("--json", action="store_true", help="print the report as JSON (shape in the README)")
+    parser.add_argument(
+        "--json", action="store_true", help="print the report as JSON (shape in docs/agreement.md)"
+    )
     parser.add_argument(
         "--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (default 1000; 0: none)"
     )
