@@ -7,9 +7,12 @@ rounded toward the more harmful (lower) level. Each final score carries its prov
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import sqlite_utils
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PROVENANCES = ("adjudicated", "unanimous", "majority", "median", "single")
 
@@ -58,6 +61,13 @@ def submitted_scores(db: sqlite_utils.Database) -> dict[str, list[int]]:
 
 def final_scores(db: sqlite_utils.Database) -> pd.DataFrame:
     """The final score of every response that has a submitted label or an adjudication."""
+    import pandas as pd  # here, not above: `stats` counts final_score_rows without it
+
+    return pd.DataFrame(final_score_rows(db), columns=FINAL_COLUMNS)
+
+
+def final_score_rows(db: sqlite_utils.Database) -> list[tuple]:
+    """`final_scores` as tuples of FINAL_COLUMNS, in response id order."""
     scores = submitted_scores(db)
     adjudicated = dict(db.execute("SELECT response_id, final_score FROM adjudications").fetchall())
     rows = []
@@ -69,4 +79,4 @@ def final_scores(db: sqlite_utils.Database) -> pd.DataFrame:
         result = consolidate(given, adjudicated.get(response_id))
         if result is not None:
             rows.append((response_id, prompt_id, model, dimension, subcomponent, batch, *result, len(given)))
-    return pd.DataFrame(rows, columns=FINAL_COLUMNS)
+    return rows

@@ -10,13 +10,16 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import sqlite_utils
 
 from annotator.assignment import check_annotators
 from annotator.leads import require_lead
 from annotator.store import now, project_rubric, transaction
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_THRESHOLD = 0.8
 ACCURACY_COLUMNS = ["annotator", "n", "correct", "accuracy", "below_threshold"]
@@ -86,6 +89,8 @@ def remove_gold(db: sqlite_utils.Database, response_id: str, lead: str) -> None:
 
 def gold_items(db: sqlite_utils.Database) -> pd.DataFrame:
     """Every gold response with its prompt, model, dimension, score and who set it."""
+    import pandas as pd  # in the two tables only: setting and mixing gold need no pandas
+
     return pd.read_sql_query(
         "SELECT g.response_id, r.prompt_id, r.model, p.dimension, g.score, g.created_by, g.created_at "
         "FROM gold g JOIN responses r ON r.id = g.response_id JOIN prompts p ON p.id = r.prompt_id "
@@ -179,6 +184,8 @@ def _gold_positions(db: sqlite_utils.Database, annotator: str, count: int, rng: 
 
 def gold_accuracy(db: sqlite_utils.Database, threshold: float = DEFAULT_THRESHOLD) -> pd.DataFrame:
     """Per annotator with submitted labels on gold responses: n, correct, accuracy, below_threshold."""
+    import pandas as pd
+
     if not 0 <= threshold <= 1:
         raise GoldError(f"the accuracy threshold is a share between 0 and 1, not {threshold}")
     rows = db.execute(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import sqlite_utils
 
 from annotator.assignment import assignment_stats
-from annotator.consolidation import PROVENANCES, final_scores
+from annotator.consolidation import FINAL_COLUMNS, PROVENANCES, final_score_rows
 from annotator.store import project_rubric
 from annotator.users import ROLES
 
@@ -53,9 +54,10 @@ def project_stats(db: sqlite_utils.Database) -> dict[str, Any]:
     for key, sql in _BY_DIMENSION.items():
         found = dict(db.execute(sql).fetchall())
         stats[key] = {name: found.pop(name, 0) for name in dimensions} | found
-    provenance = final_scores(db)["provenance"].value_counts()
-    stats["final_scores"] = int(provenance.sum())
-    stats["final_scores_by_provenance"] = {name: int(provenance.get(name, 0)) for name in PROVENANCES}
+    at = FINAL_COLUMNS.index("provenance")
+    provenance = Counter(row[at] for row in final_score_rows(db))
+    stats["final_scores"] = provenance.total()
+    stats["final_scores_by_provenance"] = {name: provenance[name] for name in PROVENANCES}
     stats |= assignment_stats(db)
     return stats
 
