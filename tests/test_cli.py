@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -283,3 +284,43 @@ def test_a_reader_that_goes_away_is_not_an_error(run):
     err = process.stderr.read()
     assert process.wait(timeout=60) == 1
     assert err == b""
+
+
+HEAVY = (
+    "pandas",
+    "numpy",
+    "pyarrow",
+    "sklearn",
+    "scipy",
+    "statsmodels",
+    "krippendorff",
+    "torch",
+    "transformers",
+)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("--help",),
+        ("users", "list"),
+        ("stats",),
+        ("assign", "--help"),
+        ("init",),
+        ("backup", "{dir}/copy.db"),
+    ],
+    ids=" ".join,
+)
+def test_commands_that_need_no_heavy_library_import_none(run, tmp_path, argv):
+    assert run("init")[0] == 0
+    code = (
+        "import sys\nfrom annotator.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(name for name in {HEAVY!r} if name in sys.modules))"
+    )
+    args = ["--db", str(run.path), *(arg.format(dir=tmp_path) for arg in argv)]
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr

@@ -39,7 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "backup": ("annotator.cli.maintenance", "copy the database to a file (safe while people work)"),
     "restore": ("annotator.cli.maintenance", "replace the database with a backup"),
 }
-# The modules the full parser registers (tests narrow it to keep a run's imports small).
+# The modules `build_parser()` registers in full (every command: for tests and docs).
 COMMAND_MODULES: list[str] = list(dict.fromkeys(module for module, _ in COMMANDS.values()))
 
 

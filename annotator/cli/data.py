@@ -11,6 +11,7 @@ from annotator import demo, importers, users
 from annotator.cli import add_command
 from annotator.migrations import LATEST_VERSION
 from annotator.rubric import load_rubric
+from annotator.stats import format_stats, project_stats
 from annotator.store import default_db_path, open_db, set_project_rubric
 
 
@@ -168,8 +169,6 @@ def run_users_set_active(args: argparse.Namespace) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    from annotator.stats import format_stats, project_stats  # pandas
-
     stats = project_stats(open_db(args.db, create=False))
     print(json.dumps(stats, ensure_ascii=False, indent=2) if args.json else format_stats(stats))
     return 0
