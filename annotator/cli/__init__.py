@@ -23,6 +23,7 @@ COMMAND_MODULES: list[str] = [
     "annotator.cli.results",
     "annotator.cli.scorer",
     "annotator.cli.maintenance",
+    "annotator.cli.endpoints",
 ]
 
 
