@@ -33,6 +33,10 @@ COLUMN_DESCRIPTIONS = {
     "provenance": "how the final score was reached: adjudicated, unanimous, majority, median or single",
     "n_labels": "number of submitted labels",
     "agreement": "share of the labels equal to the final score (empty without labels)",
+    "generation": (
+        "for a response collected from an endpoint (JSON): endpoint model id, settings sent, finish reason, "
+        "answer (text, empty or filtered), token usage, latency in ms, time; empty for imported responses"
+    ),
     "chosen": "the more harmless response (higher final score)",
     "rejected": "the more harmful response (lower final score)",
     "margin": "final score of chosen minus final score of rejected",

@@ -161,7 +161,7 @@ def echo_reply(body: dict, _count: int) -> Reply:
 @dataclass
 class Received:
     body: dict
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case
     at: float
 
 
@@ -184,7 +184,9 @@ class FakeEndpoint:
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 with lock:
-                    endpoint.received.append(Received(body, dict(self.headers), time.monotonic()))
+                    endpoint.received.append(
+                        Received(body, {k.lower(): v for k, v in self.headers.items()}, time.monotonic())
+                    )
                     count = len(endpoint.received)
                 if endpoint.delay:
                     time.sleep(endpoint.delay)
