@@ -52,12 +52,14 @@ def test_collect_from_two_models_stores_each_answer_with_its_provenance_and_a_re
     assert stored(db, "Refuser") == dict.fromkeys(prompt_ids, "拒绝")
     assert stored(db, "Agreer") == dict.fromkeys(prompt_ids, "好")
     batches = db.execute(
-        "SELECT b.kind, b.added, count(r.id) FROM import_batches b JOIN responses r ON r.batch = b.id GROUP BY b.id"
+        "SELECT b.kind, b.added, count(r.id) FROM import_batches b "
+        "JOIN responses r ON r.batch = b.id GROUP BY b.id"
     ).fetchall()
     assert sorted(batches) == [("responses", 4, 4), ("responses", 4, 4)]  # one import batch per model
     row = db.execute(
         "SELECT g.endpoint_model, g.settings, g.finish_reason, g.answer, g.completion_tokens, g.latency_ms "
-        "FROM response_generations g JOIN responses r ON r.id = g.response_id WHERE r.model = 'Agreer' LIMIT 1"
+        "FROM response_generations g JOIN responses r ON r.id = g.response_id "
+        "WHERE r.model = 'Agreer' LIMIT 1"
     ).fetchone()
     assert row[:5] == (str(chat_models["agrees"]), '{"seed": 1, "system": "你是助手"}', "stop", "text", 2)
     assert row[5] > 0
