@@ -121,12 +121,6 @@ def unscored_items(db: sqlite_utils.Database, agent: str) -> list[ScorerItem]:
     ]
 
 
-def suggestion_counts(db: sqlite_utils.Database) -> dict[str, int]:
-    """Number of stored suggestions per agent, by agent name."""
-    rows = db.execute("SELECT agent, count(*) FROM suggestions GROUP BY agent ORDER BY agent")
-    return dict(rows.fetchall())
-
-
 def predict_db(
     db: sqlite_utils.Database,
     scorer: Scorer,

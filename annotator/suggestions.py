@@ -24,3 +24,9 @@ def store_suggestions(db: sqlite_utils.Database, rows: Sequence[SuggestionRow]) 
             [(*row, created) for row in rows],
         )
     return cursor.rowcount
+
+
+def suggestion_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """Number of stored suggestions per agent, by agent name."""
+    rows = db.execute("SELECT agent, count(*) FROM suggestions GROUP BY agent ORDER BY agent")
+    return dict(rows.fetchall())
