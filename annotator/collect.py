@@ -13,7 +13,17 @@ from typing import Any
 import sqlite_utils
 
 from annotator import ids, importers
-from annotator.endpoint_runs import Job, RunSummary, finish_run, run_jobs, start_run, timed
+from annotator.endpoint_runs import (
+    Job,
+    ReplyError,
+    RunSummary,
+    ask_chat,
+    chat_messages,
+    finish_run,
+    first_choice,
+    run_jobs,
+    start_run,
+)
 from annotator.endpoints import Endpoint, Endpoints
 from annotator.store import now, project_rubric, transaction
 
@@ -65,24 +75,6 @@ def missing_prompts(
     return [(pid, text) for pid, text in db.execute(sql, params)]
 
 
-def chat_messages(endpoint: Endpoint, user: str) -> list[dict[str, str]]:
-    system = [{"role": "system", "content": endpoint.system}] if endpoint.system is not None else []
-    return [*system, {"role": "user", "content": user}]
-
-
-async def ask_chat(client: Any, endpoint: Endpoint, messages: list[dict[str, str]], **extra: Any) -> Any:
-    """One chat completion with the entry's settings, and its latency (ms)."""
-    return await timed(
-        client.chat.completions.create(
-            model=endpoint.model,
-            messages=messages,
-            **endpoint.settings,
-            **extra,
-            extra_body=dict(endpoint.extra_body) or None,
-        )
-    )
-
-
 @dataclass(frozen=True)
 class Answer:
     text: str
@@ -91,25 +83,28 @@ class Answer:
     usage: tuple[int | None, int | None, int | None]  # prompt, completion, total tokens
 
 
-def read_answer(completion: Any) -> Answer:
+def read_answer(reply: object) -> Answer:
     """What the model returned: an empty or content-filtered answer is kept and marked, not dropped."""
-    choice = completion.choices[0] if completion.choices else None
-    message = choice.message if choice is not None else None
-    content = (message.content if message is not None else None) or ""
-    refusal = getattr(message, "refusal", None) if message is not None else None
-    finish = choice.finish_reason if choice is not None else None
-    text = content or refusal or ""
+    choice = first_choice(reply)
+    message = choice.get("message") or {}
+    content, refusal = message.get("content") or "", message.get("refusal") or ""
+    if not isinstance(content, str) or not isinstance(refusal, str):
+        raise ReplyError("bad reply", f"the answer is not text: {str(message)[:80]!r}")
+    finish = choice.get("finish_reason")
+    text = content or refusal
     if finish == "content_filter" or (refusal and not content):
         kind = "filtered"
     elif not text.strip():
         kind = "empty"
     else:
         kind = "text"
-    usage = completion.usage
-    tokens = (
-        (usage.prompt_tokens, usage.completion_tokens, usage.total_tokens) if usage else (None, None, None)
+    usage = reply.get("usage") if isinstance(reply, dict) else None
+    usage = usage if isinstance(usage, dict) else {}
+    tokens = tuple(
+        value if isinstance(value := usage.get(name), int) else None
+        for name in ("prompt_tokens", "completion_tokens", "total_tokens")
     )
-    return Answer(text, kind, finish, tokens)
+    return Answer(text, kind, finish if isinstance(finish, str) else None, tokens)  # type: ignore[arg-type]
 
 
 class _ResponseWriter:

@@ -17,8 +17,17 @@ from typing import Any
 
 import sqlite_utils
 
-from annotator.collect import ask_chat, chat_messages
-from annotator.endpoint_runs import Job, ReplyError, RunSummary, finish_run, run_jobs, start_run
+from annotator.endpoint_runs import (
+    Job,
+    ReplyError,
+    RunSummary,
+    ask_chat,
+    chat_messages,
+    finish_run,
+    first_choice,
+    run_jobs,
+    start_run,
+)
 from annotator.endpoints import Endpoint, Endpoints
 from annotator.leaderboard import check_agent_name
 from annotator.rubric import Dimension
@@ -73,12 +82,16 @@ def parse_score(reply: str | None, dimension: Dimension) -> int | None:
     return score if score in dimension.scores else None
 
 
-def token_probability(choice: Any, score: int) -> float | None:
+def token_probability(choice: dict[str, Any], score: int) -> float | None:
     """The probability the endpoint gave the token that wrote the score, when it sent log-probabilities."""
-    logprobs = getattr(choice, "logprobs", None)
-    for token in getattr(logprobs, "content", None) or ():
-        if token.token.strip() == str(score):
-            return math.exp(token.logprob)
+    logprobs = choice.get("logprobs")
+    tokens = logprobs.get("content") if isinstance(logprobs, dict) else None
+    for token in tokens if isinstance(tokens, list) else ():
+        if not isinstance(token, dict) or not isinstance(token.get("token"), str):
+            continue
+        logprob = token.get("logprob")
+        if token["token"].strip() == str(score) and isinstance(logprob, int | float) and logprob <= 0:
+            return math.exp(logprob)
     return None
 
 
@@ -88,9 +101,10 @@ class Verdict:
     confidence: float | None
 
 
-def verdict(choices: Sequence[Any], dimension: Dimension) -> Verdict:
+def verdict(choices: Sequence[dict[str, Any]], dimension: Dimension) -> Verdict:
     """The majority score of the sampled replies and its confidence; ReplyError when there is none."""
-    replies = [(choice.message.content if choice.message else None) for choice in choices]
+    replies = [(choice.get("message") or {}).get("content") for choice in choices]
+    replies = [reply if isinstance(reply, str) else None for reply in replies]
     scores = [parse_score(reply, dimension) for reply in replies]
     counts = Counter(score for score in scores if score is not None)
     if not counts:
@@ -162,15 +176,18 @@ def check_selection(db: sqlite_utils.Database, selection: ResponseSelection) -> 
         raise ValueError(f"the limit must be 1 or more, not {selection.limit}")
 
 
-async def _ask_samples(client: Any, endpoint: Endpoint, messages: list[dict[str, str]]) -> list[Any]:
+async def _ask_samples(
+    client: Any, endpoint: Endpoint, messages: list[dict[str, str]]
+) -> list[dict[str, Any]]:
     # One request per sample: `n` is not supported by every server (transformers serve refuses it).
     extra = {"logprobs": True} if endpoint.logprobs else {}
     choices = []
     for _ in range(endpoint.samples):
-        completion, _latency = await ask_chat(client, endpoint, messages, **extra)
-        if not completion.choices:
+        reply, _latency = await ask_chat(client, endpoint, messages, **extra)
+        choice = first_choice(reply)
+        if not choice:
             raise ReplyError("unparsed reply", "the endpoint returned no answer")
-        choices.append(completion.choices[0])
+        choices.append(choice)
     return choices
 
 
