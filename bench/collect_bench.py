@@ -156,7 +156,7 @@ def main() -> None:
         ) * 1000  # serial: the tool's time per response beyond a bare request
         worst = max(own, per_cpu)
         print(
-            f"the tool's own overhead per stored response: {own:.2f} ms wall (serial, beyond a bare request), "
+            f"the tool's own overhead per stored response: {own:.2f} ms wall (serial, beyond a bare one), "
             f"{per_cpu:.2f} ms CPU (target <= {OVERHEAD_TARGET_MS:.0f} ms): "
             f"{'ok' if worst <= OVERHEAD_TARGET_MS else 'MISSED'}"
         )
