@@ -19,13 +19,12 @@ from annotator.endpoint_runs import (
     RunSummary,
     ask_chat,
     chat_messages,
-    finish_run,
+    check_dimension_and_limit,
     first_choice,
-    run_jobs,
-    start_run,
+    recorded_run,
 )
 from annotator.endpoints import Endpoint, Endpoints
-from annotator.store import now, project_rubric, transaction
+from annotator.store import now, transaction
 
 ANSWER_KINDS = ("text", "empty", "filtered")
 
@@ -40,8 +39,7 @@ class PromptSelection:
 
 
 def check_selection(db: sqlite_utils.Database, selection: PromptSelection) -> None:
-    if selection.dimension is not None:
-        project_rubric(db).dimension(selection.dimension)  # RubricError names the allowed ones
+    check_dimension_and_limit(db, selection.dimension, selection.limit)
     if selection.batch is not None:
         kind = db.execute("SELECT kind FROM import_batches WHERE id = ?", [selection.batch]).fetchone()
         if kind is None or kind[0] != "prompts":
@@ -49,8 +47,6 @@ def check_selection(db: sqlite_utils.Database, selection: PromptSelection) -> No
             raise ValueError(
                 f"no prompts import batch {selection.batch!r} (prompts batches: {', '.join(known) or 'none'})"
             )
-    if selection.limit is not None and selection.limit < 1:
-        raise ValueError(f"the limit must be 1 or more, not {selection.limit}")
 
 
 def missing_prompts(
@@ -176,12 +172,7 @@ def collect(
     check_selection(db, selection)
     jobs = collection_jobs(db, endpoints, models, selection)
     summary = RunSummary("collect", endpoints.path)
-    run = start_run(db, "collect", endpoints.path)
-    try:
-        run_jobs(jobs, summary, concurrency=concurrency, on_progress=on_progress)
-    finally:
-        finish_run(db, run, summary)
-    return summary
+    return recorded_run(db, jobs, summary, concurrency=concurrency, on_progress=on_progress)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 
 from annotator.endpoints import Endpoint
-from annotator.store import now, set_setting, transaction
+from annotator.store import now, project_rubric, set_setting, transaction
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI
@@ -248,7 +248,31 @@ def first_choice(reply: object) -> dict[str, Any]:
     return choices[0] if choices else {}
 
 
-def start_run(db: sqlite_utils.Database, kind: str, endpoints_file: str) -> int:
+def recorded_run(
+    db: sqlite_utils.Database,
+    jobs: Sequence[Job],
+    summary: RunSummary,
+    *,
+    concurrency: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> RunSummary:
+    """`run_jobs`, with the run and its summary kept in `endpoint_runs` (the Models page shows the last)."""
+    run = _start_run(db, summary.kind, summary.endpoints_file)
+    try:
+        run_jobs(jobs, summary, concurrency=concurrency, on_progress=on_progress)
+    finally:
+        _finish_run(db, run, summary)
+    return summary
+
+
+def check_dimension_and_limit(db: sqlite_utils.Database, dimension: str | None, limit: int | None) -> None:
+    if dimension is not None:
+        project_rubric(db).dimension(dimension)  # RubricError names the dimensions there are
+    if limit is not None and limit < 1:
+        raise ValueError(f"the limit must be 1 or more, not {limit}")
+
+
+def _start_run(db: sqlite_utils.Database, kind: str, endpoints_file: str) -> int:
     with transaction(db):
         set_setting(db, ENDPOINTS_FILE_SETTING, endpoints_file)
         return db.execute(
@@ -257,7 +281,7 @@ def start_run(db: sqlite_utils.Database, kind: str, endpoints_file: str) -> int:
         ).lastrowid
 
 
-def finish_run(db: sqlite_utils.Database, run: int, summary: RunSummary) -> None:
+def _finish_run(db: sqlite_utils.Database, run: int, summary: RunSummary) -> None:
     with transaction(db):
         db.execute(
             "UPDATE endpoint_runs SET finished_at = ?, summary = ? WHERE id = ?",

@@ -17,17 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
-from annotator.endpoint_runs import (
-    Job,
-    ReplyError,
-    RunSummary,
-    ask_chat,
-    chat_messages,
-    finish_run,
-    first_choice,
-    run_jobs,
-    start_run,
-)
+from annotator import endpoint_runs as runs
 from annotator.endpoints import Endpoint, Endpoints
 from annotator.leaderboard import check_agent_name
 from annotator.rubric import Dimension
@@ -109,12 +99,12 @@ def verdict(choices: Sequence[dict[str, Any]], dimension: Dimension) -> Verdict:
     counts = Counter(score for score in scores if score is not None)
     if not counts:
         shown = (replies[0] or "")[:80]
-        raise ReplyError(
+        raise runs.ReplyError(
             "unparsed reply", f"the reply is not one of the scores {dimension.scores}: {shown!r}"
         )
     ranked = counts.most_common()
     if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        raise ReplyError("no majority", f"the {len(choices)} replies split evenly: {dict(counts)}")
+        raise runs.ReplyError("no majority", f"the {len(choices)} replies split evenly: {dict(counts)}")
     score = ranked[0][0]
     probabilities = [
         p
@@ -164,16 +154,13 @@ def unjudged_responses(
 
 
 def check_selection(db: sqlite_utils.Database, selection: ResponseSelection) -> None:
-    if selection.dimension is not None:
-        project_rubric(db).dimension(selection.dimension)
+    runs.check_dimension_and_limit(db, selection.dimension, selection.limit)
     known = {name for (name,) in db.execute("SELECT name FROM models")}
     unknown = [model for model in selection.models if model not in known]
     if unknown:
         raise ValueError(
             f"unknown model {unknown[0]!r} (stored models: {', '.join(sorted(known)) or 'none'})"
         )
-    if selection.limit is not None and selection.limit < 1:
-        raise ValueError(f"the limit must be 1 or more, not {selection.limit}")
 
 
 async def _ask_samples(
@@ -183,29 +170,33 @@ async def _ask_samples(
     extra = {"logprobs": True} if endpoint.logprobs else {}
     choices = []
     for _ in range(endpoint.samples):
-        reply, _latency = await ask_chat(client, endpoint, messages, **extra)
-        choice = first_choice(reply)
+        reply, _latency = await runs.ask_chat(client, endpoint, messages, **extra)
+        choice = runs.first_choice(reply)
         if not choice:
-            raise ReplyError("unparsed reply", "the endpoint returned no answer")
+            raise runs.ReplyError("unparsed reply", "the endpoint returned no answer")
         choices.append(choice)
     return choices
 
 
-def judging_jobs(db: sqlite_utils.Database, endpoint: Endpoint, selection: ResponseSelection) -> list[Job]:
+def judging_jobs(
+    db: sqlite_utils.Database, endpoint: Endpoint, selection: ResponseSelection
+) -> list[runs.Job]:
     rubric = project_rubric(db)
     jobs = []
     for response_id, model, dimension_name, prompt, response in unjudged_responses(
         db, endpoint.name, selection
     ):
         dimension = rubric.dimension(dimension_name)
-        messages = chat_messages(endpoint, judge_prompt(endpoint, dimension, prompt, response))
+        messages = runs.chat_messages(endpoint, judge_prompt(endpoint, dimension, prompt, response))
 
         def store(choices: list[Any], rid: str = response_id, dim: Dimension = dimension) -> str:
             found = verdict(choices, dim)
             store_suggestions(db, [(rid, endpoint.name, found.score, found.confidence)])
             return "stored"
 
-        jobs.append(Job(endpoint, model, lambda client, m=messages: _ask_samples(client, endpoint, m), store))
+        jobs.append(
+            runs.Job(endpoint, model, lambda client, m=messages: _ask_samples(client, endpoint, m), store)
+        )
     return jobs
 
 
@@ -217,16 +208,11 @@ def judge(
     *,
     concurrency: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
-) -> RunSummary:
+) -> runs.RunSummary:
     """Ask the judge about every selected response it has not scored yet; the run's summary."""
     endpoint = endpoints.judge(judge_name)
     check_agent_name(db, endpoint.name)
     check_selection(db, selection)
     jobs = judging_jobs(db, endpoint, selection)
-    summary = RunSummary("judge", endpoints.path, judge=endpoint.name)
-    run = start_run(db, "judge", endpoints.path)
-    try:
-        run_jobs(jobs, summary, concurrency=concurrency, on_progress=on_progress)
-    finally:
-        finish_run(db, run, summary)
-    return summary
+    summary = runs.RunSummary("judge", endpoints.path, judge=endpoint.name)
+    return runs.recorded_run(db, jobs, summary, concurrency=concurrency, on_progress=on_progress)

@@ -17,14 +17,13 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from tests.browser_support import free_port, wait_until
+from tests.browser_support import answers, free_port, wait_until
 
 SPECIAL = ["<pad>", "<eos>", "<unk>", "<|system|>", "<|user|>", "<|assistant|>"]
 CHARACTERS = list("0123456789好拒绝嗯分数：我不能帮你这个")
@@ -93,14 +92,6 @@ def tiny_chat_model(path: Path, reply: str) -> Path:
     return path
 
 
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/models", timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 class TransformersServer:
     """`transformers serve` on a free loopback port; `base_url` ends in /v1."""
 
@@ -117,7 +108,11 @@ class TransformersServer:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
         process = self.process
-        wait_until(lambda: _answers(self.base_url) or process.poll() is not None, 120, "transformers serve")
+        wait_until(
+            lambda: answers(f"{self.base_url}/models") or process.poll() is not None,
+            120,
+            "transformers serve",
+        )
         if process.poll() is not None:
             raise RuntimeError(f"transformers serve exited: {self.log.read_text()[-2000:]}")
         return self

@@ -11,11 +11,12 @@ import json
 import sys
 from collections.abc import Callable
 
+import sqlite_utils
 from tqdm import tqdm
 
 from annotator import collect, judge
 from annotator.endpoint_runs import RunSummary
-from annotator.endpoints import load_endpoints
+from annotator.endpoints import Endpoints, load_endpoints
 from annotator.store import open_db
 
 BAD_INPUT = 2
@@ -68,36 +69,41 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def run_collect(args: argparse.Namespace) -> int:
-    db = open_db(args.db)
     selection = collect.PromptSelection(args.dimension, args.batch, args.limit)
-    try:
-        _check_concurrency(args.concurrency)
-        endpoints = load_endpoints(args.endpoints, db)
-        endpoints.select_models(args.model)
-        collect.check_selection(db, selection)
-    except ValueError as exc:
-        return _refuse(exc)
-    with _progress(args, "collect") as on_progress:
-        summary = collect.collect(
-            db, endpoints, args.model, selection, concurrency=args.concurrency, on_progress=on_progress
-        )
-    return _report(summary, args.json)
+    return _run(
+        args,
+        "collect",
+        check=lambda db, found: (found.select_models(args.model), collect.check_selection(db, selection)),
+        action=lambda db, found, **options: collect.collect(db, found, args.model, selection, **options),
+    )
 
 
 def run_judge(args: argparse.Namespace) -> int:
-    db = open_db(args.db)
     selection = judge.ResponseSelection(args.dimension, tuple(args.model), args.limit)
+    return _run(
+        args,
+        "judge",
+        check=lambda db, found: (found.judge(args.judge), judge.check_selection(db, selection)),
+        action=lambda db, found, **options: judge.judge(db, found, args.judge, selection, **options),
+    )
+
+
+def _run(
+    args: argparse.Namespace,
+    what: str,
+    check: Callable[[sqlite_utils.Database, Endpoints], object],
+    action: Callable[..., RunSummary],
+) -> int:
+    """Check the file and the options (exit 2 before any request), run with a progress bar, report."""
+    db = open_db(args.db)
     try:
         _check_concurrency(args.concurrency)
         endpoints = load_endpoints(args.endpoints, db)
-        endpoints.judge(args.judge)
-        judge.check_selection(db, selection)
+        check(db, endpoints)
     except ValueError as exc:
         return _refuse(exc)
-    with _progress(args, "judge") as on_progress:
-        summary = judge.judge(
-            db, endpoints, args.judge, selection, concurrency=args.concurrency, on_progress=on_progress
-        )
+    with _progress(args, what) as on_progress:
+        summary = action(db, endpoints, concurrency=args.concurrency, on_progress=on_progress)
     return _report(summary, args.json)
 
 
