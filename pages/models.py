@@ -150,7 +150,8 @@ def _last_run_section() -> None:
     if summary is None:
         st.caption(t("md_no_runs"))
         return
-    st.subheader(t("md_last_run", kind=t(f"md_kind_{summary.kind}"), file=summary.endpoints_file))
+    st.subheader(t("md_last_run", kind=t(f"md_kind_{summary.kind}")))
+    st.caption(t("md_last_run_file", file=summary.endpoints_file))
     if summary.interrupted:
         st.warning(t("md_interrupted"))
     if not summary.tallies:
