@@ -4,6 +4,10 @@ what a server does, a small fake endpoint for the statuses a real one cannot giv
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -13,9 +17,11 @@ from annotator.endpoints import load_endpoints
 from annotator.exports import ExportOptions, build_export, read_export_data
 from annotator.importers import add_labels
 from annotator.store import open_db
-from tests.browser_support import free_port
+from tests.browser_support import free_port, wait_until
 from tests.chat_server import FakeEndpoint, TransformersServer, completion_body, echo_reply
 from tests.endpoint_data import endpoints_file, entry, run_cli, store_prompts
+
+ROOT = Path(__file__).parent.parent
 
 
 def stored(db, model):
@@ -299,3 +305,44 @@ def test_the_api_key_never_reaches_the_database_the_output_or_an_export(
     for blob in (*files, export.data, export.card.encode(), json.dumps(summary).encode(), text.encode()):
         assert KEY.encode() not in blob and KEY[:12].encode() not in blob
     assert KEY not in err + err2
+
+
+@pytest.mark.parametrize("signal_", [signal.SIGINT, signal.SIGKILL])
+def test_an_interrupted_or_killed_collect_keeps_what_arrived_and_the_rerun_sends_only_the_rest(
+    tmp_db_path, tmp_path, capsys, signal_
+):
+    db = open_db(tmp_db_path)
+    store_prompts(db, 12)
+    with FakeEndpoint(delay=0.2) as fake:
+        path = endpoints_file(tmp_path / "e.toml", entry("model", "M", fake.base_url, "m", concurrency=2))
+        command = [
+            sys.executable,
+            "-m",
+            "annotator",
+            "--db",
+            str(tmp_db_path),
+            "collect",
+            "--endpoints",
+            str(path),
+        ]
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            wait_until(lambda: len(stored(db, "M")) >= 3, 60, "three stored responses")
+            process.send_signal(signal_)
+            _, err = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        kept = len(stored(db, "M"))
+        assert 3 <= kept < 12
+        assert len(generations(db, "M")) == kept
+        if signal_ == signal.SIGINT:
+            assert process.returncode == 1
+            assert b"interrupted: what arrived is stored" in err
+        sent_before = len(fake.received)
+        code, summary, _ = run_cli(capsys, tmp_db_path, "collect", "--endpoints", str(path), "--json")
+    assert code == 0
+    assert summary["models"]["M"]["asked"] == 12 - kept
+    assert len(fake.received) - sent_before == 12 - kept
+    assert len(stored(db, "M")) == 12
