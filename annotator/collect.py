@@ -195,3 +195,28 @@ def coverage(db: sqlite_utils.Database, models: Sequence[str]) -> list[ModelCove
         ).fetchone()
         rows.append(ModelCoverage(model, present, total - present, empty))
     return rows
+
+
+@dataclass(frozen=True)
+class Generation:
+    """What one collected response came from, as a lead sees it."""
+
+    prompt_id: str
+    endpoint_model: str
+    settings: str  # JSON, as sent
+    finish_reason: str | None
+    answer: str  # one of ANSWER_KINDS
+    total_tokens: int | None
+    latency_ms: float
+    answered_at: str
+
+
+def recent_generations(db: sqlite_utils.Database, model: str, limit: int = 20) -> list[Generation]:
+    """The model's most recently collected responses and what each came from, newest first."""
+    rows = db.execute(
+        "SELECT r.prompt_id, g.endpoint_model, g.settings, g.finish_reason, g.answer, g.total_tokens, "
+        "g.latency_ms, g.answered_at FROM response_generations g JOIN responses r ON r.id = g.response_id "
+        "WHERE r.model = ? ORDER BY g.answered_at DESC, r.prompt_id LIMIT ?",
+        [model, limit],
+    )
+    return [Generation(*row) for row in rows]

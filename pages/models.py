@@ -80,6 +80,28 @@ def _models_section(endpoints: Endpoints) -> None:
         ),
         hide_index=True,
     )
+    for entry in endpoints.models:
+        generations = collect.recent_generations(db(), entry.name)
+        if generations:
+            with st.expander(t("md_recent", model=entry.name, n=len(generations))):
+                st.dataframe(
+                    pd.DataFrame(
+                        [
+                            {
+                                t("md_prompt_id"): g.prompt_id,
+                                t("md_endpoint_model"): g.endpoint_model,
+                                t("md_settings"): g.settings,
+                                t("md_finish_reason"): g.finish_reason,
+                                t("md_answer"): t(f"md_answer_{g.answer}"),
+                                t("md_tokens"): g.total_tokens,
+                                t("md_latency"): g.latency_ms,
+                                t("md_answered_at"): g.answered_at,
+                            }
+                            for g in generations
+                        ]
+                    ),
+                    hide_index=True,
+                )
     st.subheader(t("md_collect_header"))
     st.caption(t("md_collect_help"))
     names = [entry.name for entry in endpoints.models]

@@ -57,6 +57,9 @@ def test_a_lead_collects_and_judges_with_the_page_and_sees_the_last_runs_failure
         assert not at.exception
         assert at.warning[0].value == f"Done: {len(PROMPTS)} stored, {len(PROMPTS)} failed."
         assert at.dataframe[0].value["Responses present"].tolist() == [len(PROMPTS), 0]
+        recent = at.dataframe[1].value  # in the expander of the model that answered
+        assert recent["Endpoint model id"].tolist() == ["served-model"] * len(PROMPTS)
+        assert set(recent["Finish reason"]) == {"stop"} and set(recent["Answer"]) == {"text"}
         failures = at.dataframe[-1].value
         assert failures["Model"].tolist() == ["dead-model"] and failures["Kind"].tolist() == ["connection"]
 
