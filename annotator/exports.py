@@ -8,6 +8,7 @@ written without timestamps, so exporting the same data twice gives byte-identica
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Iterator, Sequence
@@ -59,6 +60,7 @@ SCHEMAS = {
             ("provenance", pa.string()),
             ("n_labels", pa.int64()),
             ("agreement", pa.float64()),
+            ("generation", pa.string()),
         ]
     ),
     "pairs": pa.schema(
@@ -100,6 +102,7 @@ class ScoredResponse(TypedDict):
     response: str
     final_score: int
     provenance: str
+    generation: str | None  # what a collected response came from (JSON); None for an imported one
 
 
 @dataclass(frozen=True)
@@ -234,6 +237,7 @@ def read_export_data(db: sqlite_utils.Database) -> ExportData:
                 "SELECT r.id, p.text, r.text, r.batch FROM responses r JOIN prompts p ON p.id = r.prompt_id"
             )
         }
+        generations = generation_records(db)
         labels: dict[str, list[Label]] = {}
         for rid, annotator, score, explanation in db.execute(
             "SELECT response_id, annotator, score, explanation FROM labels "
@@ -264,6 +268,7 @@ def read_export_data(db: sqlite_utils.Database) -> ExportData:
                 "response": response,
                 "final_score": int(score),
                 "provenance": provenance,
+                "generation": generations.get(rid),
             }
         )
     responses.sort(key=lambda r: (r["prompt_id"], r["model"]))
@@ -272,6 +277,31 @@ def read_export_data(db: sqlite_utils.Database) -> ExportData:
     pseudonyms = {name: f"annotator-{i:0{width}d}" for i, name in enumerate(names, start=1)}
     other_batches = {batch: kind for batch, kind in batches.items() if kind not in ROW_BATCH_KINDS}
     return ExportData(responses, labels, pseudonyms, known, rubric, other_batches)
+
+
+def generation_records(db: sqlite_utils.Database) -> dict[str, str]:
+    """Response id -> what the collected response came from, as one line of JSON."""
+    records = {}
+    for row in db.execute(
+        "SELECT response_id, endpoint_model, settings, finish_reason, answer, prompt_tokens, "
+        "completion_tokens, total_tokens, latency_ms, answered_at FROM response_generations"
+    ):
+        rid, model, settings, finish, answer, prompt_tokens, completion_tokens, total, latency, at = row
+        record = {
+            "endpoint_model": model,
+            "settings": json.loads(settings),
+            "finish_reason": finish,
+            "answer": answer,
+            "usage": {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+                "total_tokens": total,
+            },
+            "latency_ms": latency,
+            "answered_at": at,
+        }
+        records[rid] = json.dumps(record, ensure_ascii=False, sort_keys=True)
+    return records
 
 
 @contextmanager
@@ -400,6 +430,7 @@ def pointwise_rows(responses: list[ScoredResponse], labels: dict[str, list[Label
                 "provenance": record["provenance"],
                 "n_labels": len(given),
                 "agreement": agreeing / len(given) if given else None,
+                "generation": record["generation"],
             }
         )
     return rows

@@ -5,7 +5,7 @@ Each area of the app keeps its messages in its own module under `annotator/messa
 
 from __future__ import annotations
 
-from annotator.messages import audit, dataset_card, lead, refusals, results, setup, workspace
+from annotator.messages import audit, dataset_card, lead, models, refusals, results, setup, workspace
 
 LANGUAGES = {"zh": "简体中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
@@ -18,6 +18,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     **refusals.MESSAGES,
     **setup.MESSAGES,
     **dataset_card.MESSAGES,
+    **models.MESSAGES,
 }
 
 

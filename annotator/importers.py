@@ -539,6 +539,32 @@ def add_responses(
     )
 
 
+def add_collected_response(
+    db: sqlite_utils.Database, prompt_id: str, model: str, text: str, source_file: str, batch: str | None
+) -> str | None:
+    """One answer collected from a model's endpoint, stored as a responses import stores it (the
+    model added if new, submitted assignments of the prompt reopened), into import batch `batch`,
+    which is created when None. Returns the batch, or None when the model already has a response
+    to the prompt (kept as it is). Unlike a file import, an empty answer is stored: it is what the
+    model returned."""
+    response_id = ids.response_id(prompt_id, model)
+    with transaction(db):
+        if db.execute("SELECT 1 FROM responses WHERE id = ?", [response_id]).fetchone():
+            return None
+        if batch is None:
+            batch = _new_batch(db, "responses", source_file, 0, 0)
+        created = now()
+        db.execute("UPDATE import_batches SET added = added + 1 WHERE id = ?", [batch])
+        db.execute("INSERT OR IGNORE INTO models (name, created_at) VALUES (?, ?)", [model, created])
+        db.execute(
+            "INSERT INTO responses (id, prompt_id, model, text, source_file, batch, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [response_id, prompt_id, model, text, source_file, batch, created],
+        )
+        _reopen_for_new_responses(db, {prompt_id})
+    return batch
+
+
 def _reopen_for_new_responses(db: sqlite_utils.Database, prompt_ids: set[str]) -> int:
     """Put prompts that got new responses back in the queues of those who had submitted them; the
     number of assignments reopened. Their submitted scores stay counted (reopening by hand would

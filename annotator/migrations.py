@@ -225,11 +225,38 @@ BLIND_ORDER_KEY = """
 """
 
 
+# What each collected response came from (endpoint model id, settings as sent, finish reason, token
+# usage, latency, time), and each collect or judge run's summary (the Models page shows the last).
+ENDPOINT_TABLES = """
+        CREATE TABLE response_generations (
+            response_id TEXT PRIMARY KEY REFERENCES responses(id),
+            endpoint_model TEXT NOT NULL,
+            settings TEXT NOT NULL,
+            finish_reason TEXT,
+            answer TEXT NOT NULL CHECK (answer IN ('text', 'empty', 'filtered')),
+            prompt_tokens INTEGER,
+            completion_tokens INTEGER,
+            total_tokens INTEGER,
+            latency_ms REAL NOT NULL,
+            answered_at TEXT NOT NULL
+        );
+        CREATE TABLE endpoint_runs (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('collect', 'judge')),
+            endpoints_file TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            summary TEXT
+        );
+"""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core tables: prompts, responses, users, labels and their history", CORE_TABLES),
     Migration(2, "login sessions and failed-login throttling", AUTH_TABLES),
     Migration(3, "gold checks, flags, guidelines, adjudication history", LEAD_WORKFLOW_TABLES),
     Migration(4, "a secret key for each database's blind response orders", BLIND_ORDER_KEY),
+    Migration(5, "provenance of collected responses, and collect/judge runs", ENDPOINT_TABLES),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

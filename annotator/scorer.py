@@ -31,7 +31,7 @@ from annotator.scorer_data import (
 )
 from annotator.scorer_model import Scorer
 from annotator.scorer_settings import Precision, default_batch_size
-from annotator.store import now, transaction
+from annotator.suggestions import store_suggestions
 
 DEFAULT_CHUNK_SIZE = 512  # suggestions written per transaction
 
@@ -121,12 +121,6 @@ def unscored_items(db: sqlite_utils.Database, agent: str) -> list[ScorerItem]:
     ]
 
 
-def suggestion_counts(db: sqlite_utils.Database) -> dict[str, int]:
-    """Number of stored suggestions per agent, by agent name."""
-    rows = db.execute("SELECT agent, count(*) FROM suggestions GROUP BY agent ORDER BY agent")
-    return dict(rows.fetchall())
-
-
 def predict_db(
     db: sqlite_utils.Database,
     scorer: Scorer,
@@ -153,25 +147,12 @@ def predict_db(
             score = scorer.rubric.check_score(item.dimension, prediction.score)
             pending.append((item.response_id, agent, score, prediction.confidence))
         if len(pending) >= chunk_size:
-            stored += _store_suggestions(db, pending)
+            stored += store_suggestions(db, pending)
             pending = []
         scored += len(batch)
         if on_progress is not None:
             on_progress(scored, len(items))
-    return stored + _store_suggestions(db, pending)
-
-
-def _store_suggestions(db: sqlite_utils.Database, rows: list[tuple[str, str, int, float]]) -> int:
-    if not rows:
-        return 0
-    created = now()
-    with transaction(db):
-        cursor = db.conn.executemany(
-            "INSERT INTO suggestions (response_id, agent, score, confidence, created_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (response_id, agent) DO NOTHING",
-            [(*row, created) for row in rows],
-        )
-    return cursor.rowcount
+    return stored + store_suggestions(db, pending)
 
 
 def new_output_file(path: str | Path, overwrite: bool = False, input_path: str | Path | None = None) -> Path:

@@ -34,6 +34,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "leaderboard": LEADS,
     "exports": LEADS,
     "scorer": LEADS,
+    "models": LEADS,
     "audit": LEADS,
 }
 

@@ -11,11 +11,12 @@ import streamlit as st
 from annotator.agreement_report import data_version
 from annotator.cpu_features import lacks_fast_instructions
 from annotator.leaderboard import check_agent_name
-from annotator.scorer import predict_db, suggestion_counts
+from annotator.scorer import predict_db
 from annotator.scorer_eval import agent_agreement
 from annotator.scorer_model import load_for_predict
 from annotator.scorer_settings import CPU_BATCH_SIZE, DEFAULT_BATCH_SIZE, PRECISIONS, Precision
 from annotator.store import default_db_path, project_rubric
+from annotator.suggestions import suggestion_counts
 from pages.common import db, dimension_names, refusal, require_access, t
 
 user = require_access("scorer")

@@ -45,9 +45,10 @@ def wait_until(condition: Callable[[], object], timeout: float = 30.0, what: str
         time.sleep(0.05)
 
 
-def _healthy(url: str) -> bool:
+def answers(url: str) -> bool:
+    """True when a GET of `url` answers 200 (a server has started)."""
     try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+        with urllib.request.urlopen(url, timeout=1) as response:
             return response.status == 200
     except OSError:
         return False
@@ -78,7 +79,9 @@ def streamlit_server(db_path: Path) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until(lambda: _healthy(url) or process.poll() is not None, 60, "the Streamlit server")
+        wait_until(
+            lambda: answers(f"{url}/_stcore/health") or process.poll() is not None, 60, "the Streamlit server"
+        )
         if process.poll() is not None:
             raise RuntimeError(f"streamlit exited: {process.stderr.read().decode()[-2000:]}")
         yield url

@@ -85,3 +85,23 @@ def demo_content(monkeypatch: pytest.MonkeyPatch, fast_hashing: None) -> types.S
     monkeypatch.setitem(sys.modules, "annotator.demo_content", module)
     monkeypatch.setattr(annotator, "demo_content", module, raising=False)
     return module
+
+
+@pytest.fixture(scope="session")
+def chat_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Tiny chat models that always answer the same: reply text -> model directory."""
+    from tests.chat_server import tiny_chat_model
+
+    base = tmp_path_factory.mktemp("chat-models")
+    replies = {"refuses": "拒绝", "agrees": "好", "three": "3", "silent": ""}
+    return {name: tiny_chat_model(base / name, reply) for name, reply in replies.items()}
+
+
+@pytest.fixture(scope="session")
+def transformers_server(tmp_path_factory: pytest.TempPathFactory, chat_models: dict[str, Path]):
+    """A real OpenAI-compatible server (`transformers serve`) on loopback, for the whole session."""
+    from tests.chat_server import TransformersServer
+
+    server = TransformersServer(tmp_path_factory.mktemp("serve") / "serve.log").start()
+    yield server
+    server.stop()

@@ -26,7 +26,6 @@ from annotator.scorer import (
     predict,
     predict_db,
     predict_file,
-    suggestion_counts,
     unscored_items,
 )
 from annotator.scorer_data import (
@@ -43,6 +42,7 @@ from annotator.scorer_openvino import CompiledEncoder, FirstTokenEncoder, fast_s
 from annotator.scorer_settings import CALIBRATION_SIZE, TrainSettings, default_batch_size
 from annotator.scorer_train import train_scorer
 from annotator.store import open_db
+from annotator.suggestions import suggestion_counts
 
 RUBRIC = flames_rubric()
 FAST = TrainSettings(epochs=12, batch_size=16, lr=1e-2, max_length=64, patience=3)

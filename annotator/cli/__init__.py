@@ -38,6 +38,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "scorer": ("annotator.cli.scorer", "train, evaluate and run the harmlessness scorer"),
     "backup": ("annotator.cli.maintenance", "copy the database to a file (safe while people work)"),
     "restore": ("annotator.cli.maintenance", "replace the database with a backup"),
+    "collect": ("annotator.cli.endpoints", "ask the models of an endpoints file for their responses"),
+    "judge": ("annotator.cli.endpoints", "let an LLM judge suggest a score for every response"),
 }
 # The modules `build_parser()` registers in full (every command: for tests and docs).
 COMMAND_MODULES: list[str] = list(dict.fromkeys(module for module, _ in COMMANDS.values()))

@@ -64,6 +64,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "或 single（单个标注）",
         "en": "how the final score was reached: adjudicated, unanimous, majority, median or single",
     },
+    "card_col_generation": {
+        "zh": "从接口收集的回复的来源（JSON）：接口的模型 id、发送的生成设置、结束原因、回答（文本、空或被过滤）、"
+        "token 用量、耗时（毫秒）、时间；导入的回复为空",
+        "en": "for a response collected from an endpoint (JSON): endpoint model id, settings sent, finish reason, "
+        "answer (text, empty or filtered), token usage, latency in ms, time; empty for imported responses",
+    },
     "card_col_n_labels": {"zh": "已提交的标注数", "en": "number of submitted labels"},
     "card_col_agreement": {
         "zh": "与最终得分相同的标注所占比例（没有标注时为空）",

@@ -1,0 +1,88 @@
+"""The Models page in-process with Streamlit's AppTest, against a fake OpenAI-compatible endpoint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from annotator import auth
+from annotator.store import open_db
+from tests.browser_support import free_port
+from tests.chat_server import FakeEndpoint, completion_body
+from tests.endpoint_data import endpoints_file, entry
+from tests.workspace_data import PASSWORD, PROMPTS, build_workspace
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch, fast_hashing):
+    path = tmp_path / "models.db"
+    monkeypatch.setenv("ANNOTATOR_DB", str(path))
+    database = open_db(path)
+    build_workspace(database)
+    return database
+
+
+def _page(db, user: str = "lea", language: str = "en") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages/models.py"), default_timeout=60)
+    at.session_state["token"] = auth.login(db, user, PASSWORD).token
+    at.session_state["language"] = language
+    return at
+
+
+def _answer(body, count):
+    return 200, {}, completion_body(body["model"], "3")
+
+
+def test_a_lead_collects_and_judges_with_the_page_and_sees_the_last_runs_failures(db, tmp_path):
+    with FakeEndpoint(_answer) as fake:
+        path = endpoints_file(
+            tmp_path / "endpoints.toml",
+            entry("model", "new-model", fake.base_url, "served-model"),
+            entry("model", "dead-model", f"http://127.0.0.1:{free_port()}/v1", "x", retries=0),
+            entry("judge", "page-judge", fake.base_url, "judge-model"),
+        )
+        at = _page(db)
+        at.run()
+        assert not at.exception
+        at.text_input(key="md_file").input(str(path)).run()
+        coverage = at.dataframe[0].value
+        assert coverage["Model"].tolist() == ["new-model", "dead-model"]
+        assert coverage["Missing"].tolist() == [len(PROMPTS), len(PROMPTS)]
+
+        at.button(key="md_run_collect").click().run()
+        assert not at.exception
+        assert at.warning[0].value == f"Done: {len(PROMPTS)} stored, {len(PROMPTS)} failed."
+        assert at.dataframe[0].value["Responses present"].tolist() == [len(PROMPTS), 0]
+        recent = at.dataframe[1].value  # in the expander of the model that answered
+        assert recent["Endpoint model id"].tolist() == ["served-model"] * len(PROMPTS)
+        assert set(recent["Finish reason"]) == {"stop"} and set(recent["Answer"]) == {"text"}
+        failures = at.dataframe[-1].value
+        assert failures["Model"].tolist() == ["dead-model"] and failures["Kind"].tolist() == ["connection"]
+
+        at.button(key="md_run_judge").click().run()
+        assert not at.exception
+        responses = db.execute("SELECT count(*) FROM responses").fetchone()[0]
+        assert at.success[0].value == f"Done: {responses} stored, 0 failed."
+    assert (
+        db.execute("SELECT count(*) FROM suggestions WHERE agent = 'page-judge'").fetchone()[0] == responses
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_bad_file_is_shown_in_the_ui_language(db, tmp_path, language):
+    path = endpoints_file(tmp_path / "bad.toml", "[[model]]\nname = 'x'\n")
+    at = _page(db, language=language)
+    at.run()
+    at.text_input(key="md_file").input(str(path)).run()
+    expected = "端点文件无法使用" if language == "zh" else "The endpoints file cannot be used"
+    assert expected in at.error[0].value and "key 'base_url': missing" in at.error[0].value
+
+
+def test_annotators_may_not_open_the_page(db):
+    at = _page(db, user="alice")
+    at.run()
+    assert at.error and not at.text_input
