@@ -153,7 +153,8 @@ def print_table(table: dict[tuple[int, float], dict[str, Result]]) -> None:
             f"| {figure} | {100 * min(r.old for r in rows):.1f}-{100 * max(r.old for r in rows):.1f}% "
             f"| {100 * min(r.new for r in rows):.1f}-{100 * max(r.new for r in rows):.1f}% "
             f"| {'; '.join(outside) or 'none'} "
-            f"| {100 * np.mean([r.old_zero for r in rows]):.1f}% | {100 * np.mean([r.new_zero for r in rows]):.1f}% |"
+            f"| {100 * np.mean([r.old_zero for r in rows]):.1f}% "
+            f"| {100 * np.mean([r.new_zero for r in rows]):.1f}% |"
         )
 
 
@@ -166,9 +167,8 @@ def main() -> None:
     start = time.perf_counter()
     table = simulate(args.cells, args.draws, args.seed)
     print_table(table)
-    print(
-        f"\n{args.cells} cells per setting, {args.draws} draws, seed {args.seed}: {time.perf_counter() - start:.0f} s"
-    )
+    seconds = time.perf_counter() - start
+    print(f"\n{args.cells} cells per setting, {args.draws} draws, seed {args.seed}: {seconds:.0f} s")
 
 
 if __name__ == "__main__":
