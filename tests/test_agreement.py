@@ -205,7 +205,7 @@ def test_bootstrap_interval_narrows_with_more_units():
 
 
 def test_proportion_interval():
-    estimate = ag.proportion(30, 100, 1000, np.random.default_rng(0))
+    estimate = ag.proportion(30, 100, intervals=True)
     assert estimate.value == 0.3
     assert 0.2 < estimate.low < 0.3 < estimate.high < 0.4
     assert ag.proportion(0, 0).undefined == "no items"
@@ -216,8 +216,14 @@ def test_estimate_as_dict_is_json_ready():
         "value": None,
         "ci": None,
         "undefined": "why",
+        "unreliable": False,
     }
-    assert ag.Estimate(0.51234, 0.4, 0.6).as_dict() == {"value": 0.5123, "ci": [0.4, 0.6], "undefined": None}
+    assert ag.Estimate(0.51234, 0.4, 0.6).as_dict() == {
+        "value": 0.5123,
+        "ci": [0.4, 0.6],
+        "undefined": None,
+        "unreliable": False,
+    }
 
 
 # ---------------------------------------------------------------- undefined cases

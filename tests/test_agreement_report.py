@@ -147,7 +147,12 @@ def test_one_category_dimension_is_undefined_with_a_reason_but_ac1_is_one(report
     legality = _row(report["dimensions"], dimension="Legality")
     assert legality["level"] == "nominal"
     assert legality["distribution"] == {"1": 0, "3": 6}
-    assert legality["krippendorff_alpha"] == {"value": None, "ci": None, "undefined": ag.ONE_CATEGORY}
+    assert legality["krippendorff_alpha"] == {
+        "value": None,
+        "ci": None,
+        "undefined": ag.ONE_CATEGORY,
+        "unreliable": False,
+    }
     assert legality["fleiss_kappa"]["undefined"] == ag.ONE_CATEGORY
     assert legality["gwet_name"] == "AC1"
     assert legality["gwet_ac"]["value"] == 1.0
