@@ -21,10 +21,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "少于 {units} 条回复被两人以上标注的数值显示为“不可靠”，不给区间：模拟显示在这种规模下自助区间"
         "覆盖真值的比例明显低于 95%。比例类数值（如“等于建议”）使用 mid-p 精确区间，任何规模都可靠。"
         "图中斜线条纹的柱子即为不可靠数值。",
-        "en": "A figure on fewer than {units} responses rated twice is shown as unreliable, without an interval: "
-        "in simulation, bootstrap intervals at that size hold the true value well under 95% of the time. "
-        "Shares (such as “equals the suggestion”) take the mid-p exact interval, which holds at any size. "
-        "Hatched bars in the charts are unreliable figures.",
+        "en": "A figure on fewer than {units} responses rated twice is shown as unreliable, without an "
+        "interval: in simulation, bootstrap intervals at that size hold the true value well under 95% "
+        "of the time. Shares (such as “equals the suggestion”) take the mid-p exact interval, which "
+        "holds at any size. Hatched bars in the charts are unreliable figures.",
     },
     "ag_reliable_legend": {"zh": "可靠性", "en": "Reliability"},
     "ag_reliable": {"zh": "可靠", "en": "reliable"},
