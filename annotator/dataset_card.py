@@ -10,10 +10,11 @@ from typing import Any
 
 import numpy as np
 
-from annotator.agreement import Estimate, UnitTable, figures
+from annotator.agreement import RELIABLE_FROM_UNITS, Estimate, UnitTable, figures
 from annotator.agreement_report import WEIGHTS, gwet_name
 from annotator.consolidation import POLICY
 from annotator.export_files import FILE_FORMATS
+from annotator.leaderboard import INTERVAL_METHOD
 from annotator.rubric import Dimension, Rubric
 
 TITLE_END = " export of harmlessness annotations"
@@ -118,6 +119,10 @@ def dataset_card(facts: CardFacts) -> str:
         "- Annotators: " + ("pseudonymised" if facts.pseudonymised else "by name"),
     ]
     lines += [f"- {name}: {value}" for name, value in facts.extra.items()]
+    lines += [
+        f"- Intervals: leaderboard {INTERVAL_METHOD}; agreement percentile bootstrap over responses, "
+        f"shown as unreliable below {RELIABLE_FROM_UNITS} responses with 2+ labels"
+    ]
     lines += ["", "## Columns", ""]
     lines += _table(["column", "meaning"], [[c, COLUMN_DESCRIPTIONS.get(c, "")] for c in facts.columns])
 
@@ -125,11 +130,13 @@ def dataset_card(facts: CardFacts) -> str:
     by_dimension: dict[str, list[Mapping[str, Any]]] = {}
     for record in responses:
         by_dimension.setdefault(record["dimension"], []).append(record)
-    dimension_rows = []
+    dimension_rows, thin = [], []
     for dimension, group in sorted(by_dimension.items()):
         scores = [scores_of.get(record["response_id"], []) for record in group]
         scale = facts.rubric.dimension(dimension)
         figures_ = dimension_agreement(scores, scale)
+        if figures_["percent_agreement"].unreliable:
+            thin.append(dimension)
         dimension_rows.append(
             [
                 dimension,
@@ -166,6 +173,12 @@ def dataset_card(facts: CardFacts) -> str:
         "binary scales. The categories are the rubric's scores. – means undefined (for instance, every "
         "label the same).",
     ]
+    if thin:
+        lines += [
+            "",
+            f"Unreliable (fewer than {RELIABLE_FROM_UNITS} responses with 2+ labels, where the Agreement "
+            f"report's intervals fall well short of 95% coverage): {', '.join(thin)}.",
+        ]
 
     models = Counter(record["model"] for record in responses)
     annotators = Counter(label[0] for given in facts.labels.values() for label in given)

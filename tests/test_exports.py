@@ -18,7 +18,7 @@ from results_data import (
 )
 
 from annotator import cli
-from annotator.agreement import gwet_ac1, krippendorff_alpha
+from annotator.agreement import RELIABLE_FROM_UNITS, gwet_ac1, krippendorff_alpha
 from annotator.agreement_report import agreement_report
 from annotator.consolidation import POLICY
 from annotator.exports import (
@@ -33,6 +33,7 @@ from annotator.exports import (
     scorer_splits,
     selected_responses,
 )
+from annotator.leaderboard import INTERVAL_METHOD
 from annotator.store import now
 from annotator.users import hash_password
 
@@ -459,6 +460,10 @@ def test_dataset_card_counts_agreement_policy_and_licence():
     )
     assert "| GPT-4 | 2 |" in card and "| zhou | 7 |" in card
     assert POLICY in card
+    # The card names the interval methods, and says which dimensions rest on too few responses.
+    assert f"- Intervals: leaderboard {INTERVAL_METHOD}; agreement percentile bootstrap" in card
+    assert f"Unreliable (fewer than {RELIABLE_FROM_UNITS} responses with 2+ labels" in card
+    assert "): Fairness, Legality." in card
     assert "unspecified" in build_export(read_export_data(build_db()), "pairs", ExportOptions()).card
 
 
