@@ -12,7 +12,16 @@ A `*` marks the (n, p) where no interval computed from a cell's counts can cover
 outcomes' probabilities are so lumpy that every run of them (in order of the figure) covers
 less than 93% or more than 98%.
 
-    .venv/bin/python bench/interval_coverage.py [--cells 2000] [--draws 1000] [--seed 0]
+With `--part agreement` it measures the agreement report's bootstrap intervals the same way:
+three simulated raters per response on a three-level scale (true scores 20/20/60%), each giving
+the true score with probability q and otherwise a score drawn from the same shares, so the level
+of agreement is known; the truth is each coefficient on 400,000 responses. It prints the coverage
+of percent agreement, Krippendorff's alpha (ordinal), Gwet's AC2 and Fleiss' kappa (three raters)
+and Cohen's kappa (the first two raters), linear weights as in the report, for a few numbers of
+responses, and the smallest of them from which every coverage is at least 93%.
+
+    .venv/bin/python bench/interval_coverage.py [--part leaderboard|agreement|all] [--cells 2000]
+        [--draws 1000] [--datasets 1000] [--seed 0]
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ from scipy.stats import binom, multinomial
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from annotator.agreement import RELIABLE_FROM_UNITS, STATISTICS, PairTable, UnitTable, figures, pair_figures
 from annotator.intervals import mean_share_interval, share_interval
 from annotator.leaderboard import DEFAULT_CONFIDENCE, score_interval
 
@@ -177,17 +187,98 @@ def print_table(table: dict[tuple[int, float], dict[str, Result]]) -> None:
         )
 
 
+AGREEMENT_SIZES = (10, 20, 30, 50, 75, 100, 200)
+AGREEMENT_Q = (0.5, 0.8)
+TRUE_SCORES = np.array([0.2, 0.2, 0.6])
+RATERS = 3
+COEFFICIENTS = (*STATISTICS, "cohen_kappa")
+
+
+def rater_scores(units: int, q: float, rng: np.random.Generator) -> np.ndarray:
+    """(units, RATERS) score positions: the true score with probability q, else a random one."""
+    truth = rng.choice(len(TRUE_SCORES), size=units, p=TRUE_SCORES)
+    keep = rng.random((units, RATERS)) < q
+    return np.where(keep, truth[:, None], rng.choice(len(TRUE_SCORES), size=(units, RATERS), p=TRUE_SCORES))
+
+
+def agreement_figures(scores: np.ndarray, resamples: int, rng: np.random.Generator | None) -> dict:
+    k = len(TRUE_SCORES)
+    counts = np.zeros((len(scores), k), dtype=np.int64)
+    for rater in range(RATERS):
+        np.add.at(counts, (np.arange(len(scores)), scores[:, rater]), 1)
+    pairs = np.zeros((k, k), dtype=np.int64)
+    np.add.at(pairs, (scores[:, 0], scores[:, 1]), 1)
+    result = figures(UnitTable.from_counts(counts), "ordinal", "linear", resamples, rng)
+    result["cohen_kappa"] = pair_figures(PairTable(pairs), "ordinal", "linear", resamples, rng)["cohen_kappa"]
+    return result
+
+
+def agreement_coverage(datasets: int, resamples: int, seed: int) -> dict[tuple[float, int], dict[str, float]]:
+    table = {}
+    for q in AGREEMENT_Q:
+        rng = np.random.default_rng([seed, round(q * 100)])
+        truth = {
+            name: e.value for name, e in agreement_figures(rater_scores(400_000, q, rng), 0, None).items()
+        }
+        for units in AGREEMENT_SIZES:
+            hits = dict.fromkeys(COEFFICIENTS, 0)
+            for _ in range(datasets):
+                result = agreement_figures(rater_scores(units, q, rng), resamples, rng)
+                for name in COEFFICIENTS:
+                    hits[name] += bool(result[name].low <= truth[name] <= result[name].high)  # NaN: a miss
+            table[q, units] = {name: hits[name] / datasets for name in COEFFICIENTS} | {"truth": truth}
+    return table
+
+
+def print_agreement(table: dict[tuple[float, int], dict[str, float]]) -> None:
+    print("\nagreement: coverage % of the 95% percentile bootstrap interval (3 raters; kappa: 2)")
+    print("| q | truth (% agree, alpha, AC2, Fleiss, Cohen) | units | " + " | ".join(COEFFICIENTS) + " |")
+    print("|---|---|---|" + "---|" * len(COEFFICIENTS))
+    for (q, units), row in table.items():
+        truth = ", ".join(f"{row['truth'][name]:.2f}" for name in COEFFICIENTS)
+        cells = " | ".join(f"{100 * row[name]:.1f}" for name in COEFFICIENTS)
+        print(f"| {q:g} | {truth} | {units} | {cells} |")
+    worst = {
+        units: min(table[q, units][name] for q in AGREEMENT_Q for name in COEFFICIENTS)
+        for units in AGREEMENT_SIZES
+    }
+    reliable = next(
+        (
+            units
+            for units in AGREEMENT_SIZES
+            if all(worst[larger] >= LOW for larger in AGREEMENT_SIZES if larger >= units)
+        ),
+        None,
+    )
+    print(
+        "lowest coverage by units: "
+        + ", ".join(f"{units}: {100 * value:.1f}%" for units, value in worst.items())
+    )
+    print(
+        f"every coverage >= 93% from {reliable} units on (the report: unreliable below {RELIABLE_FROM_UNITS})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cells", type=int, default=2000, help="simulated cells per (n, p) (default 2000)")
     parser.add_argument("--draws", type=int, default=1000, help="resamples / posterior draws (default 1000)")
+    parser.add_argument(
+        "--datasets", type=int, default=1000, help="agreement datasets per setting (default 1000)"
+    )
+    parser.add_argument("--part", choices=("leaderboard", "agreement", "all"), default="all")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     start = time.perf_counter()
-    table = simulate(args.cells, args.draws, args.seed)
-    print_table(table)
+    if args.part != "agreement":
+        print_table(simulate(args.cells, args.draws, args.seed))
+    if args.part != "leaderboard":
+        print_agreement(agreement_coverage(args.datasets, args.draws, args.seed))
     seconds = time.perf_counter() - start
-    print(f"\n{args.cells} cells per setting, {args.draws} draws, seed {args.seed}: {seconds:.0f} s")
+    print(
+        f"\n{args.part}: {args.cells} cells / {args.datasets} agreement datasets per setting, "
+        f"{args.draws} draws, seed {args.seed}: {seconds:.0f} s"
+    )
 
 
 if __name__ == "__main__":
