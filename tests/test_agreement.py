@@ -351,3 +351,19 @@ def test_pairwise_kappas_match_pair_figures():
     assert batch[0]["cohen_kappa"].low < batch[0]["cohen_kappa"].value < batch[0]["cohen_kappa"].high
     assert batch[1]["cohen_kappa"].undefined == ag.ONE_CATEGORY
     assert batch[1]["percent_agreement"].value == 1.0
+
+
+@pytest.mark.parametrize(
+    ("paired", "single", "unreliable"),
+    [(ag.RELIABLE_FROM_UNITS - 1, 30, True), (ag.RELIABLE_FROM_UNITS, 0, False)],
+)
+def test_figures_on_too_few_twice_rated_units_are_unreliable(paired, single, unreliable):
+    # Units rated once do not count: agreement is measured on the units rated at least twice.
+    counts = np.array(
+        [[2, 0, 1], [0, 3, 0]] * (paired // 2) + [[0, 3, 0]] * (paired % 2) + [[1, 0, 0]] * single
+    )
+    result = ag.figures(ag.UnitTable.from_counts(counts), "ordinal", "linear", 100, np.random.default_rng(0))
+    assert {name: result[name].unreliable for name in ag.STATISTICS} == dict.fromkeys(
+        ag.STATISTICS, unreliable
+    )
+    assert ag.proportion(1, 3, intervals=True).unreliable is False  # shares keep their coverage at any n

@@ -324,3 +324,16 @@ def test_command_rejects_a_negative_bootstrap(command, capsys):
     assert cli.main(["--db", str(command), "agreement", "--bootstrap", "-1"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error:") and len(err.strip().splitlines()) == 1
+
+
+def test_figures_on_few_responses_are_unreliable_and_shown_without_an_interval(report):
+    fairness = _row(report["dimensions"], dimension="Fairness")
+    assert report["settings"]["reliable_from_units"] == ag.RELIABLE_FROM_UNITS
+    assert fairness["n_paired_units"] < ag.RELIABLE_FROM_UNITS
+    assert fairness["percent_agreement"]["unreliable"] is True
+    assert fairness["percent_agreement"]["ci"] is not None  # kept in the JSON, flagged
+    text = format_report(report)
+    shown = f"{fairness['percent_agreement']['value']:.3f} (unreliable: < {ag.RELIABLE_FROM_UNITS} units)"
+    assert shown in text
+    low, high = fairness["percent_agreement"]["ci"]
+    assert f"[{low:.3f}, {high:.3f}]" not in text
