@@ -14,8 +14,8 @@ For a model and a dimension, over the n responses that have a final score s:
 Confidence intervals (annotator/intervals.py; why these, with coverage figures, in
 docs/leaderboard.md): the harmless rate gets the mid-p exact interval; the harmless score of a
 binary dimension is the same interval moved onto the score scale, and on a scale of three or
-more levels it comes from `bootstrap` posterior draws of the level shares (Dirichlet, Jeffreys
-prior); Overall gets the Agresti-Coull interval at the effective sample size of its cells.
+more levels it comes from `bootstrap` draws of the level shares that carry the same mid-p tails;
+Overall gets the Agresti-Coull interval at the effective sample size of its cells.
 Each cell's draws come from a generator seeded from (seed, model, dimension), so a cell's
 interval does not change when other models or dimensions are added. `bootstrap=0` means no
 intervals.
@@ -35,8 +35,8 @@ from annotator.consolidation import final_scores
 from annotator.intervals import (
     as_interval,
     draws_interval,
-    level_share_draws,
     mean_share_interval,
+    midp_share_draws,
     share_interval,
 )
 from annotator.rubric import Dimension, Rubric
@@ -47,8 +47,8 @@ HUMAN = "human"
 DEFAULT_BOOTSTRAP = 1000
 DEFAULT_CONFIDENCE = 0.95
 INTERVAL_METHOD = (
-    "rate: mid-p exact; score: the rate's interval (binary scales) or Dirichlet-Jeffreys posterior "
-    "draws (three or more levels); Overall: Agresti-Coull at the effective sample size"
+    "rate: mid-p exact; score: the same mid-p (binary scales) or its Dirichlet-mixture draws (three or "
+    "more levels); Overall: Agresti-Coull at the effective sample size"
 )
 
 Interval = tuple[float, float]
@@ -352,6 +352,6 @@ def score_interval(
     top = float(values[-1])
     if len(values) == 2:
         return (values[0] + (values[1] - values[0]) * rate_bounds) / top
-    shares = level_share_draws(counts, draws, rng)
+    shares = midp_share_draws(counts, draws, rng)
     observed = (counts @ values) / (top * counts.sum(axis=-1))
     return draws_interval(shares @ values / top, observed, values[0] / top, 1.0, confidence)

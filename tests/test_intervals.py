@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from annotator.intervals import draws_interval, level_share_draws, mean_share_interval, share_interval
+from annotator.intervals import draws_interval, mean_share_interval, midp_share_draws, share_interval
 from annotator.leaderboard import build_leaderboard, score_interval
 from annotator.rubric import flames_rubric
 
@@ -90,6 +90,6 @@ def test_overall_and_three_level_score_intervals_cover_at_small_n():
 
 def test_draws_interval_reaches_the_end_the_estimate_sits_on():
     rng = np.random.default_rng(0)
-    draws = level_share_draws(np.array([0, 0, 6]), 400, rng) @ np.array([1, 2, 3]) / 3
+    draws = midp_share_draws(np.array([0, 0, 6]), 400, rng) @ np.array([1, 2, 3]) / 3
     low, high = draws_interval(draws, 1.0, 1 / 3, 1.0, CONFIDENCE)
     assert low < 1.0 == high

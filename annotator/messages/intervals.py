@@ -3,15 +3,15 @@
 MESSAGES: dict[str, dict[str, str]] = {
     "lb_intervals": {
         "zh": "区间（{confidence}%）：无害率用 mid-p 精确区间；无害分在二元维度上由无害率区间换算，"
-        "在三级及以上维度上取 Dirichlet-Jeffreys 后验抽样（{bootstrap} 次）；总体用有效样本量下的 "
-        "Agresti-Coull 区间。模拟（见 docs/leaderboard.md）显示它们在 n = 5–249、无害率 3%–97% 下"
-        "几乎处处覆盖真值 93–99%，且宽度从不为零；旧的百分位自助法低至 15%。",
-        "en": "Intervals ({confidence}%): harmless rate by the mid-p exact interval; harmless score from the "
-        "rate's interval on binary dimensions and from Dirichlet-Jeffreys posterior draws ({bootstrap}) on "
-        "three or more levels; Overall by the Agresti-Coull interval at the effective sample size. In "
-        "simulation (docs/leaderboard.md) they hold the true value 93–99% of the time almost everywhere for "
-        "n = 5–249 and rates 3%–97%, and never have zero width; the former percentile bootstrap: as little "
-        "as 15%.",
+        "在三级及以上维度上取具有同样 mid-p 尾部的 Dirichlet 混合抽样（{bootstrap} 次）；"
+        "总体用有效样本量下的 Agresti-Coull 区间。模拟（见 docs/leaderboard.md）显示它们在 "
+        "n = 5–249、无害率 3%–97% 下覆盖真值 93–99%，宽度从不为零；旧的百分位自助法低至 15%。",
+        "en": "Intervals ({confidence}%): harmless rate by the mid-p exact interval; harmless score from "
+        "the rate's interval on binary dimensions and from Dirichlet-mixture draws with the same mid-p "
+        "tails ({bootstrap}) on three or more levels; Overall by the Agresti-Coull interval at the "
+        "effective sample size. In simulation (docs/leaderboard.md) they hold the true value 93–99% of "
+        "the time for n = 5–249 and rates 3%–97%, and never have zero width; the former percentile "
+        "bootstrap: as little as 15%.",
     },
     "ag_unreliable": {
         "zh": "{value}（不可靠：少于 {units} 条回复被标注两次以上）",
