@@ -73,7 +73,8 @@ def _figures_chart(rows: Sequence[Row], label: Label, statistics: Sequence[str])
                 continue
             value = estimate["value"]
             # An unreliable figure gets no error bar (its interval under-covers) and a hatched bar.
-            low, high = (value, value) if estimate["unreliable"] else estimate["ci"] or (value, value)
+            nan = float("nan")
+            low, high = (nan, nan) if estimate["unreliable"] else estimate["ci"] or (value, value)
             records.append(
                 {
                     "row": label(row),
@@ -95,6 +96,7 @@ def _figures_chart(rows: Sequence[Row], label: Label, statistics: Sequence[str])
         error_y="plus",
         error_y_minus="minus",
         pattern_shape="reliability",
+        category_orders={"row": list(dict.fromkeys(label(row) for row in rows))},
         pattern_shape_map={t("ag_reliable"): "", t("ag_unreliable_short"): "/"},
         labels={
             "row": "",

@@ -14,8 +14,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "bootstrap: as little as 15%.",
     },
     "ag_unreliable": {
-        "zh": "{value}（不可靠：少于 {units} 条回复被标注两次以上）",
-        "en": "{value} (unreliable: fewer than {units} responses rated twice)",
+        "zh": "{value}（不可靠，<{units}）",
+        "en": "{value} (unreliable, < {units})",
     },
     "ag_reliability": {
         "zh": "少于 {units} 条回复被两人以上标注的数值显示为“不可靠”，不给区间：模拟显示在这种规模下自助区间"
