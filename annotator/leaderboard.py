@@ -283,10 +283,18 @@ def build_leaderboard(
         levels.setdefault((str(model), str(dimension)), {})[int(score)] = int(count)
     models = sorted({model for model, _ in levels} | set(unscored))
     covered = [dim.name for dim in rubric.dimensions if any((model, dim.name) in levels for model in models)]
+    rate_bounds = _rate_intervals(levels, rubric, confidence) if bootstrap > 0 else {}
     rows = []
     for model in models:
         cells = {
-            dim.name: _cell(levels.get((model, dim.name), {}), dim, bootstrap, confidence, (seed, model))
+            dim.name: _cell(
+                levels.get((model, dim.name), {}),
+                dim,
+                bootstrap,
+                confidence,
+                (seed, model),
+                rate_bounds.get((model, dim.name)),
+            )
             for dim in rubric.dimensions
         }
         scored = [cell for cell in cells.values() if cell.n > 0]
@@ -310,12 +318,26 @@ def build_leaderboard(
     )
 
 
+def _rate_intervals(
+    levels: dict[tuple[str, str], dict[int, int]], rubric: Rubric, confidence: float
+) -> dict[tuple[str, str], np.ndarray]:
+    """Every cell's mid-p rate interval (as shares), all cells in one vectorised solve."""
+    harmless = {dim.name: dim.harmless_score for dim in rubric.dimensions}
+    keys = [key for key in levels if key[1] in harmless]
+    if not keys:
+        return {}
+    hits = np.array([levels[key].get(harmless[key[1]], 0) for key in keys])
+    sizes = np.array([sum(levels[key].values()) for key in keys])
+    return dict(zip(keys, share_interval(hits, sizes, confidence), strict=True))
+
+
 def _cell(
     level_counts: dict[int, int],
     dim: Dimension,
     bootstrap: int,
     confidence: float,
     seed: tuple[int, str],
+    rate_bounds: np.ndarray | None,
 ) -> Cell:
     unknown = sorted(set(level_counts) - set(dim.scores))
     if unknown:
@@ -328,9 +350,8 @@ def _cell(
     harmless = int(level_counts.get(dim.harmless_score, 0))
     rate = 100.0 * harmless / n
     score = 100.0 * float(counts @ values) / (dim.harmless_score * n)
-    if bootstrap == 0:
+    if rate_bounds is None:
         return Cell(n, harmless, rate, score)
-    rate_bounds = share_interval(harmless, n, confidence)
     rng = np.random.default_rng([seed[0], zlib.crc32(seed[1].encode()), zlib.crc32(dim.name.encode())])
     score_ci = as_interval(score_interval(counts, values, rate_bounds, bootstrap, rng, confidence), 100.0)
     return Cell(n, harmless, rate, score, as_interval(rate_bounds, 100.0), score_ci)
