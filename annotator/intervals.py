@@ -1,9 +1,10 @@
 """Confidence intervals for shares, means of shares and level-share functions that keep their
 coverage at small n and near 0 or 1, and never have zero width.
 
-Each kind of figure has the method that bench/interval_coverage.py showed to cover its truth
-93-98% of the time over n = 5..249 and rates 3%..97% (figures and the reasons in
-docs/leaderboard.md). A percentile bootstrap, used before, covered as little as 31%:
+Each kind of figure has the method that bench/interval_coverage.py showed never to cover its
+truth less than 93% of the time over n = 5..249 and rates 3%..97%, and more than 98% only where
+the counts leave no better choice or by at most 1.3 points (figures and the reasons in
+docs/leaderboard.md). The percentile bootstrap used before covered as little as 15%:
 
 - one share (a harmless rate, an agreement share): Lancaster's mid-p exact interval, the
   binomial tail probabilities with half the observed outcome's mass on each side;
