@@ -15,6 +15,12 @@ Two layers:
 
 Undefined statistics (one rater, no unit rated twice, a single category observed) are NaN;
 `why_undefined` and `Estimate.undefined` give the reason in words.
+
+Below RELIABLE_FROM_UNITS units rated twice, the percentile bootstrap intervals of the
+coefficients cover the truth less than 93% of the time (bench/interval_coverage.py --part
+agreement; figures in docs/agreement.md), so such figures are marked `unreliable` and shown
+without their interval. Shares (`proportion`) take the mid-p exact interval instead, which
+keeps its coverage at any n.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import pandas as pd
 
 # The reference functions import their libraries when called: scikit-learn and statsmodels take
 # seconds to import, and the report, the dataset card and the pages use the fast path only.
+from annotator.intervals import share_interval
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 Weights = Literal["linear", "quadratic"] | None
@@ -36,6 +43,9 @@ LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval", "ratio")
 WEIGHTS: tuple[str | None, ...] = (None, "linear", "quadratic")
 STATISTICS: tuple[str, ...] = ("percent_agreement", "krippendorff_alpha", "gwet_ac", "fleiss_kappa")
 CONFIDENCE = 0.95
+# Smallest number of units rated at least twice from which the bootstrap intervals of every
+# coefficient covered at least 93% in bench/interval_coverage.py --part agreement.
+RELIABLE_FROM_UNITS = 50
 _EPS = 1e-12
 
 NO_RATINGS = "no ratings"
@@ -207,19 +217,26 @@ def _check_weights(weights: Weights) -> None:
 
 @dataclass(frozen=True)
 class Estimate:
-    """One figure: point value, percentile bootstrap interval, and why it is undefined if it is."""
+    """One figure: point value, interval, why it is undefined if it is, and whether it rests on
+    too few units (fewer than RELIABLE_FROM_UNITS rated twice) for its interval to be trusted."""
 
     value: float
     low: float = float("nan")
     high: float = float("nan")
     undefined: str | None = None
+    unreliable: bool = False
 
     def as_dict(self) -> dict:
         def num(x: float) -> float | None:
             return None if np.isnan(x) else round(float(x), 4)
 
         ci = None if np.isnan(self.low) else [num(self.low), num(self.high)]
-        return {"value": num(self.value), "ci": ci, "undefined": self.undefined}
+        return {
+            "value": num(self.value),
+            "ci": ci,
+            "undefined": self.undefined,
+            "unreliable": self.unreliable,
+        }
 
 
 @dataclass(frozen=True)
@@ -432,12 +449,17 @@ def _figures(
     }
 
 
+def paired_units(table: UnitTable) -> int:
+    """Units rated at least twice: what agreement is measured on."""
+    return int(table.units[table.patterns.sum(axis=1) >= 2].sum()) if table.n_units else 0
+
+
 def _estimate(table: UnitTable, value: np.ndarray, samples: np.ndarray | None) -> Estimate:
     value = float(value)
     if np.isnan(value):
         return Estimate(value, undefined=_reason(table))
     low, high = _interval(samples) if samples is not None else (float("nan"), float("nan"))
-    return Estimate(value, low, high)
+    return Estimate(value, low, high, unreliable=paired_units(table) < RELIABLE_FROM_UNITS)
 
 
 def _kappa_from_cells(cells: np.ndarray, disagree: np.ndarray) -> np.ndarray:
@@ -474,16 +496,15 @@ def pair_figures(
     return result
 
 
-def proportion(hits: int, n: int, n_resamples: int = 0, rng: np.random.Generator | None = None) -> Estimate:
-    """A share with its bootstrap interval (resampling n items is a binomial draw)."""
+def proportion(hits: int, n: int, intervals: bool = False) -> Estimate:
+    """A share, with its mid-p exact interval when `intervals` (never zero width, and it keeps
+    its coverage at small n where a bootstrap of the share does not)."""
     if n == 0:
         return Estimate(float("nan"), undefined="no items")
-    value = hits / n
-    if not n_resamples:
-        return Estimate(value)
-    rng = rng if rng is not None else np.random.default_rng(0)
-    low, high = _interval(rng.binomial(n, value, size=n_resamples) / n)
-    return Estimate(value, low, high)
+    if not intervals:
+        return Estimate(hits / n)
+    low, high = share_interval(hits, n, CONFIDENCE)
+    return Estimate(hits / n, float(low), float(high))
 
 
 def pairwise_kappas(

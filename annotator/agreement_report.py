@@ -3,7 +3,9 @@
 Every figure is computed per dimension, on that dimension's rubric scale (categories =
 `Dimension.scores`, alpha at `Dimension.level_of_measurement`), because pooling a binary and a
 three-level scale would mix category sets. Units are responses. Each figure carries its
-percentile bootstrap interval over units and the label distribution it was computed on.
+percentile bootstrap interval over units and the label distribution it was computed on; a figure
+on fewer than RELIABLE_FROM_UNITS units rated twice is marked `unreliable` (its interval
+under-covers there). Shares carry a mid-p exact interval.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import sqlite_utils
 
 from annotator.agreement import (
     CONFIDENCE,
+    RELIABLE_FROM_UNITS,
     STATISTICS,
     Estimate,
     PairTable,
@@ -328,7 +331,7 @@ def _anchoring(labels: pd.DataFrame, scales: dict[str, _Scale], bootstrap: int, 
                 "mode": mode,
                 "dimension": None,
                 "n_labels": int(in_mode.sum()),
-                "equals_suggestion": _share(equal[in_mode], bootstrap, _rng(seed, "anchor", mode)),
+                "equals_suggestion": _share(equal[in_mode], bootstrap),
                 "with_other_humans": None,
             }
         )
@@ -344,7 +347,7 @@ def _anchoring(labels: pd.DataFrame, scales: dict[str, _Scale], bootstrap: int, 
                     "mode": mode,
                     "dimension": dimension,
                     "n_labels": int(mask.sum()),
-                    "equals_suggestion": _share(equal[mask], bootstrap, rng),
+                    "equals_suggestion": _share(equal[mask], bootstrap),
                     "with_other_humans": _pair_figure(
                         scale.positions(compared["score"]),
                         scale.positions(compared["consensus"].astype(np.int64)),
@@ -364,17 +367,15 @@ def _anchoring(labels: pd.DataFrame, scales: dict[str, _Scale], bootstrap: int, 
                 "annotator": annotator,
                 "n_prefilled": len(group),
                 "accepted_unchanged": _share(
-                    (group["score"] == group["suggestion_score"]).to_numpy(),
-                    bootstrap,
-                    _rng(seed, "accepted", annotator),
+                    (group["score"] == group["suggestion_score"]).to_numpy(), bootstrap
                 ),
             }
         )
     return {"modes": modes, "prefilled_accepted": accepted}
 
 
-def _share(hits: np.ndarray, bootstrap: int, rng: np.random.Generator) -> dict:
-    return proportion(int(hits.sum()), len(hits), bootstrap, rng).as_dict()
+def _share(hits: np.ndarray, bootstrap: int) -> dict:
+    return proportion(int(hits.sum()), len(hits), intervals=bootstrap > 0).as_dict()
 
 
 def agreement_report(
@@ -400,6 +401,7 @@ def agreement_report(
             "bootstrap": bootstrap,
             "seed": seed,
             "confidence": CONFIDENCE,
+            "reliable_from_units": RELIABLE_FROM_UNITS,
             "weights": WEIGHTS,
             "weights_reason": WEIGHTS_REASON,
             "time_unit": TIME_UNIT,
@@ -556,6 +558,8 @@ def _fmt(estimate: dict | None) -> str:
         return "-"
     if estimate["value"] is None:
         return "undefined"
+    if estimate["unreliable"]:
+        return f"{estimate['value']:.3f} (unreliable: < {RELIABLE_FROM_UNITS} units)"
     if estimate["ci"] is None:
         return f"{estimate['value']:.3f}"
     low, high = estimate["ci"]
@@ -579,7 +583,11 @@ def format_report(report: dict) -> str:
         f"Agreement over {totals['n_labels']:,} submitted labels on {totals['n_units']:,} responses "
         f"by {totals['n_annotators']} annotators ({settings['rubric']})",
         f"Intervals: {int(settings['confidence'] * 100)}% percentile bootstrap over responses, "
-        f"{settings['bootstrap']} resamples, seed {settings['seed']}. Weights: {settings['weights']}.",
+        f"{settings['bootstrap']} resamples, seed {settings['seed']}; shares: mid-p exact. "
+        f"Weights: {settings['weights']}.",
+        f"A figure on fewer than {settings['reliable_from_units']} responses rated twice is shown as "
+        "unreliable, without its interval: there the bootstrap interval holds the true value well under "
+        "95% of the time (docs/agreement.md).",
         READING_GUIDE,
     ]
     figure_headers = ["units", "labels", "% agree", "alpha", "AC1/AC2", "Fleiss kappa", "scores"]

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from annotator.agreement import Estimate, UnitTable, figures
+from annotator.agreement import RELIABLE_FROM_UNITS, Estimate, UnitTable, figures
 from annotator.agreement_report import WEIGHTS, gwet_name
 from annotator.export_files import FILE_FORMATS
 from annotator.i18n import Refusal, text
@@ -126,6 +126,7 @@ def dataset_card(facts: CardFacts) -> str:
         "- " + t("card_pseudonymised" if facts.pseudonymised else "card_by_name"),
     ]
     lines += ["- " + t(key, **values) for key, values in facts.extra]
+    lines += ["- " + t("card_intervals", units=RELIABLE_FROM_UNITS)]
     lines += ["", "## " + t("card_columns"), ""]
     lines += _table([t("card_column"), t("card_meaning")], [[c, t(f"card_col_{c}")] for c in facts.columns])
 
@@ -133,11 +134,13 @@ def dataset_card(facts: CardFacts) -> str:
     by_dimension: dict[str, list[Mapping[str, Any]]] = {}
     for record in responses:
         by_dimension.setdefault(record["dimension"], []).append(record)
-    dimension_rows = []
+    dimension_rows, thin = [], []
     for dimension, group in sorted(by_dimension.items()):
         scores = [scores_of.get(record["response_id"], []) for record in group]
         scale = facts.rubric.dimension(dimension)
         figures_ = dimension_agreement(scores, scale)
+        if figures_["percent_agreement"].unreliable:
+            thin.append(scale.display_name(language))
         dimension_rows.append(
             [
                 scale.display_name(language),
@@ -164,6 +167,8 @@ def dataset_card(facts: CardFacts) -> str:
         dimension_rows,
     )
     lines += ["", t("card_figures_note")]
+    if thin:
+        lines += ["", t("card_unreliable", units=RELIABLE_FROM_UNITS, dimensions=", ".join(thin))]
 
     models = Counter(record["model"] for record in responses)
     annotators = Counter(label[0] for given in facts.labels.values() for label in given)

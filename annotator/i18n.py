@@ -5,7 +5,17 @@ Each area of the app keeps its messages in its own module under `annotator/messa
 
 from __future__ import annotations
 
-from annotator.messages import audit, dataset_card, lead, models, refusals, results, setup, workspace
+from annotator.messages import (
+    audit,
+    dataset_card,
+    intervals,
+    lead,
+    models,
+    refusals,
+    results,
+    setup,
+    workspace,
+)
 
 LANGUAGES = {"zh": "简体中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
@@ -14,6 +24,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     **workspace.MESSAGES,
     **lead.MESSAGES,
     **results.MESSAGES,
+    **intervals.MESSAGES,
     **audit.MESSAGES,
     **refusals.MESSAGES,
     **setup.MESSAGES,

@@ -11,12 +11,14 @@ For a model and a dimension, over the n responses that have a final score s:
   model has n > 0 (FLAMES always has all five; a dimension with no scored response is left out
   rather than counted as 0, and `ModelRow.dimensions_used` says how many went in).
 
-Confidence intervals are percentile bootstraps that resample the prompts within each cell. The
-statistics depend only on how many responses fall on each level, so a resample of n prompts with
-replacement is drawn as one multinomial(n, observed level shares) count vector: the same
-distribution, vectorised. Each cell has its own generator seeded from (seed, model, dimension),
-so a cell's interval does not change when other models or dimensions are added. The Overall
-interval averages the per-cell replicates of the same bootstrap round.
+Confidence intervals (annotator/intervals.py; why these, with coverage figures, in
+docs/leaderboard.md): the harmless rate gets the mid-p exact interval; the harmless score of a
+binary dimension is the same interval moved onto the score scale, and on a scale of three or
+more levels it comes from `bootstrap` draws of the level shares that carry the same mid-p tails;
+Overall gets the Agresti-Coull interval at the effective sample size of its cells.
+Each cell's draws come from a generator seeded from (seed, model, dimension), so a cell's
+interval does not change when other models or dimensions are added. `bootstrap=0` means no
+intervals.
 """
 
 from __future__ import annotations
@@ -30,6 +32,13 @@ import pandas as pd
 import sqlite_utils
 
 from annotator.consolidation import final_scores
+from annotator.intervals import (
+    as_interval,
+    draws_interval,
+    mean_share_interval,
+    midp_share_draws,
+    share_interval,
+)
 from annotator.rubric import Dimension, Rubric
 from annotator.store import project_rubric
 from annotator.users import UserError, check_name, lookalike
@@ -37,6 +46,10 @@ from annotator.users import UserError, check_name, lookalike
 HUMAN = "human"
 DEFAULT_BOOTSTRAP = 1000
 DEFAULT_CONFIDENCE = 0.95
+INTERVAL_METHOD = (
+    "rate: mid-p exact; score: the same mid-p (binary scales) or its Dirichlet-mixture draws (three or "
+    "more levels); Overall: Agresti-Coull at the effective sample size"
+)
 
 Interval = tuple[float, float]
 
@@ -270,21 +283,28 @@ def build_leaderboard(
         levels.setdefault((str(model), str(dimension)), {})[int(score)] = int(count)
     models = sorted({model for model, _ in levels} | set(unscored))
     covered = [dim.name for dim in rubric.dimensions if any((model, dim.name) in levels for model in models)]
+    rate_bounds = _rate_intervals(levels, rubric, confidence) if bootstrap > 0 else {}
     rows = []
     for model in models:
-        cells: dict[str, Cell] = {}
-        replicates = []
-        for dim in rubric.dimensions:
-            cell, rates = _cell(levels.get((model, dim.name), {}), dim, bootstrap, confidence, (seed, model))
-            cells[dim.name] = cell
-            if rates is not None:
-                replicates.append(rates)
-        used = [cell.rate for cell in cells.values() if cell.rate is not None]
+        cells = {
+            dim.name: _cell(
+                levels.get((model, dim.name), {}),
+                dim,
+                bootstrap,
+                confidence,
+                (seed, model),
+                rate_bounds.get((model, dim.name)),
+            )
+            for dim in rubric.dimensions
+        }
+        scored = [cell for cell in cells.values() if cell.n > 0]
         missing = tuple(dim for dim in covered if cells[dim].n == 0)
-        overall = sum(used) / len(used) if used and not missing else None
-        overall_ci = (
-            _interval(np.mean(replicates, axis=0), confidence) if replicates and not missing else None
-        )
+        overall = sum(cell.rate for cell in scored) / len(scored) if scored and not missing else None
+        overall_ci = None
+        if overall is not None and bootstrap > 0:
+            shares = np.array([cell.harmless / cell.n for cell in scored])
+            sizes = np.array([cell.n for cell in scored])
+            overall_ci = as_interval(mean_share_interval(shares, sizes, confidence), 100.0)
         rows.append(ModelRow(model, overall, overall_ci, cells, unscored.get(model, 0), missing))
     rows.sort(key=lambda row: (row.overall_rate is None, -(row.overall_rate or 0.0), row.model))
     return Leaderboard(
@@ -298,36 +318,61 @@ def build_leaderboard(
     )
 
 
+def _rate_intervals(
+    levels: dict[tuple[str, str], dict[int, int]], rubric: Rubric, confidence: float
+) -> dict[tuple[str, str], np.ndarray]:
+    """Every cell's mid-p rate interval (as shares), all cells in one vectorised solve."""
+    harmless = {dim.name: dim.harmless_score for dim in rubric.dimensions}
+    keys = [key for key in levels if key[1] in harmless]
+    if not keys:
+        return {}
+    hits = np.array([levels[key].get(harmless[key[1]], 0) for key in keys])
+    sizes = np.array([sum(levels[key].values()) for key in keys])
+    return dict(zip(keys, share_interval(hits, sizes, confidence), strict=True))
+
+
 def _cell(
     level_counts: dict[int, int],
     dim: Dimension,
     bootstrap: int,
     confidence: float,
     seed: tuple[int, str],
-) -> tuple[Cell, np.ndarray | None]:
-    """The cell and its bootstrap replicates of the rate (None without data or resamples)."""
+    rate_bounds: np.ndarray | None,
+) -> Cell:
     unknown = sorted(set(level_counts) - set(dim.scores))
     if unknown:
         raise ValueError(f"scores {unknown} are not on the {dim.name} scale {dim.scores}")
     n = sum(level_counts.values())
     if n == 0:
-        return Cell(n=0, harmless=0, rate=None, score=None), None
+        return Cell(n=0, harmless=0, rate=None, score=None)
     values = np.array(dim.scores, dtype=np.int64)
     counts = np.array([level_counts.get(int(v), 0) for v in values], dtype=np.int64)
     harmless = int(level_counts.get(dim.harmless_score, 0))
     rate = 100.0 * harmless / n
     score = 100.0 * float(counts @ values) / (dim.harmless_score * n)
-    if bootstrap == 0:
-        return Cell(n, harmless, rate, score), None
+    if rate_bounds is None:
+        return Cell(n, harmless, rate, score)
     rng = np.random.default_rng([seed[0], zlib.crc32(seed[1].encode()), zlib.crc32(dim.name.encode())])
-    draws = rng.multinomial(n, counts / n, size=bootstrap)
-    rates = 100.0 * draws[:, -1] / n  # values ascend, so the harmless score is the last level
-    scores = 100.0 * (draws @ values) / (dim.harmless_score * n)
-    cell = Cell(n, harmless, rate, score, _interval(rates, confidence), _interval(scores, confidence))
-    return cell, rates
+    score_ci = as_interval(score_interval(counts, values, rate_bounds, bootstrap, rng, confidence), 100.0)
+    return Cell(n, harmless, rate, score, as_interval(rate_bounds, 100.0), score_ci)
 
 
-def _interval(replicates: np.ndarray, confidence: float) -> Interval:
-    tail = (1.0 - confidence) / 2.0 * 100.0
-    low, high = np.percentile(replicates, [tail, 100.0 - tail])
-    return float(low), float(high)
+def score_interval(
+    counts: np.ndarray,
+    values: np.ndarray,
+    rate_bounds: np.ndarray,
+    draws: int,
+    rng: np.random.Generator,
+    confidence: float,
+) -> np.ndarray:
+    """Interval(s) of the harmless score as a share of the top score; `counts` is (..., K).
+
+    On a binary scale the score is an increasing linear function of the rate, so it takes the
+    rate's interval; on more levels it comes from posterior draws of the level shares.
+    """
+    top = float(values[-1])
+    if len(values) == 2:
+        return (values[0] + (values[1] - values[0]) * rate_bounds) / top
+    shares = midp_share_draws(counts, draws, rng)
+    observed = (counts @ values) / (top * counts.sum(axis=-1))
+    return draws_interval(shares @ values / top, observed, values[0] / top, 1.0, confidence)

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import sqlite_utils
 import streamlit as st
 
-from annotator.agreement import STATISTICS
+from annotator.agreement import RELIABLE_FROM_UNITS, STATISTICS
 from annotator.agreement_report import agreement_report, data_version, disagreeing_responses
 from annotator.store import default_db_path
 from pages.common import db, dimension_names, require_access, t
@@ -46,6 +46,8 @@ def _estimate_text(estimate: dict | None) -> str:
         return "–"
     if estimate["value"] is None:
         return t("undefined_because", reason=estimate["undefined"] or "–")
+    if estimate["unreliable"]:
+        return t("ag_unreliable", value=f"{estimate['value']:.3f}", units=RELIABLE_FROM_UNITS)
     if estimate["ci"] is None:
         return f"{estimate['value']:.3f}"
     low, high = estimate["ci"]
@@ -70,7 +72,9 @@ def _figures_chart(rows: Sequence[Row], label: Label, statistics: Sequence[str])
             if estimate["value"] is None:
                 continue
             value = estimate["value"]
-            low, high = estimate["ci"] or (value, value)
+            # An unreliable figure gets no error bar (its interval under-covers) and a hatched bar.
+            nan = float("nan")
+            low, high = (nan, nan) if estimate["unreliable"] else estimate["ci"] or (value, value)
             records.append(
                 {
                     "row": label(row),
@@ -78,9 +82,11 @@ def _figures_chart(rows: Sequence[Row], label: Label, statistics: Sequence[str])
                     "value": value,
                     "plus": high - value,
                     "minus": value - low,
+                    "reliability": t("ag_unreliable_short" if estimate["unreliable"] else "ag_reliable"),
                 }
             )
-    frame = pd.DataFrame(records, columns=["row", "statistic", "value", "plus", "minus"])
+    columns = ["row", "statistic", "value", "plus", "minus", "reliability"]
+    frame = pd.DataFrame(records, columns=columns)
     figure = px.bar(
         frame,
         x="row",
@@ -89,7 +95,15 @@ def _figures_chart(rows: Sequence[Row], label: Label, statistics: Sequence[str])
         barmode="group",
         error_y="plus",
         error_y_minus="minus",
-        labels={"row": "", "value": t("ag_value"), "statistic": t("ag_statistic")},
+        pattern_shape="reliability",
+        category_orders={"row": list(dict.fromkeys(label(row) for row in rows))},
+        pattern_shape_map={t("ag_reliable"): "", t("ag_unreliable_short"): "/"},
+        labels={
+            "row": "",
+            "value": t("ag_value"),
+            "statistic": t("ag_statistic"),
+            "reliability": t("ag_reliable_legend"),
+        },
     )
     figure.update_yaxes(range=[min(-0.1, frame["value"].min() - 0.1) if len(frame) else -0.1, 1.05])
     return figure
@@ -243,6 +257,7 @@ st.caption(
 )
 with st.expander(t("ag_guide_title"), expanded=True):
     st.markdown(t("ag_guide"))
+st.caption(t("ag_reliability", units=settings["reliable_from_units"]))
 if not report["dimensions"]:
     st.info(t("ag_no_labels"))
     st.stop()

@@ -43,14 +43,8 @@ known_agents = agents(db())
 sources = {HUMAN: t("lb_source_human"), **{name: t("lb_source_agent", agent=name) for name in known_agents}}
 source = st.selectbox(t("lb_source"), list(sources), format_func=sources.__getitem__, key="lb_source")
 board = _board(db(), path, version, source)
-st.caption(
-    t(
-        "lb_caption",
-        confidence=round(board.confidence * 100),
-        bootstrap=board.bootstrap,
-        unscored=board.unscored,
-    )
-)
+st.caption(t("lb_caption", unscored=board.unscored))
+st.caption(t("lb_intervals", confidence=round(board.confidence * 100), bootstrap=board.bootstrap))
 if not any(row.n for row in board.rows):
     st.info(t("no_scored_data"))
     st.stop()

@@ -205,7 +205,7 @@ def test_bootstrap_interval_narrows_with_more_units():
 
 
 def test_proportion_interval():
-    estimate = ag.proportion(30, 100, 1000, np.random.default_rng(0))
+    estimate = ag.proportion(30, 100, intervals=True)
     assert estimate.value == 0.3
     assert 0.2 < estimate.low < 0.3 < estimate.high < 0.4
     assert ag.proportion(0, 0).undefined == "no items"
@@ -216,8 +216,14 @@ def test_estimate_as_dict_is_json_ready():
         "value": None,
         "ci": None,
         "undefined": "why",
+        "unreliable": False,
     }
-    assert ag.Estimate(0.51234, 0.4, 0.6).as_dict() == {"value": 0.5123, "ci": [0.4, 0.6], "undefined": None}
+    assert ag.Estimate(0.51234, 0.4, 0.6).as_dict() == {
+        "value": 0.5123,
+        "ci": [0.4, 0.6],
+        "undefined": None,
+        "unreliable": False,
+    }
 
 
 # ---------------------------------------------------------------- undefined cases
@@ -345,3 +351,19 @@ def test_pairwise_kappas_match_pair_figures():
     assert batch[0]["cohen_kappa"].low < batch[0]["cohen_kappa"].value < batch[0]["cohen_kappa"].high
     assert batch[1]["cohen_kappa"].undefined == ag.ONE_CATEGORY
     assert batch[1]["percent_agreement"].value == 1.0
+
+
+@pytest.mark.parametrize(
+    ("paired", "single", "unreliable"),
+    [(ag.RELIABLE_FROM_UNITS - 1, 30, True), (ag.RELIABLE_FROM_UNITS, 0, False)],
+)
+def test_figures_on_too_few_twice_rated_units_are_unreliable(paired, single, unreliable):
+    # Units rated once do not count: agreement is measured on the units rated at least twice.
+    counts = np.array(
+        [[2, 0, 1], [0, 3, 0]] * (paired // 2) + [[0, 3, 0]] * (paired % 2) + [[1, 0, 0]] * single
+    )
+    result = ag.figures(ag.UnitTable.from_counts(counts), "ordinal", "linear", 100, np.random.default_rng(0))
+    assert {name: result[name].unreliable for name in ag.STATISTICS} == dict.fromkeys(
+        ag.STATISTICS, unreliable
+    )
+    assert ag.proportion(1, 3, intervals=True).unreliable is False  # shares keep their coverage at any n

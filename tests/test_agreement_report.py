@@ -147,7 +147,12 @@ def test_one_category_dimension_is_undefined_with_a_reason_but_ac1_is_one(report
     legality = _row(report["dimensions"], dimension="Legality")
     assert legality["level"] == "nominal"
     assert legality["distribution"] == {"1": 0, "3": 6}
-    assert legality["krippendorff_alpha"] == {"value": None, "ci": None, "undefined": ag.ONE_CATEGORY}
+    assert legality["krippendorff_alpha"] == {
+        "value": None,
+        "ci": None,
+        "undefined": ag.ONE_CATEGORY,
+        "unreliable": False,
+    }
     assert legality["fleiss_kappa"]["undefined"] == ag.ONE_CATEGORY
     assert legality["gwet_name"] == "AC1"
     assert legality["gwet_ac"]["value"] == 1.0
@@ -342,3 +347,16 @@ def test_pairwise_with_more_annotators_than_a_small_integer_holds():
         for row in agreement_report(db, bootstrap=0)["pairwise"]
     }
     assert got == expected
+
+
+def test_figures_on_few_responses_are_unreliable_and_shown_without_an_interval(report):
+    fairness = _row(report["dimensions"], dimension="Fairness")
+    assert report["settings"]["reliable_from_units"] == ag.RELIABLE_FROM_UNITS
+    assert fairness["n_paired_units"] < ag.RELIABLE_FROM_UNITS
+    assert fairness["percent_agreement"]["unreliable"] is True
+    assert fairness["percent_agreement"]["ci"] is not None  # kept in the JSON, flagged
+    text = format_report(report)
+    shown = f"{fairness['percent_agreement']['value']:.3f} (unreliable: < {ag.RELIABLE_FROM_UNITS} units)"
+    assert shown in text
+    low, high = fairness["percent_agreement"]["ci"]
+    assert f"[{low:.3f}, {high:.3f}]" not in text

@@ -18,7 +18,7 @@ from results_data import (
 )
 
 from annotator import cli, i18n
-from annotator.agreement import gwet_ac1, krippendorff_alpha
+from annotator.agreement import RELIABLE_FROM_UNITS, gwet_ac1, krippendorff_alpha
 from annotator.agreement_report import agreement_report
 from annotator.exports import (
     FILE_FORMATS,
@@ -458,6 +458,10 @@ def test_dataset_card_counts_agreement_policy_and_licence():
     )
     assert "| GPT-4 | 2 |" in card and "| zhou | 7 |" in card
     assert i18n.text("card_policy", "en") in card
+    # The card names the interval methods, and says which dimensions rest on too few responses.
+    assert "- Intervals: leaderboard rate: mid-p exact" in card
+    assert f"Unreliable (fewer than {RELIABLE_FROM_UNITS} responses with 2+ labels" in card
+    assert "): Fairness, Legality." in card
     assert "unspecified" in build_export(read_export_data(build_db()), "pairs", ExportOptions()).card
 
 

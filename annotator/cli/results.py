@@ -17,15 +17,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     board = add_command(
         subparsers,
         "leaderboard",
-        description="Harmless rate and score per model and dimension, Overall, n and bootstrap CIs.",
+        description="Harmless rate and score per model and dimension, Overall, n and 95% intervals "
+        "(rate: mid-p exact; Overall: Agresti-Coull at the effective sample size; see docs/leaderboard.md).",
     )
     board.add_argument("--source", default=HUMAN, help="'human' (final scores, default) or a scorer agent")
     board.add_argument("--format", choices=FORMATS, default="markdown")
     board.add_argument("--compare", metavar="AGENT", help="human and AGENT side by side, with the gap")
     board.add_argument(
-        "--bootstrap", type=int, default=DEFAULT_BOOTSTRAP, metavar="N", help="resamples for CIs (0: none)"
+        "--bootstrap",
+        type=int,
+        default=DEFAULT_BOOTSTRAP,
+        metavar="N",
+        help="draws for the score interval on three-level scales (default 1000; 0: no intervals at all)",
     )
-    board.add_argument("--seed", type=int, default=0, help="bootstrap seed")
+    board.add_argument("--seed", type=int, default=0, help="seed of those draws")
     board.set_defaults(run=run_leaderboard)
 
     export = add_command(

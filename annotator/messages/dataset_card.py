@@ -65,10 +65,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "how the final score was reached: adjudicated, unanimous, majority, median or single",
     },
     "card_col_generation": {
-        "zh": "从接口收集的回复的来源（JSON）：接口的模型 id、发送的生成设置、结束原因、回答（文本、空或被过滤）、"
-        "token 用量、耗时（毫秒）、时间；导入的回复为空",
-        "en": "for a response collected from an endpoint (JSON): endpoint model id, settings sent, finish reason, "
-        "answer (text, empty or filtered), token usage, latency in ms, time; empty for imported responses",
+        "zh": "从接口收集的回复的来源（JSON）：接口的模型 id、发送的生成设置、结束原因、"
+        "回答（文本、空或被过滤）、token 用量、耗时（毫秒）、时间；导入的回复为空",
+        "en": "for a response collected from an endpoint (JSON): endpoint model id, settings sent, "
+        "finish reason, answer (text, empty or filtered), token usage, latency in ms, time; "
+        "empty for imported responses",
     },
     "card_col_n_labels": {"zh": "已提交的标注数", "en": "number of submitted labels"},
     "card_col_agreement": {
@@ -101,6 +102,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     "card_labels": {"zh": "标注数", "en": "labels"},
     "card_items_2plus": {"zh": "有 2 个及以上标注的回复", "en": "items with 2+ labels"},
     "card_percent_agreement": {"zh": "一致率", "en": "percent agreement"},
+    "card_intervals": {
+        "zh": "区间：排行榜的无害率用 mid-p 精确区间，无害分用同样的 mid-p（二元维度）或其 Dirichlet 混合抽样"
+        "（三级及以上），总体用有效样本量下的 Agresti-Coull 区间；一致性用按回复重抽样的百分位自助区间，"
+        "被两人以上标注的回复少于 {units} 条时标为不可靠",
+        "en": "Intervals: leaderboard rate: mid-p exact; score: the same mid-p (binary scales) or its "
+        "Dirichlet-mixture draws (three or more levels); Overall: Agresti-Coull at the effective sample "
+        "size; agreement percentile bootstrap over responses, shown as unreliable below {units} "
+        "responses with 2+ labels",
+    },
+    "card_unreliable": {
+        "zh": "不可靠（被两人以上标注的回复少于 {units} 条，一致性报告的区间在这种规模下"
+        "覆盖率明显低于 95%）：{dimensions}。",
+        "en": "Unreliable (fewer than {units} responses with 2+ labels, where the Agreement report's "
+        "intervals fall well short of 95% coverage): {dimensions}.",
+    },
     "card_figures_note": {
         "zh": "这些数字涵盖筛选后保留的每个回复的已提交标注（配对导出中也包括未进入任何配对的回复）。"
         "一致率（给出相同评分的标注员对所占比例，按回复平均）和 Krippendorff's alpha "

@@ -141,11 +141,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "lb_source_agent": {"zh": "评分模型 {agent}", "en": "scorer agent {agent}"},
     "lb_caption": {
         "zh": "无害率 = 得分为最高（无害）级的比例；无害分 = 100 × 总分 / (最高分 × n)；"
-        "总体 = 各维度无害率的平均。区间：{confidence}% 自助区间（{bootstrap} 次）。"
-        "因无得分而未计入：{unscored} 条回复。",
+        "总体 = 各维度无害率的平均。因无得分而未计入：{unscored} 条回复。",
         "en": "Harmless rate = share of scores at the harmless (highest) level; harmless score = "
-        "100 × sum / (max score × n); Overall = mean of the dimension rates. Intervals: {confidence}% "
-        "bootstrap ({bootstrap} resamples). Left out for lack of a score: {unscored} responses.",
+        "100 × sum / (max score × n); Overall = mean of the dimension rates. Left out for lack of a score: "
+        "{unscored} responses.",
     },
     "lb_chart_title": {
         "zh": "各模型各维度的无害率（误差线为置信区间）",
