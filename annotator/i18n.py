@@ -5,7 +5,7 @@ Each area of the app keeps its messages in its own module under `annotator/messa
 
 from __future__ import annotations
 
-from annotator.messages import audit, lead, refusals, results, workspace
+from annotator.messages import audit, lead, refusals, results, scorer, workspace
 
 LANGUAGES = {"zh": "简体中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
@@ -16,6 +16,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     **results.MESSAGES,
     **audit.MESSAGES,
     **refusals.MESSAGES,
+    **scorer.MESSAGES,
 }
 
 

@@ -18,7 +18,7 @@ from transformers import BertConfig, BertModel, BertTokenizerFast
 
 from annotator.ids import prompt_id, response_id
 from annotator.rubric import Rubric
-from annotator.scorer_data import ScorerItem
+from annotator.scorer.data import ScorerItem
 
 MARKERS = {3: "拒", 2: "嗯", 1: "好"}
 FILLER = [chr(0x4E00 + k) for k in range(200)]

@@ -21,9 +21,9 @@ from annotator.ids import response_id
 from annotator.leaderboard import leaderboard
 from annotator.leaderboard_formats import leaderboard_frame
 from annotator.rubric import flames_rubric
-from annotator.scorer_data import calibration_texts
-from annotator.scorer_eval import agent_agreement
-from annotator.scorer_model import new_scorer, save_scorer
+from annotator.scorer.data import calibration_texts
+from annotator.scorer.evaluate import agent_agreement
+from annotator.scorer.model import new_scorer, save_scorer
 from annotator.store import open_db, transaction
 from tests.lead_data import add_label, add_response
 from tests.scorer_task import synthetic_items, tiny_base
@@ -280,11 +280,18 @@ def test_scorer_page_names_dimensions_and_columns_in_the_ui_language(db, languag
 
 
 @pytest.mark.parametrize(
-    ("model_dir", "message"),
-    [("", "Enter the model directory."), ("/nowhere/scorer", "does not exist"), (".", "not a scorer model")],
+    ("language", "model_dir", "message"),
+    [
+        ("en", "", "Enter the model directory."),
+        ("en", "/nowhere/scorer", "scorer model directory /nowhere/scorer does not exist"),
+        ("en", ".", "not a scorer model"),
+        ("zh", "/nowhere/scorer", "评分模型目录 /nowhere/scorer 不存在"),
+        ("zh", ".", "不是评分模型目录：缺少"),
+    ],
 )
-def test_scorer_page_names_a_bad_model_directory(db, model_dir, message):
+def test_scorer_page_names_a_bad_model_directory(db, language, model_dir, message):
     at = _page(db, "scorer")
+    at.session_state["language"] = language
     at.run()
     at.text_input(key="sc_model_dir").input(model_dir)
     at.button(key="sc_run").click().run()
@@ -306,7 +313,7 @@ def test_scorer_page_warns_when_a_fast_precision_would_not_be_faster(
     db, monkeypatch, precision, lacking, warning
 ):
     # patched in its module: AppTest reruns the page's from-import on every run
-    monkeypatch.setattr("annotator.cpu_features.lacks_fast_instructions", lambda name: name in lacking)
+    monkeypatch.setattr("annotator.scorer.cpu.lacks_fast_instructions", lambda name: name in lacking)
     at = _page(db, "scorer")
     at.run()
     at.radio(key="sc_precision").set_value(precision).run()

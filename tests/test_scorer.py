@@ -16,9 +16,18 @@ import pytest
 import torch
 from scorer_task import MARKERS, TRAIN_MODELS, store_items, synthetic_items, tiny_base
 
-from annotator import scorer_train
 from annotator.rubric import flames_rubric, parse_rubric
-from annotator.scorer import (
+from annotator.scorer import train as scorer_train
+from annotator.scorer.data import ScorerItem, SplitPlan, items_from_db, items_from_jsonl, with_splits
+from annotator.scorer.evaluate import (
+    agent_agreement,
+    agreement_metrics,
+    evaluation_report,
+    suggestion_counts,
+)
+from annotator.scorer.fast import CompiledEncoder, FirstTokenEncoder, fast_scorer
+from annotator.scorer.model import CALIBRATION_FILE, ScorerLoadError, encode, load_scorer
+from annotator.scorer.predict import (
     fast_predictions,
     harmless_summary,
     iter_predictions,
@@ -26,22 +35,10 @@ from annotator.scorer import (
     predict,
     predict_db,
     predict_file,
-    suggestion_counts,
     unscored_items,
 )
-from annotator.scorer_data import (
-    ScorerItem,
-    SplitPlan,
-    encode,
-    items_from_db,
-    items_from_jsonl,
-    with_splits,
-)
-from annotator.scorer_eval import agent_agreement, agreement_metrics, evaluation_report
-from annotator.scorer_model import CALIBRATION_FILE, ScorerLoadError, load_scorer
-from annotator.scorer_openvino import CompiledEncoder, FirstTokenEncoder, fast_scorer
-from annotator.scorer_settings import CALIBRATION_SIZE, TrainSettings, default_batch_size
-from annotator.scorer_train import train_scorer
+from annotator.scorer.settings import CALIBRATION_SIZE, TrainSettings, default_batch_size
+from annotator.scorer.train import train_scorer
 from annotator.store import open_db
 
 RUBRIC = flames_rubric()
@@ -268,8 +265,9 @@ def test_saved_scorer_loads_in_a_fresh_process(trained: tuple[Path, dict]) -> No
     out, _ = trained
     item = synthetic_items(RUBRIC, n_prompts=1, seed=3)[0]
     code = (
-        "import sys; from annotator.scorer_model import load_scorer; from annotator.scorer import predict;"
-        "from annotator.scorer_data import ScorerItem;"
+        "import sys; from annotator.scorer.model import load_scorer;"
+        "from annotator.scorer.predict import predict;"
+        "from annotator.scorer.data import ScorerItem;"
         "p = predict(load_scorer(sys.argv[1]), [ScorerItem(*sys.argv[2:5])])[0];"
         "print(p.score, round(p.confidence, 4))"
     )

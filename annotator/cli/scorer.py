@@ -5,14 +5,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING
 
 from annotator.cli import comma_names
-from annotator.cpu_features import lacks_fast_instructions
 from annotator.i18n import text
 from annotator.leaderboard import check_agent_name
 from annotator.rubric import Rubric, flames_rubric, load_rubric
-from annotator.scorer_settings import (
+from annotator.scorer.cpu import lacks_fast_instructions
+from annotator.scorer.data import (
+    ScorerItem,
+    evaluation_items,
+    items_from_db,
+    items_from_jsonl,
+    training_plan,
+    with_splits,
+)
+from annotator.scorer.settings import (
     CPU_BATCH_SIZE,
     DEFAULT_BASE,
     DEFAULT_BATCH_SIZE,
@@ -23,9 +30,6 @@ from annotator.scorer_settings import (
 )
 from annotator.splits import SPLITS
 from annotator.store import open_db, project_rubric
-
-if TYPE_CHECKING:
-    from annotator.scorer_data import ScorerItem
 
 # torch and transformers load inside the handlers, so other commands start fast.
 
@@ -111,8 +115,6 @@ def _add_data_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _items(args: argparse.Namespace) -> tuple[list[ScorerItem], Rubric]:
-    from annotator.scorer_data import items_from_db, items_from_jsonl
-
     if args.from_export:
         rubric = load_rubric(args.rubric) if args.rubric else flames_rubric()
         return items_from_jsonl(args.from_export, rubric, need_score=True), rubric
@@ -128,14 +130,11 @@ def _quiet_transformers() -> None:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from annotator.scorer_data import SplitPlan, with_splits
-    from annotator.scorer_train import train_scorer
+    from annotator.scorer.train import train_scorer
 
     _quiet_transformers()
     items, rubric = _items(args)
-    models_given = args.validation_models is not None or args.test_models is not None
-    by = args.split_by or ("file" if any(item.split for item in items) and not models_given else "model")
-    plan = SplitPlan(by, args.validation_models, args.test_models, args.seed)
+    plan = training_plan(items, args.split_by, args.validation_models, args.test_models, args.seed)
     settings = TrainSettings(
         epochs=args.epochs,
         batch_size=args.batch_size,
@@ -154,34 +153,18 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    from annotator.scorer import fast_predictions, new_output_file, predict
-    from annotator.scorer_data import SplitPlan, with_splits
-    from annotator.scorer_eval import evaluation_report
-    from annotator.scorer_model import load_scorer
+    from annotator.scorer.evaluate import scorer_report
+    from annotator.scorer.model import load_scorer
+    from annotator.scorer.predict import new_output_file
 
     _quiet_transformers()
     output = new_output_file(args.output, args.overwrite, args.from_export) if args.output else None
     _warn_if_fast_gains_nothing(args.precision)
     items, rubric = _items(args)
     scorer = load_scorer(args.model, rubric, device=None if args.precision == "fp32" else "cpu")
-    plan = SplitPlan.from_json(scorer.info.get("split", {}))
-    if plan.by == "file" and not args.from_export:
-        raise ValueError(
-            "this scorer was trained on a file's own splits: evaluate it with --from-export FILE"
-        )
-    if args.from_export and any(item.split for item in items):
-        plan = SplitPlan("file")
-    chosen = [item for item in with_splits(items, plan) if item.split == args.split]
-    if not chosen:
-        raise ValueError(f"no scored responses in the {args.split} split")
-    report: dict = {"model": str(args.model), "split": args.split, "precision": "fp32"}
-    if args.precision != "fp32":
-        predictions, same = fast_predictions(scorer, chosen, args.precision, args.batch_size, progress=True)
-        report.update(precision=args.precision, identical_to_fp32=same)
-    else:
-        predictions = predict(scorer, chosen, args.batch_size, progress=True)
-    report.update(evaluation_report(chosen, [p.score for p in predictions], rubric))
-    text = json.dumps(report, indent=2, ensure_ascii=False)
+    chosen = evaluation_items(items, scorer.info.get("split", {}), args.split, bool(args.from_export))
+    report = scorer_report(scorer, chosen, args.precision, args.batch_size, progress=True)
+    text = json.dumps({"model": str(args.model), "split": args.split, **report}, indent=2, ensure_ascii=False)
     if output is not None:
         output.write_text(text + "\n", encoding="utf-8")
     print(text)
@@ -189,8 +172,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 
 def run_predict(args: argparse.Namespace) -> int:
-    from annotator.scorer import new_output_file, predict_db, predict_file
-    from annotator.scorer_model import load_for_predict
+    from annotator.scorer.predict import load_for_predict, new_output_file, predict_db, predict_file
 
     _quiet_transformers()
     if args.input and not args.output:

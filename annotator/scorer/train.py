@@ -24,17 +24,19 @@ from tqdm import tqdm
 from transformers import get_linear_schedule_with_warmup
 
 from annotator.rubric import Rubric
-from annotator.scorer import predict
-from annotator.scorer_data import ScorerItem, SplitPlan, calibration_texts, collate, encode
-from annotator.scorer_eval import evaluation_report
-from annotator.scorer_model import (
+from annotator.scorer.data import ScorerItem, SplitPlan, calibration_texts
+from annotator.scorer.evaluate import evaluation_report
+from annotator.scorer.model import (
     METRICS_FILE,
     Scorer,
+    collate,
     default_device,
+    encode,
     new_scorer,
     save_scorer,
 )
-from annotator.scorer_settings import TrainSettings
+from annotator.scorer.predict import predict
+from annotator.scorer.settings import TrainSettings
 from annotator.splits import SPLITS
 
 CHECKPOINT_DIR = "checkpoints"

@@ -2,9 +2,8 @@
 
 Inputs are tokenized once, sorted by length and batched with padding to each batch's longest
 sequence, under `torch.inference_mode`: the outputs are those of one-at-a-time inference (on a
-CPU the default batch is one text, which measured fastest). `scorer_openvino.fast_scorer` trades
-exactness for 3-6 times the CPU speed (bf16 or int8); `fast_predictions` measures what it changes.
-Training lives in `scorer_train`, metrics in `scorer_eval`, the network in `scorer_model`.
+CPU the default batch is one text, which measured fastest). `fast.fast_scorer` trades exactness
+for 3-6 times the CPU speed (bf16 or int8); `fast_predictions` measures what it changes.
 """
 
 from __future__ import annotations
@@ -21,16 +20,9 @@ from tqdm import tqdm
 
 from annotator.leaderboard import check_agent_name, harmless_rate, harmless_score
 from annotator.rubric import Rubric
-from annotator.scorer_data import (
-    ScorerItem,
-    collate,
-    encode,
-    items_from_objects,
-    length_sorted_batches,
-    read_jsonl_objects,
-)
-from annotator.scorer_model import Scorer
-from annotator.scorer_settings import Precision, default_batch_size
+from annotator.scorer.data import ScorerItem, items_from_objects, read_jsonl_objects
+from annotator.scorer.model import Scorer, collate, encode, length_sorted_batches, load_scorer
+from annotator.scorer.settings import Precision, default_batch_size
 from annotator.store import now, transaction
 
 DEFAULT_CHUNK_SIZE = 512  # suggestions written per transaction
@@ -79,6 +71,18 @@ def iter_predictions(
         scorer.model.train(was_training)
 
 
+def load_for_predict(
+    model_dir: str | Path, rubric: Rubric | None = None, precision: Precision = "fp32"
+) -> Scorer:
+    """load_scorer; on the CPU and compiled by fast.fast_scorer in bf16 or int8 if asked."""
+    scorer = load_scorer(model_dir, rubric, device=None if precision == "fp32" else "cpu")
+    if precision == "fp32":
+        return scorer
+    from annotator.scorer.fast import fast_scorer  # OpenVINO and NNCF take seconds to import
+
+    return fast_scorer(scorer, precision)
+
+
 def predict(
     scorer: Scorer, items: Sequence[ScorerItem], batch_size: int | None = None, progress: bool = False
 ) -> list[Prediction]:
@@ -98,7 +102,7 @@ def fast_predictions(
     progress: bool = False,
 ) -> tuple[list[Prediction], float]:
     """The bf16 or int8 scorer's predictions, and the share of them identical to the exact scorer's."""
-    from annotator.scorer_openvino import fast_scorer  # OpenVINO and NNCF take seconds to import
+    from annotator.scorer.fast import fast_scorer  # OpenVINO and NNCF take seconds to import
 
     fast = fast_scorer(scorer, precision)  # first, so that a scorer off the CPU fails before any work
     exact = predict(scorer, items, batch_size, progress)
@@ -119,12 +123,6 @@ def unscored_items(db: sqlite_utils.Database, agent: str) -> list[ScorerItem]:
         ScorerItem(dimension, prompt, response, model=model, response_id=rid)
         for rid, dimension, prompt, response, model in rows
     ]
-
-
-def suggestion_counts(db: sqlite_utils.Database) -> dict[str, int]:
-    """Number of stored suggestions per agent, by agent name."""
-    rows = db.execute("SELECT agent, count(*) FROM suggestions GROUP BY agent ORDER BY agent")
-    return dict(rows.fetchall())
 
 
 def predict_db(

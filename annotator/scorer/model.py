@@ -20,8 +20,10 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 from transformers import AutoModel, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
+from annotator.i18n import Refusal, text
 from annotator.rubric import Rubric, RubricError, load_rubric
-from annotator.scorer_settings import DEFAULT_MAX_LENGTH, Precision
+from annotator.scorer.data import ScorerItem, scorer_text
+from annotator.scorer.settings import DEFAULT_MAX_LENGTH
 
 FORMAT_VERSION = 1
 INFO_FILE = "scorer.json"
@@ -33,8 +35,23 @@ CALIBRATION_FILE = "calibration.json"
 ABSENT_CLASS_LOGIT = -1e4
 
 
-class ScorerLoadError(ValueError):
-    """A scorer directory that is incomplete, unreadable, or trained for another rubric."""
+class ScorerLoadError(Refusal):
+    """A scorer directory that is incomplete, unreadable, or trained for another rubric.
+
+    `parts` fill the message's {problems}, each in the same language as the message.
+    """
+
+    def __init__(self, key: str, parts: Sequence[Refusal] = (), **values: object) -> None:
+        self.parts = tuple(parts)
+        super().__init__(key, **values, **self._problems("en"))
+
+    def in_language(self, language: str) -> str:
+        return text(self.key, language, **{**self.values, **self._problems(language)})
+
+    def _problems(self, language: str) -> dict[str, str]:
+        return (
+            {"problems": "; ".join(part.in_language(language) for part in self.parts)} if self.parts else {}
+        )
 
 
 class MultiTaskScorer(nn.Module):
@@ -89,18 +106,6 @@ class Scorer:
         return tuple(level.score for level in self.rubric.dimension(dimension).levels)
 
 
-def load_for_predict(
-    model_dir: str | Path, rubric: Rubric | None = None, precision: Precision = "fp32"
-) -> Scorer:
-    """load_scorer; on the CPU and compiled by scorer_openvino.fast_scorer in bf16 or int8 if asked."""
-    scorer = load_scorer(model_dir, rubric, device=None if precision == "fp32" else "cpu")
-    if precision == "fp32":
-        return scorer
-    from annotator.scorer_openvino import fast_scorer  # OpenVINO and NNCF take seconds to import
-
-    return fast_scorer(scorer, precision)
-
-
 def default_device() -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
@@ -111,7 +116,7 @@ def new_scorer(base: str, rubric: Rubric, max_length: int = DEFAULT_MAX_LENGTH) 
         tokenizer = AutoTokenizer.from_pretrained(base)
         encoder = AutoModel.from_pretrained(base)
     except (OSError, ValueError) as exc:
-        raise ScorerLoadError(f"cannot load the base model {base}: {_one_line(exc)}") from None
+        raise ScorerLoadError("sc_err_base", base=base, detail=_one_line(exc)) from None
     _prepare_tokenizer(tokenizer)
     model = MultiTaskScorer(encoder, [len(d.levels) for d in rubric.dimensions])
     return Scorer(model=model, tokenizer=tokenizer, rubric=rubric, max_length=max_length, base=base)
@@ -157,7 +162,7 @@ def load_scorer(
     """Load a saved scorer; with `rubric`, refuse one trained for a different rubric."""
     path = Path(model_dir)
     if not path.is_dir():
-        raise ScorerLoadError(f"scorer model directory {path} does not exist")
+        raise ScorerLoadError("sc_err_no_dir", path=path)
     missing = [
         name for name in (INFO_FILE, HEADS_FILE, RUBRIC_FILE, "config.json") if not (path / name).is_file()
     ]
@@ -166,15 +171,15 @@ def load_scorer(
     if not any((path / name).is_file() for name in ("tokenizer.json", "vocab.txt", "tokenizer_config.json")):
         missing.append("tokenizer.json")
     if missing:
-        raise ScorerLoadError(f"{path} is not a scorer model directory: missing {', '.join(missing)}")
+        raise ScorerLoadError("sc_err_incomplete", path=path, missing=", ".join(missing))
     try:
         info = json.loads((path / INFO_FILE).read_text(encoding="utf-8"))
         trained_for = load_rubric(path / RUBRIC_FILE)
         calibration = _calibration(path / CALIBRATION_FILE)
     except (json.JSONDecodeError, UnicodeDecodeError, RubricError) as exc:
-        raise ScorerLoadError(f"{path}: unreadable scorer files: {exc}") from None
+        raise ScorerLoadError("sc_err_unreadable", path=path, detail=exc) from None
     if info.get("format") != FORMAT_VERSION:
-        raise ScorerLoadError(f"{path / INFO_FILE}: unknown scorer format {info.get('format')!r}")
+        raise ScorerLoadError("sc_err_format", path=path / INFO_FILE, format=repr(info.get("format")))
     if rubric is not None:
         check_same_scales(trained_for, rubric, where=str(path))
     try:
@@ -182,13 +187,15 @@ def load_scorer(
         encoder = AutoModel.from_pretrained(path)
         heads = load_file(path / HEADS_FILE)
     except (OSError, ValueError) as exc:
-        raise ScorerLoadError(f"{path}: cannot load the saved model: {_one_line(exc)}") from None
+        raise ScorerLoadError("sc_err_load", path=path, detail=_one_line(exc)) from None
     _prepare_tokenizer(tokenizer)
     model = MultiTaskScorer(encoder, [len(d.levels) for d in trained_for.dimensions])
     try:
         model.heads.load_state_dict({k.removeprefix("heads."): v for k, v in heads.items()})
     except RuntimeError as exc:
-        raise ScorerLoadError(f"{path / HEADS_FILE} does not fit {RUBRIC_FILE}: {_one_line(exc)}") from None
+        raise ScorerLoadError(
+            "sc_err_heads", path=path / HEADS_FILE, rubric_file=RUBRIC_FILE, detail=_one_line(exc)
+        ) from None
     model.to(device or default_device()).eval()
     return Scorer(
         model=model,
@@ -207,7 +214,7 @@ def _calibration(path: Path) -> list[str]:
         return []
     texts = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(texts, list) or not all(isinstance(text, str) for text in texts):
-        raise ScorerLoadError(f"{path}: expected a JSON list of texts")
+        raise ScorerLoadError("sc_err_calibration", path=path)
     return texts
 
 
@@ -215,17 +222,16 @@ def check_same_scales(trained_for: Rubric, expected: Rubric, where: str) -> None
     """ScorerLoadError unless both rubrics have the same dimensions with the same levels."""
     have = {d.name: d.scores for d in trained_for.dimensions}
     want = {d.name: d.scores for d in expected.dimensions}
-    problems = [f"dimension {name!r} is missing" for name in want if name not in have]
-    problems += [f"dimension {name!r} is not in the project rubric" for name in have if name not in want]
+    problems = [Refusal("sc_err_dimension_missing", name=name) for name in want if name not in have]
+    problems += [Refusal("sc_err_dimension_extra", name=name) for name in have if name not in want]
     problems += [
-        f"{name} has levels {_levels(have[name])} there and {_levels(want[name])} here"
+        Refusal("sc_err_levels", name=name, there=_levels(have[name]), here=_levels(want[name]))
         for name in want
         if name in have and have[name] != want[name]
     ]
     if problems:
         raise ScorerLoadError(
-            f"the scorer in {where} was trained for rubric {trained_for.label}, which does not match "
-            f"{expected.label}: {'; '.join(problems)}"
+            "sc_err_rubric", problems, where=where, trained=trained_for.label, expected=expected.label
         )
 
 
@@ -236,3 +242,30 @@ def _levels(scores: tuple[int, ...]) -> str:
 def _one_line(exc: Exception) -> str:
     """transformers' messages span lines; a CLI error is one line."""
     return " ".join(str(exc).split())
+
+
+def encode(
+    tokenizer: PreTrainedTokenizerBase, items: Sequence[ScorerItem], max_length: int
+) -> list[list[int]]:
+    """Token ids of each item's text, cut to `max_length` at the response's end."""
+    if not items:
+        return []
+    texts = [scorer_text(item.prompt, item.response) for item in items]
+    return tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]
+
+
+def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+    """Indices grouped into batches of similar length, longest first (so memory peaks at once)."""
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+def collate(ids: Sequence[Sequence[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """input_ids and attention_mask padded to the longest sequence of this batch only."""
+    width = max(len(seq) for seq in ids)
+    input_ids = torch.full((len(ids), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(ids), width), dtype=torch.long)
+    for row, seq in enumerate(ids):
+        input_ids[row, : len(seq)] = torch.tensor(seq, dtype=torch.long)
+        mask[row, : len(seq)] = 1
+    return input_ids, mask

@@ -16,7 +16,7 @@ CPU_BATCH_SIZE = 1
 CALIBRATION_SIZE = 100
 
 # How a scorer runs: exact (PyTorch, fp32), or compiled by OpenVINO in bf16 or int8 on a CPU
-# (scorer_openvino), faster and changing a few predictions.
+# (fast.py), faster and changing a few predictions.
 Precision = Literal["fp32", "bf16", "int8"]
 FastPrecision = Literal["bf16", "int8"]
 FAST_PRECISIONS: tuple[FastPrecision, ...] = ("bf16", "int8")
