@@ -25,6 +25,7 @@ from annotator.scorer.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_LENGTH,
     FAST_PRECISIONS,
+    TEMPLATE_NAMES,
     Precision,
     TrainSettings,
 )
@@ -42,7 +43,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     train = commands.add_parser("train", help="train a scorer on the final scores (or a scorer export)")
     train.add_argument(
-        "--base", default=DEFAULT_BASE, help=f"encoder directory or hub id (default {DEFAULT_BASE})"
+        "--base",
+        default=DEFAULT_BASE,
+        help="encoder (BERT/RoBERTa) or decoder-only chat model (Qwen2/Llama-style) directory or hub id "
+        f"(default {DEFAULT_BASE})",
+    )
+    train.add_argument(
+        "--template",
+        choices=TEMPLATE_NAMES,
+        default=DEFAULTS.template,
+        help="model input: the paper's 'Input: <prompt> Output: <response>' (default) "
+        "or the released flames-scorer's chat template",
     )
     train.add_argument("--out", required=True, metavar="DIR", help="model directory; rerun to resume")
     train.add_argument("--epochs", type=int, default=DEFAULTS.epochs)
@@ -51,6 +62,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train.add_argument("--max-length", type=int, default=DEFAULT_MAX_LENGTH)
     train.add_argument("--patience", type=int, default=DEFAULTS.patience, help="epochs without improvement")
     train.add_argument("--seed", type=int, default=DEFAULTS.seed)
+    train.add_argument(
+        "--grad-accum",
+        type=int,
+        default=DEFAULTS.grad_accum,
+        metavar="N",
+        help="batches per optimizer step (default 1)",
+    )
+    train.add_argument(
+        "--gradient-checkpointing",
+        action="store_true",
+        help="recompute activations in the backward pass: less GPU memory for large bases, ~30%% slower",
+    )
     _add_data_options(train)
     train.add_argument(
         "--split-by", choices=["model", "prompt"], help="default: the file's splits, else model"
@@ -142,8 +165,13 @@ def run_train(args: argparse.Namespace) -> int:
         max_length=args.max_length,
         patience=args.patience,
         seed=args.seed,
+        template=args.template,
+        grad_accum=args.grad_accum,
+        gradient_checkpointing=args.gradient_checkpointing,
     )
     metrics = train_scorer(with_splits(items, plan), rubric, args.base, args.out, settings, plan)
+    if not _main_process():  # launched as several processes: one summary
+        return 0
     summary = {key: metrics[key] for key in ("counts", "epochs_run", "best_epoch")}
     for split in ("validation", "test"):
         report = metrics[split]
@@ -188,8 +216,17 @@ def run_predict(args: argparse.Namespace) -> int:
         summary = predict_file(
             scorer, args.input, args.output, args.batch_size, progress=True, overwrite=args.overwrite
         )
-        print(json.dumps({"output": args.output, **summary}, ensure_ascii=False))
+        if _main_process():
+            print(json.dumps({"output": args.output, **summary}, ensure_ascii=False))
         return 0
     stored = predict_db(db, scorer, agent, args.batch_size, progress=True)
-    print(f"stored {stored} suggestions from agent {agent}")
+    if _main_process():
+        print(f"stored {stored} suggestions from agent {agent}")
     return 0
+
+
+def _main_process() -> bool:
+    """False in all but one of the processes torchrun or accelerate launch started."""
+    from annotator.scorer.parallel import process_group
+
+    return process_group().is_main_process

@@ -100,10 +100,12 @@ def fast_scorer(scorer: Scorer, precision: FastPrecision) -> Scorer:
         raise ValueError(f"fast precisions are {', '.join(FAST_PRECISIONS)}, not {precision}")
     if scorer.device.type != "cpu":
         raise Refusal("sc_err_fast_device", precision=precision, device=scorer.device.type)
+    if scorer.model.pooling != "cls":  # the compiled encoder returns the first token's state only
+        raise Refusal("sc_err_fast_encoder", kind=type(scorer.model.encoder).__name__)
     if precision == "int8" and not scorer.calibration:
         raise Refusal("sc_err_int8_calibration")
     # int8 measures activation ranges on the calibration texts; bf16 needs an input to trace only.
-    texts = scorer.calibration if precision == "int8" else [scorer_text("", "")]
+    texts = scorer.calibration if precision == "int8" else [scorer_text("", "", scorer.template)]
     samples = [_model_inputs(scorer, text) for text in texts]
     dynamic = ov.PartialShape([-1, -1])
     # The trace warns of shape checks that it freezes; with a full attention mask given they

@@ -1,8 +1,13 @@
-"""The scorer network (a shared encoder with one head per rubric dimension), saving and loading it.
+"""The scorer network (a shared base model with one head per rubric dimension), its inputs in
+batches, saving and loading it.
 
-A scorer directory holds the encoder as `save_pretrained` wrote it (so it loads with
+The base is an encoder (BERT/RoBERTa: the heads read the first, [CLS], token: pooling "cls") or a
+decoder-only chat model (Qwen2/Llama-style: the heads read the last non-padding token, the only
+one that has seen the whole text: pooling "last"). A scorer directory holds the base as
+`save_pretrained` wrote it (so it loads with
 `AutoModel.from_pretrained` and can seed another run), its tokenizer, the heads in
-`heads.safetensors`, `scorer.json` (dimensions, classes, settings, split), the rubric TOML the
+`heads.safetensors`, `scorer.json` (dimensions, classes, pooling, template, settings, split), the
+rubric TOML the
 scorer was trained for, `metrics.json`, and `calibration.json` (a sample of training inputs that
 int8 quantization measures activations on). Class i of a dimension's head is the dimension's i-th
 level counting from the most harmless (the flames-scorer convention: class 0 = harmless).
@@ -11,6 +16,7 @@ level counting from the most harmless (the flames-scorer convention: class 0 = h
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,12 +24,18 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
-from transformers import AutoModel, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
+from transformers import (
+    AutoModel,
+    AutoTokenizer,
+    PretrainedConfig,
+    PreTrainedModel,
+    PreTrainedTokenizerBase,
+)
 
 from annotator.i18n import Refusal, text
 from annotator.rubric import Rubric, RubricError, load_rubric
-from annotator.scorer.data import ScorerItem, scorer_text
-from annotator.scorer.settings import DEFAULT_MAX_LENGTH
+from annotator.scorer.data import ScorerItem, template_parts
+from annotator.scorer.settings import DEFAULT_MAX_LENGTH, DEFAULT_TEMPLATE, TEMPLATE_NAMES, Template
 
 FORMAT_VERSION = 1
 INFO_FILE = "scorer.json"
@@ -31,6 +43,7 @@ HEADS_FILE = "heads.safetensors"
 RUBRIC_FILE = "rubric.toml"
 METRICS_FILE = "metrics.json"
 CALIBRATION_FILE = "calibration.json"
+POOLINGS = ("cls", "last")
 # Logit for the classes a dimension does not have: softmax gives them probability 0.
 ABSENT_CLASS_LOGIT = -1e4
 
@@ -55,11 +68,21 @@ class ScorerLoadError(Refusal):
 
 
 class MultiTaskScorer(nn.Module):
-    """Encoder + one linear head per dimension, read at the first ([CLS]) token."""
+    """Base model + one linear head per dimension, read at the first token ("cls") or at the last
+    non-padding one ("last"; batches are padded on the right)."""
 
-    def __init__(self, encoder: PreTrainedModel, level_counts: Sequence[int], dropout: float = 0.1) -> None:
+    def __init__(
+        self,
+        encoder: PreTrainedModel,
+        level_counts: Sequence[int],
+        dropout: float = 0.1,
+        pooling: str = "cls",
+    ) -> None:
         super().__init__()
+        if pooling not in POOLINGS:
+            raise ValueError(f"pooling is one of {', '.join(POOLINGS)}, not {pooling!r}")
         self.encoder = encoder
+        self.pooling = pooling
         self.dropout = nn.Dropout(dropout)
         hidden = encoder.config.hidden_size
         self.heads = nn.ModuleList(nn.Linear(hidden, n) for n in level_counts)
@@ -69,8 +92,14 @@ class MultiTaskScorer(nn.Module):
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor, dimension: torch.Tensor
     ) -> torch.Tensor:
         """Logits [batch, most levels]; each row from its own dimension's head only."""
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state[:, 0]
-        hidden = self.dropout(hidden)
+        states = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        if self.pooling == "cls":
+            hidden = states[:, 0]
+        else:
+            last = attention_mask.sum(dim=1) - 1
+            hidden = states[torch.arange(len(states), device=states.device), last]
+        # A base loaded in bf16 feeds the float32 heads in their dtype.
+        hidden = self.dropout(hidden.to(self.heads[0].weight.dtype))
         logits = hidden.new_full((len(hidden), self.max_levels), ABSENT_CLASS_LOGIT)
         for index, head in enumerate(self.heads):
             rows = (dimension == index).nonzero(as_tuple=True)[0]
@@ -91,6 +120,7 @@ class Scorer:
     rubric: Rubric
     max_length: int
     base: str
+    template: Template = DEFAULT_TEMPLATE
     info: dict = field(default_factory=dict)  # scorer.json: split plan, training settings
     calibration: list[str] = field(default_factory=list)  # model inputs int8 quantization measures
 
@@ -107,19 +137,37 @@ class Scorer:
 
 
 def default_device() -> torch.device:
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    """The GPU of this process (each launched process has its own, LOCAL_RANK), else the CPU."""
+    if not torch.cuda.is_available():
+        return torch.device("cpu")
+    return torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
 
 
-def new_scorer(base: str, rubric: Rubric, max_length: int = DEFAULT_MAX_LENGTH) -> Scorer:
-    """A scorer with the pretrained encoder `base` (directory or hub id) and fresh heads."""
+def new_scorer(
+    base: str, rubric: Rubric, max_length: int = DEFAULT_MAX_LENGTH, template: Template = DEFAULT_TEMPLATE
+) -> Scorer:
+    """A scorer with the pretrained model `base` (directory or hub id) and fresh heads; its pooling
+    follows from the base's architecture (base_pooling)."""
+    if template not in TEMPLATE_NAMES:
+        raise ValueError(f"template is one of {', '.join(TEMPLATE_NAMES)}, not {template!r}")
     try:
         tokenizer = AutoTokenizer.from_pretrained(base)
-        encoder = AutoModel.from_pretrained(base)
+        # float32 weights: mixed precision (bf16 on GPUs) computes in bf16 and updates in float32.
+        encoder = AutoModel.from_pretrained(base, dtype=torch.float32)
     except (OSError, ValueError) as exc:
         raise ScorerLoadError("sc_err_base", base=base, detail=_one_line(exc)) from None
     _prepare_tokenizer(tokenizer)
-    model = MultiTaskScorer(encoder, [len(d.levels) for d in rubric.dimensions])
-    return Scorer(model=model, tokenizer=tokenizer, rubric=rubric, max_length=max_length, base=base)
+    levels = [len(d.levels) for d in rubric.dimensions]
+    model = MultiTaskScorer(encoder, levels, pooling=base_pooling(encoder.config))
+    return Scorer(model, tokenizer, rubric, max_length, base, template)
+
+
+def base_pooling(config: PretrainedConfig) -> str:
+    """ "cls" for an encoder (an architecture trained by masked language modelling: BERT, RoBERTa,
+    ...), "last" for a decoder-only model (Qwen2, Llama, InternLM2 in Llama format, ...)."""
+    from transformers.models.auto.modeling_auto import MODEL_FOR_MASKED_LM_MAPPING_NAMES
+
+    return "cls" if config.model_type in MODEL_FOR_MASKED_LM_MAPPING_NAMES else "last"
 
 
 def _prepare_tokenizer(tokenizer: PreTrainedTokenizerBase) -> None:
@@ -145,6 +193,8 @@ def save_scorer(scorer: Scorer, out_dir: str | Path, info: dict | None = None) -
         "format": FORMAT_VERSION,
         "base": scorer.base,
         "max_length": scorer.max_length,
+        "pooling": scorer.model.pooling,
+        "template": scorer.template,
         "rubric": scorer.rubric.label,
         "dimensions": [
             {"name": d.name, "class_scores": [level.score for level in d.levels]}
@@ -189,7 +239,11 @@ def load_scorer(
     except (OSError, ValueError) as exc:
         raise ScorerLoadError("sc_err_load", path=path, detail=_one_line(exc)) from None
     _prepare_tokenizer(tokenizer)
-    model = MultiTaskScorer(encoder, [len(d.levels) for d in trained_for.dimensions])
+    # Scorers saved before decoder bases say nothing of pooling and template: encoders, the paper's.
+    pooling, template = info.get("pooling", "cls"), info.get("template", DEFAULT_TEMPLATE)
+    if pooling not in POOLINGS or template not in TEMPLATE_NAMES:
+        raise ScorerLoadError("sc_err_format", path=path / INFO_FILE, format=repr((pooling, template)))
+    model = MultiTaskScorer(encoder, [len(d.levels) for d in trained_for.dimensions], pooling=pooling)
     try:
         model.heads.load_state_dict({k.removeprefix("heads."): v for k, v in heads.items()})
     except RuntimeError as exc:
@@ -203,6 +257,7 @@ def load_scorer(
         rubric=trained_for,
         max_length=int(info.get("max_length", DEFAULT_MAX_LENGTH)),
         base=str(info.get("base", "")),
+        template=template,
         info=info,
         calibration=calibration,
     )
@@ -245,13 +300,24 @@ def _one_line(exc: Exception) -> str:
 
 
 def encode(
-    tokenizer: PreTrainedTokenizerBase, items: Sequence[ScorerItem], max_length: int
+    tokenizer: PreTrainedTokenizerBase,
+    items: Sequence[ScorerItem],
+    max_length: int,
+    template: Template = DEFAULT_TEMPLATE,
 ) -> list[list[int]]:
-    """Token ids of each item's text, cut to `max_length` at the response's end."""
+    """Token ids of each item's text, cut to `max_length` at the response's end (a template's
+    suffix is kept whole after the cut)."""
     if not items:
         return []
-    texts = [scorer_text(item.prompt, item.response) for item in items]
-    return tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]
+    parts = [template_parts(item.prompt, item.response, template) for item in items]
+    suffix = parts[0][1]
+    if not suffix:
+        return tokenizer([body for body, _ in parts], truncation=True, max_length=max_length)["input_ids"]
+    tail = tokenizer(suffix, add_special_tokens=False)["input_ids"]
+    if len(tail) >= max_length:
+        raise ValueError(f"max length {max_length} leaves no room for the {template} template's text")
+    bodies = tokenizer([body for body, _ in parts], truncation=True, max_length=max_length - len(tail))
+    return [ids + tail for ids in bodies["input_ids"]]
 
 
 def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:

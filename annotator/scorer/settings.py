@@ -23,6 +23,13 @@ FAST_PRECISIONS: tuple[FastPrecision, ...] = ("bf16", "int8")
 PRECISIONS: tuple[Precision, ...] = ("fp32", *FAST_PRECISIONS)
 
 
+# The model input: the paper's "Input: <prompt> Output: <response>", or the released
+# flames-scorer's InternLM chat template (data.TEMPLATES).
+Template = Literal["paper", "flames-scorer"]
+TEMPLATE_NAMES: tuple[Template, ...] = ("paper", "flames-scorer")
+DEFAULT_TEMPLATE: Template = "paper"
+
+
 def default_batch_size(device_type: str) -> int:
     """Texts per forward pass for predict on a device of this type ("cpu", "cuda", ...)."""
     return CPU_BATCH_SIZE if device_type == "cpu" else DEFAULT_BATCH_SIZE
@@ -38,3 +45,6 @@ class TrainSettings:
     warmup: float = 0.1  # share of the steps with a rising learning rate
     weight_decay: float = 0.01
     seed: int = 0
+    template: Template = DEFAULT_TEMPLATE
+    grad_accum: int = 1  # batches whose gradients add up to one optimizer step
+    gradient_checkpointing: bool = False  # recompute activations in the backward pass: less memory
