@@ -170,7 +170,7 @@ def train_scorer(
 
     if state["best_epoch"] is not None:
         scorer.model.load_state_dict(
-            torch.load(checkpoints / "best.pt", weights_only=True, map_location=device)
+            torch.load(checkpoints / "best.pt", weights_only=True, map_location=scorer.device)
         )
     metrics = {
         "base": base,
