@@ -70,6 +70,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="batches per optimizer step (default 1)",
     )
     train.add_argument(
+        "--bf16-weights",
+        action="store_true",
+        help="keep the base's weights and optimizer state in bfloat16: half the memory (a 7B base on "
+        "80 GB GPUs), less precise updates",
+    )
+    train.add_argument(
         "--gradient-checkpointing",
         action="store_true",
         help="recompute activations in the backward pass: less GPU memory for large bases, ~30%% slower",
@@ -168,6 +174,7 @@ def run_train(args: argparse.Namespace) -> int:
         template=args.template,
         grad_accum=args.grad_accum,
         gradient_checkpointing=args.gradient_checkpointing,
+        bf16_weights=args.bf16_weights,
     )
     metrics = train_scorer(with_splits(items, plan), rubric, args.base, args.out, settings, plan)
     if not _main_process():  # launched as several processes: one summary
@@ -193,6 +200,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
     chosen = evaluation_items(items, scorer.info.get("split", {}), args.split, bool(args.from_export))
     report = scorer_report(scorer, chosen, args.precision, args.batch_size, progress=True)
     text = json.dumps({"model": str(args.model), "split": args.split, **report}, indent=2, ensure_ascii=False)
+    if not _main_process():  # launched as several processes: one report
+        return 0
     if output is not None:
         output.write_text(text + "\n", encoding="utf-8")
     print(text)

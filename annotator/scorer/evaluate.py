@@ -97,15 +97,16 @@ def scorer_report(
     progress: bool = False,
 ) -> dict:
     """The scorer's evaluation_report on scored items, with "precision"; for bf16 or int8 also
-    "identical_to_fp32", the share of predictions the exact scorer makes too."""
-    from annotator.scorer.predict import fast_predictions, predict  # torch: only when a scorer runs
+    "identical_to_fp32", the share of predictions the exact scorer makes too. fp32 predictions are
+    shared among launched processes (shared_predict)."""
+    from annotator.scorer.predict import fast_predictions, shared_predict  # torch: for a run only
 
     report: dict = {"precision": precision}
     if precision != "fp32":
         predictions, same = fast_predictions(scorer, items, precision, batch_size, progress)
         report["identical_to_fp32"] = same
     else:
-        predictions = predict(scorer, items, batch_size, progress)
+        predictions = shared_predict(scorer, items, batch_size, progress)
     return {**report, **evaluation_report(items, [p.score for p in predictions], scorer.rubric)}
 
 

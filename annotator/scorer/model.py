@@ -144,16 +144,20 @@ def default_device() -> torch.device:
 
 
 def new_scorer(
-    base: str, rubric: Rubric, max_length: int = DEFAULT_MAX_LENGTH, template: Template = DEFAULT_TEMPLATE
+    base: str,
+    rubric: Rubric,
+    max_length: int = DEFAULT_MAX_LENGTH,
+    template: Template = DEFAULT_TEMPLATE,
+    dtype: torch.dtype = torch.float32,
 ) -> Scorer:
-    """A scorer with the pretrained model `base` (directory or hub id) and fresh heads; its pooling
-    follows from the base's architecture (base_pooling)."""
+    """A scorer with the pretrained model `base` (directory or hub id) in `dtype` and fresh float32
+    heads; its pooling follows from the base's architecture (base_pooling)."""
     if template not in TEMPLATE_NAMES:
         raise ValueError(f"template is one of {', '.join(TEMPLATE_NAMES)}, not {template!r}")
     try:
         tokenizer = AutoTokenizer.from_pretrained(base)
-        # float32 weights: mixed precision (bf16 on GPUs) computes in bf16 and updates in float32.
-        encoder = AutoModel.from_pretrained(base, dtype=torch.float32)
+        # float32 by default: mixed precision (bf16 on GPUs) computes in bf16, updates in float32.
+        encoder = AutoModel.from_pretrained(base, dtype=dtype)
     except (OSError, ValueError) as exc:
         raise ScorerLoadError("sc_err_base", base=base, detail=_one_line(exc)) from None
     _prepare_tokenizer(tokenizer)

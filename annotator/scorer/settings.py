@@ -48,3 +48,6 @@ class TrainSettings:
     template: Template = DEFAULT_TEMPLATE
     grad_accum: int = 1  # batches whose gradients add up to one optimizer step
     gradient_checkpointing: bool = False  # recompute activations in the backward pass: less memory
+    # The base's weights and optimizer state in bfloat16 (8 bytes a parameter instead of 16), so a
+    # 7B base fits a data-parallel process on an 80 GB GPU; updates lose precision.
+    bf16_weights: bool = False

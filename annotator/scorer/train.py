@@ -85,7 +85,8 @@ def train_scorer(
     progress = progress and main
 
     torch.manual_seed(settings.seed)  # the same fresh heads in every process
-    scorer = new_scorer(base, rubric, settings.max_length, settings.template)
+    dtype = torch.bfloat16 if settings.bf16_weights else torch.float32
+    scorer = new_scorer(base, rubric, settings.max_length, settings.template, dtype)
     if settings.gradient_checkpointing:
         _checkpoint_gradients(scorer)
     scorer.model.to(accelerator.device)
