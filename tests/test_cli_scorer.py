@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from scorer_task import store_items, synthetic_items, tiny_base
+from scorer_task import store_items, synthetic_items, tiny_base, write_export
 
 import annotator.cli
 from annotator.export_files import rows_to_bytes
@@ -43,19 +43,7 @@ def run(capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:
 def test_train_evaluate_predict_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     base = tiny_base(tmp_path / "base")
     items = synthetic_items(RUBRIC)
-    export = write_jsonl(
-        tmp_path / "export.jsonl",
-        [
-            {
-                "dimension": i.dimension,
-                "prompt": i.prompt,
-                "response": i.response,
-                "score": i.score,
-                "model": i.model,
-            }
-            for i in items
-        ],
-    )
+    export = write_export(tmp_path / "export.jsonl", items)
     model = tmp_path / "scorer"
     code, out, err = run(
         capsys,

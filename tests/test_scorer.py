@@ -481,3 +481,14 @@ def test_output_files_never_replace_the_input_or_an_existing_file_unasked(tmp_pa
     else:
         with pytest.raises(ValueError, match=problem):
             new_output_file(path, overwrite, tmp_path / "in.jsonl")
+
+
+def test_the_scorer_package_and_its_command_line_import_no_torch() -> None:
+    """So `--help` and the Scorer page come up without loading torch, transformers or OpenVINO."""
+    code = (
+        "import sys, annotator.scorer, annotator.scorer.settings, annotator.scorer.cpu,"
+        "annotator.scorer.data, annotator.scorer.evaluate, annotator.cli.scorer;"
+        "print(sorted(m for m in ('torch', 'transformers', 'openvino', 'sklearn') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip() == "[]"

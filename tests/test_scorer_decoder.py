@@ -99,9 +99,17 @@ def test_bf16_and_int8_refuse_a_decoder_in_both_languages(trained_decoder: tuple
     assert "编码器" in refused.value.in_language("zh")
 
 
-def test_bf16_weights_train_save_and_predict(decoder: Path, tmp_path: Path) -> None:
+def test_bf16_weights_with_accumulation_and_checkpointing(decoder: Path, tmp_path: Path) -> None:
     items = with_splits(marker_last_items(synthetic_items(RUBRIC, n_prompts=10)), SplitPlan())
-    settings = TrainSettings(epochs=2, batch_size=16, lr=3e-3, max_length=128, bf16_weights=True)
+    settings = TrainSettings(
+        epochs=2,
+        batch_size=8,
+        lr=3e-3,
+        max_length=128,
+        bf16_weights=True,
+        grad_accum=2,
+        gradient_checkpointing=True,
+    )
     metrics = train_scorer(items, RUBRIC, str(decoder), tmp_path / "s", settings, SplitPlan(), progress=False)
     assert metrics["settings"]["bf16_weights"] is True
     scorer = load_scorer(tmp_path / "s")
