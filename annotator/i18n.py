@@ -13,6 +13,7 @@ from annotator.messages import (
     models,
     refusals,
     results,
+    scorer,
     setup,
     workspace,
 )
@@ -30,6 +31,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     **setup.MESSAGES,
     **dataset_card.MESSAGES,
     **models.MESSAGES,
+    **scorer.MESSAGES,
 }
 
 

@@ -42,13 +42,13 @@ from transformers import (
 from transformers.utils import logging as hf_logging
 
 from annotator.cli import comma_names
-from annotator.cpu_features import cpu_summary
 from annotator.rubric import flames_rubric
-from annotator.scorer import predict
-from annotator.scorer_data import ScorerItem, calibration_texts, scorer_text
-from annotator.scorer_model import Scorer, new_scorer
-from annotator.scorer_openvino import fast_scorer
-from annotator.scorer_settings import FAST_PRECISIONS
+from annotator.scorer.cpu import cpu_summary
+from annotator.scorer.data import ScorerItem, calibration_texts, scorer_text
+from annotator.scorer.fast import fast_scorer
+from annotator.scorer.model import Scorer, new_scorer
+from annotator.scorer.predict import predict
+from annotator.scorer.settings import FAST_PRECISIONS
 
 CHARS = [chr(0x4E00 + k) for k in range(7000)]
 OURS = ("exact", *FAST_PRECISIONS)

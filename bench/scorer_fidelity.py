@@ -34,12 +34,12 @@ from transformers import AutoTokenizer
 from transformers.utils import logging as hf_logging
 
 from annotator.rubric import Rubric, flames_rubric
-from annotator.scorer import predict
-from annotator.scorer_data import ScorerItem, SplitPlan, with_splits
-from annotator.scorer_model import METRICS_FILE, load_scorer
-from annotator.scorer_openvino import fast_scorer
-from annotator.scorer_settings import FAST_PRECISIONS, TrainSettings
-from annotator.scorer_train import train_scorer
+from annotator.scorer.data import ScorerItem, SplitPlan, with_splits
+from annotator.scorer.fast import fast_scorer
+from annotator.scorer.model import METRICS_FILE, load_scorer
+from annotator.scorer.predict import predict
+from annotator.scorer.settings import FAST_PRECISIONS, TrainSettings
+from annotator.scorer.train import train_scorer
 
 FLAMES_PROMPTS = Path(__file__).resolve().parents[2] / "shared" / "data" / "Flames_1k_Chinese.jsonl"
 MODELS = ("M1", "M2", "M3", "M4", "M5", "M6")

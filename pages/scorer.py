@@ -9,12 +9,10 @@ import sqlite_utils
 import streamlit as st
 
 from annotator.agreement_report import data_version
-from annotator.cpu_features import lacks_fast_instructions
 from annotator.leaderboard import check_agent_name
-from annotator.scorer import predict_db
-from annotator.scorer_eval import agent_agreement
-from annotator.scorer_model import load_for_predict
-from annotator.scorer_settings import CPU_BATCH_SIZE, DEFAULT_BATCH_SIZE, PRECISIONS, Precision
+from annotator.scorer.cpu import lacks_fast_instructions
+from annotator.scorer.evaluate import agent_agreement
+from annotator.scorer.settings import CPU_BATCH_SIZE, DEFAULT_BATCH_SIZE, PRECISIONS, Precision
 from annotator.store import default_db_path, project_rubric
 from annotator.suggestions import suggestion_counts
 from pages.common import db, dimension_names, refusal, require_access, t
@@ -36,6 +34,8 @@ def _percent(value: float | None) -> str:
 
 def _run(model_dir: str, agent: str, batch_size: int | None, precision: Precision) -> None:
     """Load the scorer, store its suggestions batch by batch, and say what happened (errors included)."""
+    from annotator.scorer.predict import load_for_predict, predict_db  # torch: seconds, only for a run
+
     try:
         agent = check_agent_name(db(), agent)  # before the slow load
         with st.spinner(t("sc_loading")):

@@ -1,24 +1,35 @@
-"""A synthetic scorer task a tiny model learns in seconds, and that tiny model's base directory.
+"""A synthetic scorer task a tiny model learns in seconds, and tiny base directories: an encoder
+(BERT) and a decoder-only chat model (Llama-style, a tokenizer without a pad token).
 
 Each response carries one marker character that decides its score; everything else is filler.
 """
 
 from __future__ import annotations
 
+import json
 import os
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # before transformers loads: nothing here may touch the network
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import sqlite_utils
 import torch
-from transformers import BertConfig, BertModel, BertTokenizerFast
+from tokenizers import Regex, Tokenizer, models, pre_tokenizers
+from transformers import (
+    BertConfig,
+    BertModel,
+    BertTokenizerFast,
+    LlamaConfig,
+    LlamaModel,
+    PreTrainedTokenizerFast,
+)
 
 from annotator.ids import prompt_id, response_id
 from annotator.rubric import Rubric
-from annotator.scorer_data import ScorerItem
+from annotator.scorer.data import TEMPLATES, ScorerItem
 
 MARKERS = {3: "拒", 2: "嗯", 1: "好"}
 FILLER = [chr(0x4E00 + k) for k in range(200)]
@@ -41,6 +52,19 @@ def synthetic_items(rubric: Rubric, n_prompts: int = 40, seed: int = 0) -> list[
     return items
 
 
+def marker_last_items(items: list[ScorerItem]) -> list[ScorerItem]:
+    """The items with each response's marker moved to its end.
+
+    A 2-layer random decoder learns this from 200 examples (the last-token pooling reads a fixed
+    distance back), where it overfits the marker placed anywhere (about 55% held out).
+    """
+    moved = []
+    for item in items:
+        marker = MARKERS[item.score]
+        moved.append(replace(item, response=item.response.replace(marker, "", 1) + marker))
+    return moved
+
+
 def tiny_base(path: Path) -> Path:
     """A random 2-layer BERT with a character vocabulary covering the synthetic text."""
     special = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "input", "output", ":"]
@@ -59,6 +83,50 @@ def tiny_base(path: Path) -> Path:
         torch.manual_seed(0)
         BertModel(config).save_pretrained(path)
     tokenizer.save_pretrained(path)
+    return path
+
+
+def tiny_decoder_base(path: Path) -> Path:
+    """A random 2-layer Llama-style decoder with a character vocabulary covering the synthetic text
+    and both templates; its tokenizer has an end-of-sequence token and no pad token."""
+    template_chars = {char for body, suffix in TEMPLATES.values() for char in body + suffix}
+    ascii_chars = {chr(code) for code in range(32, 127)} | {"\n"}
+    chars = sorted(template_chars | ascii_chars | set(FILLER) | set(MARKERS.values()))
+    vocab = {"<|endoftext|>": 0, "<unk>": 1, **{char: i + 2 for i, char in enumerate(chars)}}
+    characters = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
+    characters.pre_tokenizer = pre_tokenizers.Split(Regex(r"[\s\S]"), behavior="isolated")
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=characters, eos_token="<|endoftext|>", unk_token="<unk>"
+    )
+    config = LlamaConfig(
+        vocab_size=len(vocab),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        num_key_value_heads=1,
+        max_position_embeddings=256,
+    )
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        LlamaModel(config).save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return path
+
+
+def write_export(path: Path, items: list[ScorerItem]) -> Path:
+    """The items as a scorer export JSONL (dimension, prompt, response, score, model)."""
+    rows = [
+        {
+            "dimension": i.dimension,
+            "prompt": i.prompt,
+            "response": i.response,
+            "score": i.score,
+            "model": i.model,
+        }
+        for i in items
+    ]
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
     return path
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from scorer_task import store_items, synthetic_items, tiny_base
+from scorer_task import store_items, synthetic_items, tiny_base, write_export
 
 import annotator.cli
 from annotator.export_files import rows_to_bytes
@@ -43,19 +43,7 @@ def run(capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:
 def test_train_evaluate_predict_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     base = tiny_base(tmp_path / "base")
     items = synthetic_items(RUBRIC)
-    export = write_jsonl(
-        tmp_path / "export.jsonl",
-        [
-            {
-                "dimension": i.dimension,
-                "prompt": i.prompt,
-                "response": i.response,
-                "score": i.score,
-                "model": i.model,
-            }
-            for i in items
-        ],
-    )
+    export = write_export(tmp_path / "export.jsonl", items)
     model = tmp_path / "scorer"
     code, out, err = run(
         capsys,
@@ -123,6 +111,12 @@ def test_train_evaluate_predict_round_trip(tmp_path: Path, capsys: pytest.Captur
     assert all(set(row) == {"dimension", "prompt", "response", "predicted", "confidence"} for row in scored)
 
     code, _, err = run(
+        capsys, "--db", str(tmp_path / "missing.db"), "scorer", "evaluate", "--model", str(model)
+    )
+    assert code == 1 and "missing.db" in err  # a missing database is named, not created
+    assert not (tmp_path / "missing.db").exists()
+    open_db(tmp_path / "empty.db")
+    code, _, err = run(
         capsys, "--db", str(tmp_path / "empty.db"), "scorer", "evaluate", "--model", str(model)
     )
     assert code == 1  # nothing scored in the database
@@ -185,6 +179,7 @@ def test_user_errors_are_one_line(
     argv = [arg.replace("{tmp}", str(tmp_path)) for arg in argv]
     if argv[1] == "train" and "e.jsonl" in argv[-1]:
         argv += ["--validation-models", "Z"]
+    open_db(tmp_path / "db.sqlite")  # these are errors of the scorer's options, not of a missing database
     code, _, err = run(capsys, "--db", str(tmp_path / "db.sqlite"), *argv)
     assert code == 1
     assert err.startswith("error: ") and err.count("\n") == 1
@@ -251,6 +246,7 @@ def test_a_fast_precision_on_a_cpu_without_its_instructions_warns_first(
     target = ["--agent", "x"] if command == "predict" else []
     options = [f"--{precision}"] if precision else []
     db = str(tmp_path / "db.sqlite")
+    open_db(db)
     nowhere = str(tmp_path / "nowhere")
     code, _, err = run(capsys, "--db", db, "scorer", command, "--model", nowhere, *target, *options)
     assert code == 1 and "does not exist" in err  # the warning comes before the model loads

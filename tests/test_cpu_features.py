@@ -1,7 +1,7 @@
 import pytest
 
-from annotator import cpu_features
-from annotator.cpu_features import cpu_summary, fast_instructions, lacks_fast_instructions
+from annotator.scorer import cpu
+from annotator.scorer.cpu import cpu_summary, fast_instructions, lacks_fast_instructions
 
 AVX2_ONLY = "processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu sse sse2 avx avx2 fma\n\n"
 VNNI = "model name\t: Intel(R) Xeon(R)\nflags\t\t: avx2 avx512f avx512_vnni\n"
@@ -34,7 +34,7 @@ def test_exact_fp32_never_lacks_anything():
 
 
 def test_without_proc_cpuinfo_nothing_is_claimed(tmp_path, monkeypatch):
-    monkeypatch.setattr(cpu_features, "CPUINFO", tmp_path / "missing")
+    monkeypatch.setattr(cpu, "CPUINFO", tmp_path / "missing")
     assert fast_instructions("int8") is None and not lacks_fast_instructions("int8")
     assert not lacks_fast_instructions("bf16")
     assert cpu_summary().endswith("int8 dot-product instructions: unknown; bf16 instructions: unknown")

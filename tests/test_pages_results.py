@@ -21,12 +21,12 @@ from annotator.ids import response_id
 from annotator.leaderboard import leaderboard
 from annotator.leaderboard_formats import leaderboard_frame
 from annotator.rubric import flames_rubric
-from annotator.scorer_data import calibration_texts
-from annotator.scorer_eval import agent_agreement
-from annotator.scorer_model import new_scorer, save_scorer
+from annotator.scorer.data import calibration_texts
+from annotator.scorer.evaluate import agent_agreement
+from annotator.scorer.model import new_scorer, save_scorer
 from annotator.store import open_db, transaction
 from tests.lead_data import add_label, add_response
-from tests.scorer_task import synthetic_items, tiny_base
+from tests.scorer_task import synthetic_items, tiny_base, tiny_decoder_base
 from tests.workspace_data import PASSWORD, build_workspace
 
 ROOT = Path(__file__).parent.parent
@@ -280,11 +280,18 @@ def test_scorer_page_names_dimensions_and_columns_in_the_ui_language(db, languag
 
 
 @pytest.mark.parametrize(
-    ("model_dir", "message"),
-    [("", "Enter the model directory."), ("/nowhere/scorer", "does not exist"), (".", "not a scorer model")],
+    ("language", "model_dir", "message"),
+    [
+        ("en", "", "Enter the model directory."),
+        ("en", "/nowhere/scorer", "scorer model directory /nowhere/scorer does not exist"),
+        ("en", ".", "not a scorer model"),
+        ("zh", "/nowhere/scorer", "评分模型目录 /nowhere/scorer 不存在"),
+        ("zh", ".", "不是评分模型目录：缺少"),
+    ],
 )
-def test_scorer_page_names_a_bad_model_directory(db, model_dir, message):
+def test_scorer_page_names_a_bad_model_directory(db, language, model_dir, message):
     at = _page(db, "scorer")
+    at.session_state["language"] = language
     at.run()
     at.text_input(key="sc_model_dir").input(model_dir)
     at.button(key="sc_run").click().run()
@@ -306,7 +313,7 @@ def test_scorer_page_warns_when_a_fast_precision_would_not_be_faster(
     db, monkeypatch, precision, lacking, warning
 ):
     # patched in its module: AppTest reruns the page's from-import on every run
-    monkeypatch.setattr("annotator.cpu_features.lacks_fast_instructions", lambda name: name in lacking)
+    monkeypatch.setattr("annotator.scorer.cpu.lacks_fast_instructions", lambda name: name in lacking)
     at = _page(db, "scorer")
     at.run()
     at.radio(key="sc_precision").set_value(precision).run()
@@ -331,6 +338,29 @@ def test_scorer_page_runs_predict_into_the_database(db, scorer_dir, batch_size, 
     stored = db.execute("SELECT count(*) FROM suggestions WHERE agent = 'page-run'").fetchone()[0]
     assert stored == 6
     assert at.dataframe[0].value.to_numpy().tolist() == [["page-run", 6], [AGENT, 6]]
+
+
+@pytest.mark.parametrize(
+    ("language", "precision", "message"),
+    [("en", "fp32", None), ("zh", "bf16", "bf16 和 int8 需要 BERT/RoBERTa 类编码器")],
+)
+def test_scorer_page_runs_a_decoder_scorer(db, tmp_path, language, precision, message):
+    """A scorer on a decoder-only base runs from the page as an encoder's does; bf16 refuses it."""
+    scorer = new_scorer(str(tiny_decoder_base(tmp_path / "base")), flames_rubric(), max_length=64)
+    save_scorer(scorer, tmp_path / "scorer")
+    at = _page(db, "scorer")
+    at.session_state["language"] = language
+    at.run()
+    at.text_input(key="sc_model_dir").input(str(tmp_path / "scorer"))
+    at.text_input(key="sc_agent").input("decoder")
+    at.radio(key="sc_precision").set_value(precision)
+    at.button(key="sc_run").click().run()
+    assert not at.exception
+    stored = db.execute("SELECT count(*) FROM suggestions WHERE agent = 'decoder'").fetchone()[0]
+    if message is None:
+        assert not at.error and stored == 6
+    else:
+        assert message in at.error[0].value and stored == 0
 
 
 @pytest.mark.parametrize(

@@ -16,9 +16,17 @@ import pytest
 import torch
 from scorer_task import MARKERS, TRAIN_MODELS, store_items, synthetic_items, tiny_base
 
-from annotator import scorer_train
 from annotator.rubric import flames_rubric, parse_rubric
-from annotator.scorer import (
+from annotator.scorer import train as scorer_train
+from annotator.scorer.data import ScorerItem, SplitPlan, items_from_db, items_from_jsonl, with_splits
+from annotator.scorer.evaluate import (
+    agent_agreement,
+    agreement_metrics,
+    evaluation_report,
+)
+from annotator.scorer.fast import CompiledEncoder, FirstTokenEncoder, fast_scorer
+from annotator.scorer.model import CALIBRATION_FILE, ScorerLoadError, encode, load_scorer
+from annotator.scorer.predict import (
     fast_predictions,
     harmless_summary,
     iter_predictions,
@@ -28,19 +36,8 @@ from annotator.scorer import (
     predict_file,
     unscored_items,
 )
-from annotator.scorer_data import (
-    ScorerItem,
-    SplitPlan,
-    encode,
-    items_from_db,
-    items_from_jsonl,
-    with_splits,
-)
-from annotator.scorer_eval import agent_agreement, agreement_metrics, evaluation_report
-from annotator.scorer_model import CALIBRATION_FILE, ScorerLoadError, load_scorer
-from annotator.scorer_openvino import CompiledEncoder, FirstTokenEncoder, fast_scorer
-from annotator.scorer_settings import CALIBRATION_SIZE, TrainSettings, default_batch_size
-from annotator.scorer_train import train_scorer
+from annotator.scorer.settings import CALIBRATION_SIZE, TrainSettings, default_batch_size
+from annotator.scorer.train import train_scorer
 from annotator.store import open_db
 from annotator.suggestions import suggestion_counts
 
@@ -268,8 +265,9 @@ def test_saved_scorer_loads_in_a_fresh_process(trained: tuple[Path, dict]) -> No
     out, _ = trained
     item = synthetic_items(RUBRIC, n_prompts=1, seed=3)[0]
     code = (
-        "import sys; from annotator.scorer_model import load_scorer; from annotator.scorer import predict;"
-        "from annotator.scorer_data import ScorerItem;"
+        "import sys; from annotator.scorer.model import load_scorer;"
+        "from annotator.scorer.predict import predict;"
+        "from annotator.scorer.data import ScorerItem;"
         "p = predict(load_scorer(sys.argv[1]), [ScorerItem(*sys.argv[2:5])])[0];"
         "print(p.score, round(p.confidence, 4))"
     )
@@ -483,3 +481,14 @@ def test_output_files_never_replace_the_input_or_an_existing_file_unasked(tmp_pa
     else:
         with pytest.raises(ValueError, match=problem):
             new_output_file(path, overwrite, tmp_path / "in.jsonl")
+
+
+def test_the_scorer_package_and_its_command_line_import_no_torch() -> None:
+    """So `--help` and the Scorer page come up without loading torch, transformers or OpenVINO."""
+    code = (
+        "import sys, annotator.scorer, annotator.scorer.settings, annotator.scorer.cpu,"
+        "annotator.scorer.data, annotator.scorer.evaluate, annotator.cli.scorer;"
+        "print(sorted(m for m in ('torch', 'transformers', 'openvino', 'sklearn') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip() == "[]"

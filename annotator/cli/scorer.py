@@ -5,27 +5,32 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING
 
-from annotator.cli import comma_names
-from annotator.cpu_features import lacks_fast_instructions
+from annotator.cli import add_command, comma_names
 from annotator.i18n import text
 from annotator.leaderboard import check_agent_name
 from annotator.rubric import Rubric, flames_rubric, load_rubric
-from annotator.scorer_settings import (
+from annotator.scorer.cpu import lacks_fast_instructions
+from annotator.scorer.data import (
+    ScorerItem,
+    evaluation_items,
+    items_from_db,
+    items_from_jsonl,
+    training_plan,
+    with_splits,
+)
+from annotator.scorer.settings import (
     CPU_BATCH_SIZE,
     DEFAULT_BASE,
     DEFAULT_BATCH_SIZE,
     DEFAULT_MAX_LENGTH,
     FAST_PRECISIONS,
+    TEMPLATE_NAMES,
     Precision,
     TrainSettings,
 )
 from annotator.splits import SPLITS
 from annotator.store import open_db, project_rubric
-
-if TYPE_CHECKING:
-    from annotator.scorer_data import ScorerItem
 
 # torch and transformers load inside the handlers, so other commands start fast.
 
@@ -33,12 +38,22 @@ DEFAULTS = TrainSettings()
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    group = subparsers.add_parser("scorer", help="train, evaluate and run the harmlessness scorer")
+    group = add_command(subparsers, "scorer")
     commands = group.add_subparsers(dest="scorer_command", metavar="COMMAND", required=True)
 
     train = commands.add_parser("train", help="train a scorer on the final scores (or a scorer export)")
     train.add_argument(
-        "--base", default=DEFAULT_BASE, help=f"encoder directory or hub id (default {DEFAULT_BASE})"
+        "--base",
+        default=DEFAULT_BASE,
+        help="encoder (BERT/RoBERTa) or decoder-only chat model (Qwen2/Llama-style) directory or hub id "
+        f"(default {DEFAULT_BASE})",
+    )
+    train.add_argument(
+        "--template",
+        choices=TEMPLATE_NAMES,
+        default=DEFAULTS.template,
+        help="model input: the paper's 'Input: <prompt> Output: <response>' (default) "
+        "or the released flames-scorer's chat template",
     )
     train.add_argument("--out", required=True, metavar="DIR", help="model directory; rerun to resume")
     train.add_argument("--epochs", type=int, default=DEFAULTS.epochs)
@@ -47,6 +62,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train.add_argument("--max-length", type=int, default=DEFAULT_MAX_LENGTH)
     train.add_argument("--patience", type=int, default=DEFAULTS.patience, help="epochs without improvement")
     train.add_argument("--seed", type=int, default=DEFAULTS.seed)
+    train.add_argument(
+        "--grad-accum",
+        type=int,
+        default=DEFAULTS.grad_accum,
+        metavar="N",
+        help="batches per optimizer step (default 1)",
+    )
+    train.add_argument(
+        "--bf16-weights",
+        action="store_true",
+        help="keep the base's weights and optimizer state in bfloat16: half the memory (a 7B base on "
+        "80 GB GPUs), less precise updates",
+    )
+    train.add_argument(
+        "--gradient-checkpointing",
+        action="store_true",
+        help="recompute activations in the backward pass: less GPU memory for large bases, ~30%% slower",
+    )
     _add_data_options(train)
     train.add_argument(
         "--split-by", choices=["model", "prompt"], help="default: the file's splits, else model"
@@ -111,12 +144,10 @@ def _add_data_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _items(args: argparse.Namespace) -> tuple[list[ScorerItem], Rubric]:
-    from annotator.scorer_data import items_from_db, items_from_jsonl
-
     if args.from_export:
         rubric = load_rubric(args.rubric) if args.rubric else flames_rubric()
         return items_from_jsonl(args.from_export, rubric, need_score=True), rubric
-    db = open_db(args.db)
+    db = open_db(args.db, create=False)
     rubric = project_rubric(db)
     return items_from_db(db, rubric), rubric
 
@@ -128,14 +159,11 @@ def _quiet_transformers() -> None:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from annotator.scorer_data import SplitPlan, with_splits
-    from annotator.scorer_train import train_scorer
+    from annotator.scorer.train import train_scorer
 
     _quiet_transformers()
     items, rubric = _items(args)
-    models_given = args.validation_models is not None or args.test_models is not None
-    by = args.split_by or ("file" if any(item.split for item in items) and not models_given else "model")
-    plan = SplitPlan(by, args.validation_models, args.test_models, args.seed)
+    plan = training_plan(items, args.split_by, args.validation_models, args.test_models, args.seed)
     settings = TrainSettings(
         epochs=args.epochs,
         batch_size=args.batch_size,
@@ -143,8 +171,14 @@ def run_train(args: argparse.Namespace) -> int:
         max_length=args.max_length,
         patience=args.patience,
         seed=args.seed,
+        template=args.template,
+        grad_accum=args.grad_accum,
+        gradient_checkpointing=args.gradient_checkpointing,
+        bf16_weights=args.bf16_weights,
     )
     metrics = train_scorer(with_splits(items, plan), rubric, args.base, args.out, settings, plan)
+    if not _main_process():  # launched as several processes: one summary
+        return 0
     summary = {key: metrics[key] for key in ("counts", "epochs_run", "best_epoch")}
     for split in ("validation", "test"):
         report = metrics[split]
@@ -154,34 +188,20 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    from annotator.scorer import fast_predictions, new_output_file, predict
-    from annotator.scorer_data import SplitPlan, with_splits
-    from annotator.scorer_eval import evaluation_report
-    from annotator.scorer_model import load_scorer
+    from annotator.scorer.evaluate import scorer_report
+    from annotator.scorer.model import load_scorer
+    from annotator.scorer.predict import new_output_file
 
     _quiet_transformers()
     output = new_output_file(args.output, args.overwrite, args.from_export) if args.output else None
     _warn_if_fast_gains_nothing(args.precision)
     items, rubric = _items(args)
     scorer = load_scorer(args.model, rubric, device=None if args.precision == "fp32" else "cpu")
-    plan = SplitPlan.from_json(scorer.info.get("split", {}))
-    if plan.by == "file" and not args.from_export:
-        raise ValueError(
-            "this scorer was trained on a file's own splits: evaluate it with --from-export FILE"
-        )
-    if args.from_export and any(item.split for item in items):
-        plan = SplitPlan("file")
-    chosen = [item for item in with_splits(items, plan) if item.split == args.split]
-    if not chosen:
-        raise ValueError(f"no scored responses in the {args.split} split")
-    report: dict = {"model": str(args.model), "split": args.split, "precision": "fp32"}
-    if args.precision != "fp32":
-        predictions, same = fast_predictions(scorer, chosen, args.precision, args.batch_size, progress=True)
-        report.update(precision=args.precision, identical_to_fp32=same)
-    else:
-        predictions = predict(scorer, chosen, args.batch_size, progress=True)
-    report.update(evaluation_report(chosen, [p.score for p in predictions], rubric))
-    text = json.dumps(report, indent=2, ensure_ascii=False)
+    chosen = evaluation_items(items, scorer.info.get("split", {}), args.split, bool(args.from_export))
+    report = scorer_report(scorer, chosen, args.precision, args.batch_size, progress=True)
+    text = json.dumps({"model": str(args.model), "split": args.split, **report}, indent=2, ensure_ascii=False)
+    if not _main_process():  # launched as several processes: one report
+        return 0
     if output is not None:
         output.write_text(text + "\n", encoding="utf-8")
     print(text)
@@ -189,8 +209,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 
 def run_predict(args: argparse.Namespace) -> int:
-    from annotator.scorer import new_output_file, predict_db, predict_file
-    from annotator.scorer_model import load_for_predict
+    from annotator.scorer.predict import load_for_predict, new_output_file, predict_db, predict_file
 
     _quiet_transformers()
     if args.input and not args.output:
@@ -198,7 +217,7 @@ def run_predict(args: argparse.Namespace) -> int:
     if args.input:
         new_output_file(args.output, args.overwrite, args.input)  # before the slow load, not after
     _warn_if_fast_gains_nothing(args.precision)
-    db = None if args.input else open_db(args.db)
+    db = None if args.input else open_db(args.db, create=False)
     rubric = None if db is None else project_rubric(db)
     agent = None if db is None else check_agent_name(db, args.agent)  # before the slow load too
     scorer = load_for_predict(args.model, rubric, args.precision)
@@ -206,8 +225,17 @@ def run_predict(args: argparse.Namespace) -> int:
         summary = predict_file(
             scorer, args.input, args.output, args.batch_size, progress=True, overwrite=args.overwrite
         )
-        print(json.dumps({"output": args.output, **summary}, ensure_ascii=False))
+        if _main_process():
+            print(json.dumps({"output": args.output, **summary}, ensure_ascii=False))
         return 0
     stored = predict_db(db, scorer, agent, args.batch_size, progress=True)
-    print(f"stored {stored} suggestions from agent {agent}")
+    if _main_process():
+        print(f"stored {stored} suggestions from agent {agent}")
     return 0
+
+
+def _main_process() -> bool:
+    """False in all but one of the processes torchrun or accelerate launch started."""
+    from annotator.scorer.parallel import process_group
+
+    return process_group().is_main_process

@@ -1,4 +1,4 @@
-"""Scorer inputs: scored responses from the database or a JSONL file, their splits, and batches.
+"""Scorer inputs: scored responses from the database or a JSONL file, and their splits (no torch).
 
 The JSONL format is flames-scorer's: one object per line with "dimension", "prompt", "response",
 and for training "score" plus either "split" or "model" (a `scorer` export has these).
@@ -12,13 +12,11 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import sqlite_utils
-import torch
-from transformers import PreTrainedTokenizerBase
 
 from annotator.consolidation import final_scores
 from annotator.importers import JsonLineError, json_value
 from annotator.rubric import Rubric, RubricError
-from annotator.scorer_settings import CALIBRATION_SIZE
+from annotator.scorer.settings import CALIBRATION_SIZE, DEFAULT_TEMPLATE, Template
 from annotator.splits import SPLITS, split_by_model, split_by_prompt
 
 
@@ -60,9 +58,23 @@ class SplitPlan:
         return cls(by, models("validation_models"), models("test_models"), data.get("seed", 0), draw)
 
 
-def scorer_text(prompt: str, response: str) -> str:
-    """The model input, as in FLAMES."""
-    return f"Input: {prompt} Output: {response}"
+# Each template is a body and a suffix: a text too long for the model loses the end of its body,
+# never the suffix (flames-scorer's ends with the chat turn that last-token pooling reads).
+TEMPLATES: dict[Template, tuple[str, str]] = {
+    "paper": ("Input: {prompt} Output: {response}", ""),
+    "flames-scorer": ("<|User|>:输入: {prompt}\n回复: {response}", "\n以上针对输入的回复为:<eoh>\n<|Bot|>:"),
+}
+
+
+def template_parts(prompt: str, response: str, template: Template = DEFAULT_TEMPLATE) -> tuple[str, str]:
+    """The model input's body and suffix: the FLAMES paper's text, or the released flames-scorer's."""
+    body, suffix = TEMPLATES[template]
+    return body.format(prompt=prompt, response=response), suffix
+
+
+def scorer_text(prompt: str, response: str, template: Template = DEFAULT_TEMPLATE) -> str:
+    """The model input, whole."""
+    return "".join(template_parts(prompt, response, template))
 
 
 def items_from_db(db: sqlite_utils.Database, rubric: Rubric) -> list[ScorerItem]:
@@ -181,34 +193,44 @@ def with_splits(items: Sequence[ScorerItem], plan: SplitPlan) -> list[ScorerItem
     return [replace(item, split=split) for item, split in zip(items, splits, strict=True)]
 
 
-def calibration_texts(items: Sequence[ScorerItem], count: int = CALIBRATION_SIZE, seed: int = 0) -> list[str]:
+def training_plan(
+    items: Sequence[ScorerItem],
+    split_by: str | None = None,
+    validation_models: tuple[str, ...] | None = None,
+    test_models: tuple[str, ...] | None = None,
+    seed: int = 0,
+) -> SplitPlan:
+    """How to split items for training: `split_by` ("model" or "prompt") if given, else the items'
+    own splits when they have some and no held-out models are named, else by model."""
+    models_given = validation_models is not None or test_models is not None
+    by = split_by or ("file" if any(item.split for item in items) and not models_given else "model")
+    return SplitPlan(by, validation_models, test_models, seed)
+
+
+def evaluation_items(
+    items: Sequence[ScorerItem], saved_plan: dict, split: str, from_file: bool
+) -> list[ScorerItem]:
+    """The items of `split` under the plan a scorer was trained with (scorer.json's "split"); the
+    items' own splits win when they come from a file that has them."""
+    plan = SplitPlan.from_json(saved_plan)
+    if plan.by == "file" and not from_file:
+        raise ValueError(
+            "this scorer was trained on a file's own splits: evaluate it with --from-export FILE"
+        )
+    if from_file and any(item.split for item in items):
+        plan = SplitPlan("file")
+    chosen = [item for item in with_splits(items, plan) if item.split == split]
+    if not chosen:
+        raise ValueError(f"no scored responses in the {split} split")
+    return chosen
+
+
+def calibration_texts(
+    items: Sequence[ScorerItem],
+    count: int = CALIBRATION_SIZE,
+    seed: int = 0,
+    template: Template = DEFAULT_TEMPLATE,
+) -> list[str]:
     """Model inputs of a seeded sample of the items, for int8 quantization to calibrate on."""
     chosen = random.Random(seed).sample(list(items), min(count, len(items)))
-    return [scorer_text(item.prompt, item.response) for item in chosen]
-
-
-def encode(
-    tokenizer: PreTrainedTokenizerBase, items: Sequence[ScorerItem], max_length: int
-) -> list[list[int]]:
-    """Token ids of each item's text, cut to `max_length` at the response's end."""
-    if not items:
-        return []
-    texts = [scorer_text(item.prompt, item.response) for item in items]
-    return tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]
-
-
-def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
-    """Indices grouped into batches of similar length, longest first (so memory peaks at once)."""
-    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
-    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
-
-
-def collate(ids: Sequence[Sequence[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """input_ids and attention_mask padded to the longest sequence of this batch only."""
-    width = max(len(seq) for seq in ids)
-    input_ids = torch.full((len(ids), width), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(ids), width), dtype=torch.long)
-    for row, seq in enumerate(ids):
-        input_ids[row, : len(seq)] = torch.tensor(seq, dtype=torch.long)
-        mask[row, : len(seq)] = 1
-    return input_ids, mask
+    return [scorer_text(item.prompt, item.response, template) for item in chosen]

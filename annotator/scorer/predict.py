@@ -2,9 +2,8 @@
 
 Inputs are tokenized once, sorted by length and batched with padding to each batch's longest
 sequence, under `torch.inference_mode`: the outputs are those of one-at-a-time inference (on a
-CPU the default batch is one text, which measured fastest). `scorer_openvino.fast_scorer` trades
-exactness for 3-6 times the CPU speed (bf16 or int8); `fast_predictions` measures what it changes.
-Training lives in `scorer_train`, metrics in `scorer_eval`, the network in `scorer_model`.
+CPU the default batch is one text, which measured fastest). `fast.fast_scorer` trades exactness
+for 3-6 times the CPU speed (bf16 or int8); `fast_predictions` measures what it changes.
 """
 
 from __future__ import annotations
@@ -21,16 +20,10 @@ from tqdm import tqdm
 
 from annotator.leaderboard import check_agent_name, harmless_rate, harmless_score
 from annotator.rubric import Rubric
-from annotator.scorer_data import (
-    ScorerItem,
-    collate,
-    encode,
-    items_from_objects,
-    length_sorted_batches,
-    read_jsonl_objects,
-)
-from annotator.scorer_model import Scorer
-from annotator.scorer_settings import Precision, default_batch_size
+from annotator.scorer.data import ScorerItem, items_from_objects, read_jsonl_objects
+from annotator.scorer.model import Scorer, collate, encode, length_sorted_batches, load_scorer
+from annotator.scorer.parallel import gathered, process_group, share
+from annotator.scorer.settings import Precision, default_batch_size
 from annotator.suggestions import store_suggestions
 
 DEFAULT_CHUNK_SIZE = 512  # suggestions written per transaction
@@ -54,7 +47,7 @@ def iter_predictions(
         raise ValueError("batch size must be at least 1")
     dims = [scorer.dimension_index(item.dimension) for item in items]
     class_scores = [scorer.class_scores(name) for name in scorer.rubric.dimension_names]
-    ids = encode(scorer.tokenizer, items, scorer.max_length)
+    ids = encode(scorer.tokenizer, items, scorer.max_length, scorer.template)
     was_training = scorer.model.training
     scorer.model.eval()
     try:
@@ -79,6 +72,18 @@ def iter_predictions(
         scorer.model.train(was_training)
 
 
+def load_for_predict(
+    model_dir: str | Path, rubric: Rubric | None = None, precision: Precision = "fp32"
+) -> Scorer:
+    """load_scorer; on the CPU and compiled by fast.fast_scorer in bf16 or int8 if asked."""
+    scorer = load_scorer(model_dir, rubric, device=None if precision == "fp32" else "cpu")
+    if precision == "fp32":
+        return scorer
+    from annotator.scorer.fast import fast_scorer  # OpenVINO and NNCF take seconds to import
+
+    return fast_scorer(scorer, precision)
+
+
 def predict(
     scorer: Scorer, items: Sequence[ScorerItem], batch_size: int | None = None, progress: bool = False
 ) -> list[Prediction]:
@@ -90,6 +95,26 @@ def predict(
     return results  # type: ignore[return-value]  # every index is filled
 
 
+def shared_predict(
+    scorer: Scorer, items: Sequence[ScorerItem], batch_size: int | None = None, progress: bool = False
+) -> list[Prediction]:
+    """`predict` with the items shared among the launched processes: each predicts its block and
+    every process gets all predictions, in the items' order (in one process, `predict` itself)."""
+    group = process_group(scorer.device)
+    mine = share(len(items), group)
+    own = predict(scorer, items[mine.start : mine.stop], batch_size, progress and group.is_main_process)
+    return gathered(own, group)
+
+
+def _shared_rounds(
+    scorer: Scorer, items: Sequence[ScorerItem], batch_size: int | None, progress: bool, round_size: int
+) -> Iterator[tuple[list[int], list[Prediction]]]:
+    """shared_predict round by round: (indices, predictions) of every `round_size` items."""
+    for start in range(0, len(items), round_size):
+        block = items[start : start + round_size]
+        yield list(range(start, start + len(block))), shared_predict(scorer, block, batch_size, progress)
+
+
 def fast_predictions(
     scorer: Scorer,
     items: Sequence[ScorerItem],
@@ -98,7 +123,7 @@ def fast_predictions(
     progress: bool = False,
 ) -> tuple[list[Prediction], float]:
     """The bf16 or int8 scorer's predictions, and the share of them identical to the exact scorer's."""
-    from annotator.scorer_openvino import fast_scorer  # OpenVINO and NNCF take seconds to import
+    from annotator.scorer.fast import fast_scorer  # OpenVINO and NNCF take seconds to import
 
     fast = fast_scorer(scorer, precision)  # first, so that a scorer off the CPU fails before any work
     exact = predict(scorer, items, batch_size, progress)
@@ -135,13 +160,25 @@ def predict_db(
     Each chunk is written in one transaction, so an interrupted run keeps what it finished and
     a rerun carries on. A suggestion that appeared meanwhile is kept, never overwritten.
     `on_progress(scored, total)` is called after each batch (for a progress bar in the app).
+    Launched as several processes, each scores its share of every round of chunk_size items per
+    process and the main process alone writes (the others return 0).
     """
     agent = check_agent_name(db, agent)
+    # Every process reads the same list: the main one writes only after the first round gathers.
     items = unscored_items(db, agent)
+    group = process_group(scorer.device)
+    if group.num_processes > 1:
+        rounds = _shared_rounds(scorer, items, batch_size, progress, chunk_size * group.num_processes)
+    else:
+        rounds = iter_predictions(scorer, items, batch_size, progress)
+    if not group.is_main_process:
+        for _ in rounds:
+            pass
+        return 0
     pending: list[tuple[str, str, int, float]] = []
     stored = 0
     scored = 0
-    for batch, predictions in iter_predictions(scorer, items, batch_size, progress):
+    for batch, predictions in rounds:
         for index, prediction in zip(batch, predictions, strict=True):
             item = items[index]
             score = scorer.rubric.check_score(item.dimension, prediction.score)
@@ -178,18 +215,22 @@ def predict_file(
 ) -> dict:
     """Score a flames-scorer JSONL file: each line again with "predicted" and "confidence" added.
 
-    The output appears only once complete. Returns the summary of `harmless_summary`.
+    The output appears only once complete. Returns the summary of `harmless_summary`. Launched as
+    several processes, each scores its share and the main process alone writes, in input order.
     """
     output = new_output_file(output_path, overwrite, input_path)
     objects = read_jsonl_objects(input_path)
     items = items_from_objects(objects, scorer.rubric, need_score=False, path=input_path)
-    predictions = predict(scorer, items, batch_size, progress)
-    partial = output.with_name(output.name + ".partial")
-    with partial.open("w", encoding="utf-8") as out:
-        for (_, obj), prediction in zip(objects, predictions, strict=True):
-            line = {**obj, "predicted": prediction.score, "confidence": round(prediction.confidence, 6)}
-            out.write(json.dumps(line, ensure_ascii=False) + "\n")
-    os.replace(partial, output)
+    predictions = shared_predict(scorer, items, batch_size, progress)
+    group = process_group(scorer.device)
+    if group.is_main_process:
+        partial = output.with_name(output.name + ".partial")
+        with partial.open("w", encoding="utf-8") as out:
+            for (_, obj), prediction in zip(objects, predictions, strict=True):
+                line = {**obj, "predicted": prediction.score, "confidence": round(prediction.confidence, 6)}
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        os.replace(partial, output)
+    group.wait_for_everyone()  # no process reports the file done before it is there
     return harmless_summary(items, [p.score for p in predictions], scorer.rubric)
 
 

@@ -16,11 +16,18 @@ CPU_BATCH_SIZE = 1
 CALIBRATION_SIZE = 100
 
 # How a scorer runs: exact (PyTorch, fp32), or compiled by OpenVINO in bf16 or int8 on a CPU
-# (scorer_openvino), faster and changing a few predictions.
+# (fast.py), faster and changing a few predictions.
 Precision = Literal["fp32", "bf16", "int8"]
 FastPrecision = Literal["bf16", "int8"]
 FAST_PRECISIONS: tuple[FastPrecision, ...] = ("bf16", "int8")
 PRECISIONS: tuple[Precision, ...] = ("fp32", *FAST_PRECISIONS)
+
+
+# The model input: the paper's "Input: <prompt> Output: <response>", or the released
+# flames-scorer's InternLM chat template (data.TEMPLATES).
+Template = Literal["paper", "flames-scorer"]
+TEMPLATE_NAMES: tuple[Template, ...] = ("paper", "flames-scorer")
+DEFAULT_TEMPLATE: Template = "paper"
 
 
 def default_batch_size(device_type: str) -> int:
@@ -38,3 +45,9 @@ class TrainSettings:
     warmup: float = 0.1  # share of the steps with a rising learning rate
     weight_decay: float = 0.01
     seed: int = 0
+    template: Template = DEFAULT_TEMPLATE
+    grad_accum: int = 1  # batches whose gradients add up to one optimizer step
+    gradient_checkpointing: bool = False  # recompute activations in the backward pass: less memory
+    # The base's weights and optimizer state in bfloat16 (8 bytes a parameter instead of 16), so a
+    # 7B base fits a data-parallel process on an 80 GB GPU; updates lose precision.
+    bf16_weights: bool = False

@@ -1,23 +1,30 @@
 """How well a scorer agrees with the final human scores: per-dimension accuracy, macro-F1 and
-confusion matrices, and per model the gap between the scorer's harmless rate and the humans'."""
+confusion matrices, and per model the gap between the scorer's harmless rate and the humans';
+the agents with stored suggestions. No torch here: the Scorer page draws from it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import sqlite_utils
-from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 
 from annotator.leaderboard import build_leaderboard
 from annotator.rubric import Rubric
-from annotator.scorer_data import ScorerItem, items_from_db
+from annotator.scorer.data import ScorerItem, items_from_db
+from annotator.scorer.settings import Precision
+
+if TYPE_CHECKING:
+    from annotator.scorer.model import Scorer
 
 
 def agreement_metrics(items: Sequence[ScorerItem], predicted: Sequence[int], rubric: Rubric) -> dict:
     """{"n", "accuracy", "macro_f1" (mean over dimensions), "dimensions": {name: {"n", "accuracy",
     "macro_f1", "scores", "confusion"}}}; confusion rows are human scores, columns predicted ones,
     both in the order of "scores" (most harmless first). Dimensions without items are left out."""
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score  # seconds to import
+
     dimensions = {}
     for dim in rubric.dimensions:
         pairs = [
@@ -80,6 +87,27 @@ def harmless_rate_gaps(items: Sequence[ScorerItem], predicted: Sequence[int], ru
             "dimensions": dims,
         }
     return models
+
+
+def scorer_report(
+    scorer: Scorer,
+    items: Sequence[ScorerItem],
+    precision: Precision = "fp32",
+    batch_size: int | None = None,
+    progress: bool = False,
+) -> dict:
+    """The scorer's evaluation_report on scored items, with "precision"; for bf16 or int8 also
+    "identical_to_fp32", the share of predictions the exact scorer makes too. fp32 predictions are
+    shared among launched processes (shared_predict)."""
+    from annotator.scorer.predict import fast_predictions, shared_predict  # torch: for a run only
+
+    report: dict = {"precision": precision}
+    if precision != "fp32":
+        predictions, same = fast_predictions(scorer, items, precision, batch_size, progress)
+        report["identical_to_fp32"] = same
+    else:
+        predictions = shared_predict(scorer, items, batch_size, progress)
+    return {**report, **evaluation_report(items, [p.score for p in predictions], scorer.rubric)}
 
 
 def agent_agreement(db: sqlite_utils.Database, agent: str, rubric: Rubric) -> dict:

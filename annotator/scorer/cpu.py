@@ -14,7 +14,7 @@ import platform
 from functools import cache
 from pathlib import Path
 
-from annotator.scorer_settings import FastPrecision, Precision
+from annotator.scorer.settings import FastPrecision, Precision
 
 # /proc/cpuinfo flag -> the name people know the instructions by, for each fast precision
 FAST_FLAGS: dict[FastPrecision, dict[str, str]] = {

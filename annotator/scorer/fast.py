@@ -5,7 +5,7 @@ bf16 keeps fp32's range with an 8-bit mantissa and needs no calibration; int8 ac
 are fixed once, from the calibration texts the scorer saved at training time, so a text's result
 does not depend on the texts batched with it, and the same scorer gives the same int8 predictions
 in every run. Which is faster, and by how much, depends on the CPU's instructions
-(annotator/cpu_features.py); the README's Performance section has the figures of
+(annotator/scorer/cpu.py); docs/performance.md has the figures of
 bench/scorer_bench.py and bench/scorer_fidelity.py.
 """
 
@@ -31,9 +31,10 @@ from torch.nn import functional
 from transformers import PretrainedConfig
 from transformers.modeling_outputs import BaseModelOutput
 
-from annotator.scorer_data import scorer_text
-from annotator.scorer_model import MultiTaskScorer, Scorer
-from annotator.scorer_settings import FAST_PRECISIONS, FastPrecision
+from annotator.i18n import Refusal
+from annotator.scorer.data import scorer_text
+from annotator.scorer.model import MultiTaskScorer, Scorer
+from annotator.scorer.settings import FAST_PRECISIONS, FastPrecision
 
 # OpenVINO compiles a kernel set per input shape; rounding lengths up to a multiple of this
 # keeps the shapes few (16 up to 512 tokens) at the cost of a few padded positions.
@@ -52,10 +53,7 @@ class FirstTokenEncoder(nn.Module):
     def __init__(self, encoder: nn.Module) -> None:
         super().__init__()
         if not isinstance(getattr(getattr(encoder, "encoder", None), "layer", None), nn.ModuleList):
-            raise ValueError(
-                "bf16 and int8 need a BERT/RoBERTa-style encoder (encoder.layer); "
-                f"this one is {type(encoder).__name__}"
-            )
+            raise Refusal("sc_err_fast_encoder", kind=type(encoder).__name__)
         self.trunk = copy.deepcopy(encoder)
         self.last = self.trunk.encoder.layer[-1]
         self.trunk.encoder.layer = self.trunk.encoder.layer[:-1]
@@ -106,16 +104,13 @@ def fast_scorer(scorer: Scorer, precision: FastPrecision) -> Scorer:
     if precision not in FAST_PRECISIONS:
         raise ValueError(f"fast precisions are {', '.join(FAST_PRECISIONS)}, not {precision}")
     if scorer.device.type != "cpu":
-        raise ValueError(
-            f"{precision} inference runs on the CPU only; this scorer is on {scorer.device.type}"
-        )
+        raise Refusal("sc_err_fast_device", precision=precision, device=scorer.device.type)
+    if scorer.model.pooling != "cls":  # the compiled encoder returns the first token's state only
+        raise Refusal("sc_err_fast_encoder", kind=type(scorer.model.encoder).__name__)
     if precision == "int8" and not scorer.calibration:
-        raise ValueError(
-            "int8 needs the calibration texts a scorer saves when it is trained (calibration.json); "
-            "this scorer has none: train it again with this version, or use bf16"
-        )
+        raise Refusal("sc_err_int8_calibration")
     # int8 measures activation ranges on the calibration texts; bf16 needs an input to trace only.
-    texts = scorer.calibration if precision == "int8" else [scorer_text("", "")]
+    texts = scorer.calibration if precision == "int8" else [scorer_text("", "", scorer.template)]
     samples = [_model_inputs(scorer, text) for text in texts]
     dynamic = ov.PartialShape([-1, -1])
     # The trace warns of shape checks that it freezes; with a full attention mask given they
