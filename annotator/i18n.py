@@ -5,13 +5,14 @@ Each area of the app keeps its messages in its own module under `annotator/messa
 
 from __future__ import annotations
 
-from annotator.messages import audit, lead, refusals, results, workspace
+from annotator.messages import annotate, audit, lead, refusals, results, workspace
 
 LANGUAGES = {"zh": "简体中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
 
 MESSAGES: dict[str, dict[str, str]] = {
     **workspace.MESSAGES,
+    **annotate.MESSAGES,
     **lead.MESSAGES,
     **results.MESSAGES,
     **audit.MESSAGES,
