@@ -30,6 +30,7 @@ from annotator.annotation import (
     unskip_prompt,
 )
 from annotator.edits import pending_edits
+from annotator.messages import annotate as annotate_messages
 from annotator.store import project_rubric
 from pages.common import current_user, db, language, refusal, require_access, show_untrusted, t
 
@@ -113,18 +114,23 @@ def _apply_edits() -> None:
 
 
 def _on_action() -> None:
+    """Submit when the page asked to: after the edits sent with it, and once per request."""
     _apply_edits()
     action = _component_state().get("action")
     if not isinstance(action, dict) or action.get("kind") != "submit":
         return
-    st.session_state.notice = ("", action.get("seq", 0))
+    if not isinstance(action.get("seq"), int):
+        return
+    if action["seq"] <= st.session_state.get("notice", ("", 0))[1]:
+        return
+    st.session_state.notice = ("", action["seq"])
     prompt_id = st.session_state.prompt_id
     try:
         if _session_is_ours():
             submit_prompt(conn, user.name, prompt_id)
             _open(next_prompt(conn, user.name))
     except ValueError as exc:
-        st.session_state.notice = (refusal(exc), action.get("seq", 0))
+        st.session_state.notice = (refusal(exc), action["seq"])
 
 
 def _open(prompt_id: str | None) -> None:
@@ -158,8 +164,9 @@ def _payload(view: PromptView) -> dict:
             meta.append(t("model_name", model=item.model))
         if item.suggestion is not None:
             confidence = "–" if item.suggestion.confidence is None else f"{item.suggestion.confidence:.2f}"
+            suggestion = item.suggestion
             meta.append(
-                t("suggestion", score=item.suggestion.score, agent=item.suggestion.agent, confidence=confidence)
+                t("suggestion", score=suggestion.score, agent=suggestion.agent, confidence=confidence)
             )
         items.append(
             {
@@ -175,16 +182,15 @@ def _payload(view: PromptView) -> dict:
             }
         )
     notice, notice_seq = st.session_state.get("notice", ("", 0))
-    texts = (
-        "submit submitting more less keys explain mark mark_required unmark select_first saving not_saved "
-        "unconfirmed missing explanation_required response"
-    ).split()
+    placeholders = {"letter": "{letter}", "n": "{n}", "letters": "{letters}", "below": "{below}"}
     return {
         "prompt": view.prompt_id,
         "prompt_text": view.text,
-        "dimension": f"{dimension.display_name(lang)} · {dimension.subcomponent_name(view.subcomponent, lang)}",
+        "dimension": " · ".join(
+            (dimension.display_name(lang), dimension.subcomponent_name(view.subcomponent, lang))
+        ),
         "progress": t("progress", done=progress.done, assigned=progress.assigned, today=progress.done_today),
-        "levels": [{"score": level.score, "text": level.description.get(lang) or ""} for level in dimension.levels],
+        "levels": [{"score": lv.score, "text": lv.description.get(lang) or ""} for lv in dimension.levels],
         "items": items,
         "submitted": view.status == "submitted",
         "explanation_below": dimension.explanation_required_below,
@@ -193,14 +199,14 @@ def _payload(view: PromptView) -> dict:
         "refused": st.session_state.get("refused", {}).get(view.prompt_id, {}),
         "notice": notice,
         "notice_seq": notice_seq,
-        "text": {key: t(f"fl_{key}", letter="{letter}", n="{n}", letters="{letters}", below="{below}") for key in texts},
+        "text": {key[3:]: t(key, **placeholders) for key in annotate_messages.MESSAGES},
     }
 
 
 # Which prompt: the one being worked on, else the URL's (a refresh), else the next open one.
 if not st.session_state.get("prompt_id"):
     _open(st.query_params.get("prompt") or next_prompt(conn, user.name))
-_apply_edits()  # also when no callback ran (the first run of a session that had edits)
+_on_action()  # also when no callback ran: applying twice changes nothing
 if message := st.session_state.pop("toast", None):
     st.toast(message, icon="⚠️")
 if message := st.session_state.pop("flash_info", None):

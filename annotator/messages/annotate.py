@@ -1,4 +1,5 @@
-"""UI text of the scoring page's client-side component (pages/annotate.js)."""
+"""UI text of the scoring page's client-side component (pages/annotate.js): every key here
+starts with `fl_` and is sent to the page without it."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     "fl_submit": {"zh": "提交（Enter）", "en": "Submit (Enter)"},
@@ -25,7 +26,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fl_saving": {"zh": "保存中…", "en": "saving…"},
     "fl_not_saved": {"zh": "未保存：", "en": "Not saved:"},
     "fl_unconfirmed": {"zh": "尚未确认", "en": "not yet confirmed"},
-    "fl_missing": {"zh": "还有 {n} 条回复未评分：{letters}", "en": "{n} responses still need a score: {letters}"},
+    "fl_missing": {
+        "zh": "还有 {n} 条回复未评分：{letters}",
+        "en": "{n} responses still need a score: {letters}",
+    },
     "fl_explanation_required": {
         "zh": "必须填写理由：低于 {below} 分的评分需要说明原因。",
         "en": "An explanation is required: scores below {below} need one.",
