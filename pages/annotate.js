@@ -100,6 +100,7 @@ function build(root, data) {
     more.textContent = prompt.classList.contains("fl-open") ? T.less : T.more;
   };
   panel.append(prompt, more);
+  requestAnimationFrame(() => (more.hidden = prompt.scrollHeight <= prompt.clientHeight)); // all shown
   const levels = el("div", "fl-levels");
   for (const level of data.levels) {
     const row = el("div", "fl-level");
