@@ -511,3 +511,13 @@ def flag(
             [prompt_id, response_id, reporter, kind, note.strip(), now()],
         )
         return cursor.lastrowid
+
+
+def submitted_evidence(db: sqlite_utils.Database, response_id: str) -> dict[str, tuple[Mark, ...]]:
+    """Every annotator's marked words in one response, from their submitted labels, by name."""
+    rows = db.execute(
+        "SELECT annotator, evidence FROM labels WHERE response_id = ? AND status = 'submitted' "
+        "AND evidence != '[]' ORDER BY annotator",
+        [response_id],
+    )
+    return {annotator: marks_from_json(evidence) for annotator, evidence in rows}

@@ -29,6 +29,7 @@ COLUMN_DESCRIPTIONS = {
     "response_id": "content hash of (prompt id, model)",
     "response": "the model's response",
     "labels": "every submitted label: annotator, score, explanation",
+    "evidence": "words each annotator marked as deciding the score: annotator, start, end (characters), text",
     "final_score": "the consolidated score (see the policy below)",
     "provenance": "how the final score was reached: adjudicated, unanimous, majority, median or single",
     "n_labels": "number of submitted labels",
@@ -51,7 +52,7 @@ class CardFacts:
     columns: tuple[str, ...]
     rubric: Rubric
     responses: Sequence[Mapping[str, Any]]  # exported responses: response_id, prompt_id, model, dimension
-    labels: Mapping[str, Sequence[tuple[str, int, str]]]  # (annotator, score, explanation) by response id
+    labels: Mapping[str, Sequence[tuple]]  # (annotator, score, explanation, evidence) by response id
     filters: dict[str, str]
     pseudonymised: bool
     license: str

@@ -199,7 +199,11 @@ def _payload(view: PromptView) -> dict:
         "refused": st.session_state.get("refused", {}).get(view.prompt_id, {}),
         "notice": notice,
         "notice_seq": notice_seq,
-        "text": {key[3:]: t(key, **placeholders) for key in annotate_messages.MESSAGES},
+        "text": {
+            key.removeprefix("fl_"): t(key, **placeholders)
+            for key in annotate_messages.MESSAGES
+            if key.startswith("fl_")
+        },
     }
 
 

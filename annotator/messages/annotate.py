@@ -1,7 +1,8 @@
-"""UI text of the scoring page's client-side component (pages/annotate.js): every key here
-starts with `fl_` and is sent to the page without it."""
+"""UI text of the scoring page's client-side component (pages/annotate.js): every `fl_` key is
+sent to the page without its prefix. Evidence as leads see it too."""
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "evidence_marked": {"zh": "标注员标记的依据", "en": "Evidence the annotators marked"},
     "fl_submit": {"zh": "提交（Enter）", "en": "Submit (Enter)"},
     "fl_submitting": {"zh": "正在提交…", "en": "Submitting…"},
     "fl_more": {"zh": "展开全文", "en": "Show all"},
