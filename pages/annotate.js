@@ -15,6 +15,7 @@ export default function (component) {
   const fresh = S.root !== root || S.prompt !== data.prompt || S.signature !== signature(data);
   S.root = root;
   S.data = data;
+  S.signature = signature(data);
   if (fresh) build(root, data);
   if (S.prompt !== data.prompt) openPrompt(data);
   S.prompt = data.prompt;
@@ -192,7 +193,9 @@ function markSelection(id) {
   const selection = document.getSelection();
   if (!selection || selection.isCollapsed) return false;
   const range = selection.getRangeAt(0);
-  const target = id ?? S.focus[S.data.prompt];
+  const startNode = range.startContainer;
+  const holder = (startNode.nodeType === Node.ELEMENT_NODE ? startNode : startNode.parentElement)?.closest(".fl-card");
+  const target = id ?? holder?.dataset.id ?? S.focus[S.data.prompt]; // the response the words are in
   const body = card(target)?.querySelector(".fl-body");
   if (!body || !body.contains(range.startContainer) || !body.contains(range.endContainer)) {
     note(target, S.data.text.select_first);

@@ -103,14 +103,15 @@ def _apply_edits() -> None:
         st.session_state.toast = refusal(exc)
         return
     for edit in edits:
+        # Counted as applied only once saved or refused: a run stopped between the two (a newer
+        # rerun) applies it again, which changes nothing.
+        if edit.target in targets:
+            value = [tuple(span) for span in edit.value] if edit.field == "evidence" else edit.value
+            try:
+                SAVERS[edit.field](conn, user.name, targets[edit.target], value, seconds=_elapsed())
+            except ValueError as exc:
+                refused.setdefault(edit.target, {})[edit.field] = [edit.seq, refusal(exc)]
         applied.setdefault(edit.target, {})[edit.field] = edit.seq
-        if edit.target not in targets:
-            continue
-        value = [tuple(span) for span in edit.value] if edit.field == "evidence" else edit.value
-        try:
-            SAVERS[edit.field](conn, user.name, targets[edit.target], value, seconds=_elapsed())
-        except ValueError as exc:
-            refused.setdefault(edit.target, {})[edit.field] = [edit.seq, refusal(exc)]
 
 
 def _on_action() -> None:
