@@ -93,7 +93,7 @@ function build(root, data) {
   const T = data.text;
   const panel = root.querySelector(".fl-panel");
   panel.replaceChildren();
-  panel.append(el("div", "fl-progress", data.progress), el("div", "fl-dim", data.dimension));
+  panel.append(el("div", "fl-progress", data.progress), el("h2", "fl-dim", data.dimension));
   const prompt = el("div", "fl-prompt", data.prompt_text); // untrusted: text only
   const more = el("button", "fl-link fl-more", T.more);
   more.onclick = () => {

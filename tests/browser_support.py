@@ -56,6 +56,13 @@ def _healthy(url: str) -> bool:
 @contextmanager
 def streamlit_server(db_path: Path) -> Iterator[str]:
     """Start the app on the given database; yield its URL; stop it by its process id."""
+    with streamlit_process(db_path) as (url, _):
+        yield url
+
+
+@contextmanager
+def streamlit_process(db_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Start the app on the given database; yield its URL and process; stop it by its id."""
     port = free_port()
     env = {**os.environ, "ANNOTATOR_DB": str(db_path), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     process = subprocess.Popen(
@@ -81,7 +88,7 @@ def streamlit_server(db_path: Path) -> Iterator[str]:
         wait_until(lambda: _healthy(url) or process.poll() is not None, 60, "the Streamlit server")
         if process.poll() is not None:
             raise RuntimeError(f"streamlit exited: {process.stderr.read().decode()[-2000:]}")
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:
