@@ -30,12 +30,20 @@ from annotator.annotation import (
     unskip_prompt,
 )
 from annotator.edits import pending_edits
+from annotator.i18n import text
 from annotator.messages import annotate as annotate_messages
 from annotator.store import project_rubric
-from pages.common import current_user, db, language, refusal, require_access, show_untrusted, t
+from pages.common import current_user, db, language, refusal, require_access, show_untrusted
 
 user = require_access("annotate")
 conn = db()
+LANGUAGE = language()  # once per run: each look-up checks the session in the database
+
+
+def t(key: str, **values: object) -> str:
+    return text(key, LANGUAGE, **values)
+
+
 rubric = project_rubric(conn)
 HERE = Path(__file__).parent
 SCORING = "scoring"  # the component's key: its state is the person's edits
@@ -155,7 +163,7 @@ def _flag(view: PromptView) -> None:
 
 def _payload(view: PromptView) -> dict:
     """What the component draws: blind (letters and page ids only), in the UI language."""
-    lang = language()
+    lang = LANGUAGE
     dimension = rubric.dimension(view.dimension)
     progress = queue_progress(conn, user.name)
     items = []
