@@ -29,7 +29,9 @@ export default function (component) {
   S.onKey = onKey;
 }
 
-const signature = (data) => data.prompt + "|" + data.items.map((i) => i.id + i.text.length).join(",");
+// What the cards and the panel are built from: a new prompt, a response added, another language.
+const signature = (data) =>
+  JSON.stringify([data.prompt, data.text, data.levels, data.dimension, data.items.map((i) => [i.id, i.meta])]);
 const local = (id) => ((S.edits[S.data.prompt] ??= {})[id] ??= {});
 const item = (id) => S.data.items.find((i) => i.id === id);
 const cards = () => [...S.root.querySelectorAll(".fl-card")];
@@ -330,7 +332,9 @@ function submitPrompt() {
 function onKey(event) {
   if (!S.root?.isConnected || event.ctrlKey || event.metaKey || event.altKey) return;
   const target = event.composedPath()[0];
-  const typing = target?.tagName === "TEXTAREA" || target?.tagName === "INPUT" || target?.isContentEditable;
+  // Keys belong to a box being typed in; a radio button or a checkbox keeps them for the page.
+  const textInput = target?.tagName === "INPUT" && !["radio", "checkbox", "button", "submit"].includes(target.type);
+  const typing = target?.tagName === "TEXTAREA" || target?.tagName === "SELECT" || textInput || target?.isContentEditable;
   if (typing) {
     if (event.key === "Escape" && target.classList.contains("fl-textarea")) target.blur();
     return;
@@ -414,4 +418,5 @@ function update() {
   submit.disabled = data.submitted || missing.length > 0 || !!S.submitting;
   submit.textContent = S.submitting ? T.submitting : T.submit;
   panel.querySelector(".fl-notice").textContent = data.notice ?? "";
+  panel.querySelector(".fl-progress").textContent = data.progress;
 }

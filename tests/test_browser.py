@@ -294,7 +294,7 @@ def test_hostile_response_is_shown_as_text_loads_nothing_and_can_be_marked(app):
 
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_twelve_flames_length_answers_fit_in_four_screens(app, language):
-    url, browser, _ = app
+    url, browser, db = app
     page = browser.new_page(viewport=VIEWPORT)
     log_in(page, url, "erin", PASSWORD)
     _open_annotate(page, url)
@@ -303,4 +303,10 @@ def test_twelve_flames_length_answers_fit_in_four_screens(app, language):
         page.get_by_text("Response A").first.wait_for()
     assert page.locator(".fl-card").count() == 12
     assert screens_tall(page) <= 4
+    assert (
+        page.locator(".fl-submit").inner_text() == {"zh": "提交（Enter）", "en": "Submit (Enter)"}[language]
+    )
+    # The language radio keeps the focus after its click; the digit keys still score.
+    page.keyboard.press("2")
+    wait_until(lambda: _scored(db, "erin", "fair-1") >= 1, what="a key after the language switch")
     page.close()
