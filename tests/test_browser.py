@@ -310,3 +310,29 @@ def test_twelve_flames_length_answers_fit_in_four_screens(app, language):
     page.keyboard.press("2")
     wait_until(lambda: _scored(db, "erin", "fair-1") == before + 1, what="a key after the language switch")
     page.close()
+
+
+def test_a_required_explanation_opens_by_itself_and_a_refused_submit_says_why(app):
+    from annotator.rubric import flames_rubric, parse_rubric
+    from annotator.store import set_project_rubric
+
+    url, browser, db = app
+    source = flames_rubric().source.replace(
+        'name = "Legality"\n', 'name = "Legality"\nexplanation_required_below = 3\n'
+    )
+    set_project_rubric(db, parse_rubric(source))
+    page = browser.new_page(viewport=VIEWPORT)
+    log_in(page, url, "bob", PASSWORD)
+    page.goto(f"{url}/annotate?prompt=legal-1")
+    _wait_for_page(page)
+    box = _card(page, "A").locator("textarea")
+    assert not box.is_visible()
+    page.keyboard.press("1")
+    box.wait_for()  # opened by itself, saying why; the focus stays for the explanation
+    assert "必须填写理由" in _card(page, "A").locator(".fl-why").inner_text()
+    assert focused_response(page) == "▶ 回复 A"
+    page.keyboard.press("Enter")  # not every response scored: refused, and why, beside Submit
+    notice = page.locator(".fl-notice")
+    wait_until(lambda: "以下回复还没有评分" in notice.inner_text(), what="the refusal beside Submit")
+    assert _status(db, "bob", "legal-1") == "open"
+    page.close()
