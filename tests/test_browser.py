@@ -61,6 +61,15 @@ def _wait_for_page(page) -> None:
     shortcuts_ready(page)
 
 
+def _annotating(browser, url: str, name: str, address: str = "annotate"):
+    """A new browser page at 1440x900, logged in as `name`, on the scoring page."""
+    page = browser.new_page(viewport=VIEWPORT)
+    log_in(page, url, name, PASSWORD)
+    page.goto(f"{url}/{address}")
+    _wait_for_page(page)
+    return page
+
+
 def _scored(db, annotator: str, prompt_id: str) -> int:
     return db.execute(
         "SELECT COUNT(*) FROM labels l JOIN responses r ON r.id = l.response_id "
@@ -120,9 +129,7 @@ def test_a_burst_of_keys_right_after_load_lands_then_enter_opens_the_next_prompt
 
 def test_the_page_follows_the_focus_and_the_mouse_moves_it(app):
     url, browser, db = app
-    page = browser.new_page(viewport=VIEWPORT)
-    log_in(page, url, "dan", PASSWORD)
-    _open_annotate(page, url)
+    page = _annotating(browser, url, "dan")
     assert focused_response(page) == "▶ 回复 A"
     _card(page, "C").locator(".fl-body").click()
     assert focused_response(page) == "▶ 回复 C"
@@ -130,7 +137,6 @@ def test_the_page_follows_the_focus_and_the_mouse_moves_it(app):
     assert focused_response(page) == "▶ 回复 D"
     _card(page, "F").locator(".fl-score", has_text="1").click()
     assert focused_response(page) == "▶ 回复 G"
-    view = prompt_view(db, "dan", "fair-1")
     wait_until(lambda: _scored(db, "dan", "fair-1") == 2, what="both saved")
     scores = {item.letter: item.score for item in prompt_view(db, "dan", "fair-1").items if item.score}
     assert scores == {"C": 2, "F": 1}
@@ -140,15 +146,12 @@ def test_the_page_follows_the_focus_and_the_mouse_moves_it(app):
     assert in_view(page.locator(".fl-card.fl-focused"))  # scrolled along
     page.keyboard.press("K")
     assert focused_response(page) == "▶ 回复 K"
-    assert len(view.items) == 12
     page.close()
 
 
 def test_a_refused_score_is_shown_not_saved_beside_its_response(app):
     url, browser, db = app
-    page = browser.new_page(viewport=VIEWPORT)
-    log_in(page, url, "lea", PASSWORD)
-    _open_annotate(page, url)
+    page = _annotating(browser, url, "lea")
     with transaction(db):  # another tab submits the prompt meanwhile
         db.execute(
             "UPDATE assignments SET status = 'submitted' WHERE annotator = 'lea' AND prompt_id = 'fair-1'"
@@ -174,9 +177,7 @@ def _explanations(db, annotator: str) -> list[str]:
 
 def test_an_explanation_still_being_typed_survives_a_refresh_but_never_overwrites_a_newer_one(app):
     url, browser, db = app
-    page = browser.new_page(viewport=VIEWPORT)
-    log_in(page, url, "bob", PASSWORD)
-    _open_annotate(page, url)
+    page = _annotating(browser, url, "bob")
     box = _card(page, "A").locator("textarea")
     assert not box.is_visible()  # takes no space until wanted
     page.keyboard.press("E")
@@ -295,9 +296,7 @@ def test_hostile_response_is_shown_as_text_loads_nothing_and_can_be_marked(app):
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_twelve_flames_length_answers_fit_in_four_screens(app, language):
     url, browser, db = app
-    page = browser.new_page(viewport=VIEWPORT)
-    log_in(page, url, "erin", PASSWORD)
-    _open_annotate(page, url)
+    page = _annotating(browser, url, "erin")
     if language == "en":
         page.get_by_text("English", exact=True).click()
         page.get_by_text("Response A").first.wait_for()
@@ -321,10 +320,7 @@ def test_a_required_explanation_opens_by_itself_and_a_refused_submit_says_why(ap
         'name = "Legality"\n', 'name = "Legality"\nexplanation_required_below = 3\n'
     )
     set_project_rubric(db, parse_rubric(source))
-    page = browser.new_page(viewport=VIEWPORT)
-    log_in(page, url, "bob", PASSWORD)
-    page.goto(f"{url}/annotate?prompt=legal-1")
-    _wait_for_page(page)
+    page = _annotating(browser, url, "bob", "annotate?prompt=legal-1")
     box = _card(page, "A").locator("textarea")
     assert not box.is_visible()
     page.keyboard.press("1")
