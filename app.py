@@ -31,7 +31,7 @@ FORGET_DRAFTS = (
 
 def _write_cookie(value: str, max_age: int) -> None:
     # Streamlit cannot set cookies from Python; a tiny script in the page does it. Logging out
-    # also drops explanation drafts kept in this browser (pages/explanation_drafts.js): the
+    # also drops explanation drafts kept in this browser (pages/annotate.js): the
     # logout click took the focus from any box, which sent its text.
     st.html(
         f"<script>document.cookie = '{SESSION_COOKIE}={value}; path=/; max-age={max_age}; "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import hmac
+import json
 from dataclasses import dataclass
 from string import ascii_uppercase
 
@@ -37,6 +38,33 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """Words of a response marked as evidence for its score: offsets into the text, in characters."""
+
+    start: int
+    end: int
+    text: str
+
+
+def marks_from_json(stored: str) -> tuple[Mark, ...]:
+    return tuple(Mark(m["start"], m["end"], m["text"]) for m in json.loads(stored or "[]"))
+
+
+def checked_marks(text: str, spans: list[tuple[int, int]]) -> tuple[Mark, ...]:
+    """Marks for (start, end) spans of `text`, in order, overlaps merged; AnnotationError names a
+    span outside the text or an empty one."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+            raise AnnotationError("ann_bad_mark", start=start, end=end, length=len(text))
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple(Mark(start, end, text[start:end]) for start, end in merged)
+
+
+@dataclass(frozen=True)
 class ResponseItem:
     response_id: str
     letter: str
@@ -47,6 +75,7 @@ class ResponseItem:
     explanation: str
     prefilled: bool  # `score` is an unconfirmed suggestion, not the person's label
     suggestion: Suggestion | None  # None when suggestions are hidden or there is none
+    evidence: tuple[Mark, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -246,9 +275,9 @@ def prompt_view(
         )
     }
     labels = {
-        rid: (score, explanation)
-        for rid, score, explanation in db.execute(
-            "SELECT l.response_id, l.score, l.explanation FROM labels l "
+        rid: (score, explanation, evidence)
+        for rid, score, explanation, evidence in db.execute(
+            "SELECT l.response_id, l.score, l.explanation, l.evidence FROM labels l "
             "JOIN responses r ON r.id = l.response_id WHERE r.prompt_id = ? AND l.annotator = ?",
             [prompt_id, annotator],
         )
@@ -259,7 +288,7 @@ def prompt_view(
     suggestions = {} if mode == "hidden" or not order else _suggestions(db, order)
     items = []
     for index, rid in enumerate(order):
-        score, explanation = labels.get(rid, (None, ""))
+        score, explanation, evidence = labels.get(rid, (None, "", "[]"))
         suggestion = suggestions.get(rid)
         prefilled = mode == "prefilled" and score is None and suggestion is not None
         items.append(
@@ -273,6 +302,7 @@ def prompt_view(
                 explanation=explanation,
                 prefilled=prefilled,
                 suggestion=suggestion,
+                evidence=marks_from_json(evidence),
             )
         )
     skip_reason = db.execute(
@@ -301,6 +331,7 @@ def _save_label(
     score: int | None,
     explanation: str | None,
     seconds: float,
+    evidence: list[tuple[int, int]] | None = None,
 ) -> None:
     seconds = max(0.0, min(float(seconds), MAX_SECONDS_PER_ACTION))
     rubric = project_rubric(db)
@@ -311,6 +342,10 @@ def _save_label(
             raise AnnotationError("ann_submitted_revise")
         if score is not None:
             score = rubric.check_score(dimension, score)
+        marks = None
+        if evidence is not None:
+            body = db.execute("SELECT text FROM responses WHERE id = ?", [response_id]).fetchone()[0]
+            marks = json.dumps([m.__dict__ for m in checked_marks(body, evidence)], ensure_ascii=False)
         mode = suggestion_mode(db)
         # Recorded even when hidden, so anchoring can be compared across modes.
         suggestion = _suggestions(db, [response_id]).get(response_id)
@@ -319,15 +354,16 @@ def _save_label(
         # The suggestion context is recorded when the label is first written, as first seen.
         db.execute(
             """
-            INSERT INTO labels (response_id, annotator, score, explanation, status, created_at,
-                                updated_at, seconds, suggestion_mode, suggestion_agent,
+            INSERT INTO labels (response_id, annotator, score, explanation, evidence, status,
+                                created_at, updated_at, seconds, suggestion_mode, suggestion_agent,
                                 suggestion_score, rubric_version, guideline_version)
-            VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (response_id, annotator) DO UPDATE SET
                 status = 'draft',  -- a submitted label in an open assignment (imported, or its prompt
                                    -- reopened for a new response): an edit counts once submitted
                 score = COALESCE(?, labels.score),
                 explanation = COALESCE(?, labels.explanation),
+                evidence = COALESCE(?, labels.evidence),
                 updated_at = excluded.updated_at,
                 seconds = labels.seconds + excluded.seconds,
                 rubric_version = excluded.rubric_version,
@@ -338,6 +374,7 @@ def _save_label(
                 annotator,
                 score,
                 explanation or "",
+                marks or "[]",
                 timestamp,
                 timestamp,
                 seconds,
@@ -348,6 +385,7 @@ def _save_label(
                 None if guideline is None else guideline.version,
                 score,
                 explanation,
+                marks,
             ],
         )
         db.execute(
@@ -369,6 +407,18 @@ def save_explanation(
     _save_label(db, annotator, response_id, score=None, explanation=explanation, seconds=seconds)
 
 
+def save_evidence(
+    db: sqlite_utils.Database,
+    annotator: str,
+    response_id: str,
+    spans: list[tuple[int, int]],
+    *,
+    seconds: float = 0.0,
+) -> None:
+    """Replace the annotator's marked words in one response (character offsets), saved at once."""
+    _save_label(db, annotator, response_id, score=None, explanation=None, seconds=seconds, evidence=spans)
+
+
 def submit_prompt(db: sqlite_utils.Database, annotator: str, prompt_id: str) -> None:
     """Mark a fully scored prompt done; AnnotationError names what is still missing."""
     rubric = project_rubric(db)
@@ -384,6 +434,9 @@ def submit_prompt(db: sqlite_utils.Database, annotator: str, prompt_id: str) -> 
         ]
         if unexplained:
             raise AnnotationError("ann_unexplained", letters=", ".join(unexplained))
+        unmarked = [i.letter for i in view.items if dimension.needs_evidence(i.score) and not i.evidence]
+        if unmarked:
+            raise AnnotationError("ann_no_evidence", letters=", ".join(unmarked))
         timestamp = now()
         db.execute(
             "UPDATE labels SET status = 'submitted', submitted_at = ?, updated_at = ? "
@@ -458,3 +511,13 @@ def flag(
             [prompt_id, response_id, reporter, kind, note.strip(), now()],
         )
         return cursor.lastrowid
+
+
+def submitted_evidence(db: sqlite_utils.Database, response_id: str) -> dict[str, tuple[Mark, ...]]:
+    """Every annotator's marked words in one response, from their submitted labels, by name."""
+    rows = db.execute(
+        "SELECT annotator, evidence FROM labels WHERE response_id = ? AND status = 'submitted' "
+        "AND evidence != '[]' ORDER BY annotator",
+        [response_id],
+    )
+    return {annotator: marks_from_json(evidence) for annotator, evidence in rows}

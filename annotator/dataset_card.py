@@ -33,7 +33,7 @@ class CardFacts:
     columns: tuple[str, ...]
     rubric: Rubric
     responses: Sequence[Mapping[str, Any]]  # exported responses: response_id, prompt_id, model, dimension
-    labels: Mapping[str, Sequence[tuple[str, int, str]]]  # (annotator, score, explanation) by response id
+    labels: Mapping[str, Sequence[tuple]]  # (annotator, score, explanation, evidence) by response id
     filters: dict[str, str]  # by filter name: dimension, model, batch
     pseudonymised: bool
     license: str

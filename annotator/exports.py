@@ -21,6 +21,7 @@ from typing import TypedDict
 import pyarrow as pa
 import sqlite_utils
 
+from annotator.annotation import Mark, marks_from_json
 from annotator.consolidation import FINAL_COLUMNS, final_scores
 from annotator.dataset_card import CardFacts, card_data_file, check_card_language, dataset_card
 from annotator.export_files import FILE_FORMATS, rows_to_bytes
@@ -44,6 +45,9 @@ CARD_NAME = "README.md"
 ROW_BATCH_KINDS = ("prompts", "responses")
 
 LABEL_TYPE = pa.struct([("annotator", pa.string()), ("score", pa.int64()), ("explanation", pa.string())])
+EVIDENCE_TYPE = pa.struct(
+    [("annotator", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("text", pa.string())]
+)
 SCHEMAS = {
     "pointwise": pa.schema(
         [
@@ -56,6 +60,7 @@ SCHEMAS = {
             ("response_id", pa.string()),
             ("response", pa.string()),
             ("labels", pa.list_(LABEL_TYPE)),
+            ("evidence", pa.list_(EVIDENCE_TYPE)),
             ("final_score", pa.int64()),
             ("provenance", pa.string()),
             ("n_labels", pa.int64()),
@@ -87,7 +92,8 @@ SCHEMAS = {
 }
 
 
-Label = tuple[str, int, str]  # annotator (a name or a pseudonym), score, explanation
+# annotator (a name or a pseudonym), score, explanation, evidence marked (annotation.Mark)
+Label = tuple[str, int, str, tuple[Mark, ...]]
 
 
 class ScoredResponse(TypedDict):
@@ -239,11 +245,11 @@ def read_export_data(db: sqlite_utils.Database) -> ExportData:
         }
         generations = generation_records(db)
         labels: dict[str, list[Label]] = {}
-        for rid, annotator, score, explanation in db.execute(
-            "SELECT response_id, annotator, score, explanation FROM labels "
+        for rid, annotator, score, explanation, evidence in db.execute(
+            "SELECT response_id, annotator, score, explanation, evidence FROM labels "
             "WHERE status = 'submitted' AND score IS NOT NULL ORDER BY response_id, annotator"
         ):
-            labels.setdefault(rid, []).append((annotator, score, explanation))
+            labels.setdefault(rid, []).append((annotator, score, explanation, marks_from_json(evidence)))
         batches = dict(db.execute("SELECT id, kind FROM import_batches").fetchall())
         known = {
             "dimension": set(rubric.dimension_names),
@@ -404,7 +410,7 @@ def _selected_labels(
     for record in responses:
         given = data.labels.get(record["response_id"])
         if given:
-            selected[record["response_id"]] = [(rename[a], s, e) for a, s, e in given] if rename else given
+            selected[record["response_id"]] = [(rename[a], *rest) for a, *rest in given] if rename else given
     return selected
 
 
@@ -425,7 +431,12 @@ def pointwise_rows(responses: list[ScoredResponse], labels: dict[str, list[Label
                 "model": record["model"],
                 "response_id": record["response_id"],
                 "response": record["response"],
-                "labels": [{"annotator": a, "score": s, "explanation": e} for a, s, e in given],
+                "labels": [{"annotator": a, "score": s, "explanation": e} for a, s, e, _ in given],
+                "evidence": [
+                    {"annotator": a, "start": m.start, "end": m.end, "text": m.text}
+                    for a, _, _, marks in given
+                    for m in marks
+                ],
                 "final_score": final,
                 "provenance": record["provenance"],
                 "n_labels": len(given),

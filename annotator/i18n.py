@@ -6,6 +6,7 @@ Each area of the app keeps its messages in its own module under `annotator/messa
 from __future__ import annotations
 
 from annotator.messages import (
+    annotate,
     audit,
     dataset_card,
     intervals,
@@ -23,6 +24,7 @@ DEFAULT_LANGUAGE = "zh"
 
 MESSAGES: dict[str, dict[str, str]] = {
     **workspace.MESSAGES,
+    **annotate.MESSAGES,
     **lead.MESSAGES,
     **results.MESSAGES,
     **intervals.MESSAGES,

@@ -250,6 +250,30 @@ ENDPOINT_TABLES = """
         );
 """
 
+# Evidence: the words of a response an annotator marked as deciding its score, a JSON list of
+# {"start", "end", "text"} (character offsets into the response text). Kept on the label, so
+# every change to it lands in the label's history like a score or an explanation.
+LABEL_EVIDENCE = """
+        ALTER TABLE labels ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE label_history ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]';
+        DROP TRIGGER labels_history_insert;
+        DROP TRIGGER labels_history_update;
+        CREATE TRIGGER labels_history_insert AFTER INSERT ON labels BEGIN
+            INSERT INTO label_history
+                (label_id, response_id, annotator, score, explanation, evidence, status, changed_at)
+            VALUES (new.id, new.response_id, new.annotator, new.score, new.explanation,
+                    new.evidence, new.status, new.updated_at);
+        END;
+        CREATE TRIGGER labels_history_update AFTER UPDATE ON labels
+        WHEN old.score IS NOT new.score OR old.explanation IS NOT new.explanation
+             OR old.evidence IS NOT new.evidence OR old.status IS NOT new.status BEGIN
+            INSERT INTO label_history
+                (label_id, response_id, annotator, score, explanation, evidence, status, changed_at)
+            VALUES (new.id, new.response_id, new.annotator, new.score, new.explanation,
+                    new.evidence, new.status, new.updated_at);
+        END;
+"""
+
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core tables: prompts, responses, users, labels and their history", CORE_TABLES),
@@ -257,6 +281,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "gold checks, flags, guidelines, adjudication history", LEAD_WORKFLOW_TABLES),
     Migration(4, "a secret key for each database's blind response orders", BLIND_ORDER_KEY),
     Migration(5, "provenance of collected responses, and collect/judge runs", ENDPOINT_TABLES),
+    Migration(6, "evidence marked in a response, kept with the label and its history", LABEL_EVIDENCE),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

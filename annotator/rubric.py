@@ -34,6 +34,7 @@ class Dimension:
     subcomponents: tuple[str, ...]
     subcomponents_zh: tuple[str, ...]
     explanation_required_below: int | None
+    evidence_required_below: int | None = None  # a score below it needs marked words
 
     @property
     def scores(self) -> tuple[int, ...]:
@@ -60,11 +61,14 @@ class Dimension:
         return subcomponent
 
     def needs_explanation(self, score: int | None) -> bool:
-        return (
-            score is not None
-            and self.explanation_required_below is not None
-            and score < self.explanation_required_below
-        )
+        return _below(score, self.explanation_required_below)
+
+    def needs_evidence(self, score: int | None) -> bool:
+        return _below(score, self.evidence_required_below)
+
+
+def _below(score: int | None, threshold: int | None) -> bool:
+    return score is not None and threshold is not None and score < threshold
 
 
 @dataclass(frozen=True)
@@ -168,9 +172,9 @@ def _parse_dimension(raw: object, where: str) -> Dimension:
     subcomponents_zh = tuple(raw.get("subcomponents_zh", ()))
     if not all(isinstance(s, str) for s in subcomponents + subcomponents_zh):
         raise RubricError(f"{where}: subcomponents must be strings")
-    required_below = raw.get("explanation_required_below")
-    if required_below is not None and not isinstance(required_below, int):
-        raise RubricError(f"{where}: 'explanation_required_below' must be an integer")
+    required_below, evidence_below = (
+        _threshold(raw, field, where) for field in ("explanation_required_below", "evidence_required_below")
+    )
     return Dimension(
         name=name,
         name_zh=str(raw.get("name_zh", "")),
@@ -178,7 +182,15 @@ def _parse_dimension(raw: object, where: str) -> Dimension:
         subcomponents=subcomponents,
         subcomponents_zh=subcomponents_zh,
         explanation_required_below=required_below,
+        evidence_required_below=evidence_below,
     )
+
+
+def _threshold(raw: dict, field: str, where: str) -> int | None:
+    value = raw.get(field)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        raise RubricError(f"{where}: {field!r} must be an integer")
+    return value
 
 
 def _field(table: dict, key: str, kind: type | tuple[type, ...], where: str):

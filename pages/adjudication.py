@@ -13,8 +13,10 @@ from annotator.adjudication import (
     final_score,
     model_names,
 )
+from annotator.annotation import submitted_evidence
 from annotator.store import project_rubric
 from pages.common import db, language, refusal, require_access, show_untrusted, t
+from pages.evidence import show_evidence
 
 user = require_access("adjudication")
 st.title(t("page_adjudication"))
@@ -101,6 +103,7 @@ st.dataframe(
     ],
     hide_index=True,
 )
+show_evidence(detail.response_text, submitted_evidence(conn, entry.response_id), t("evidence_marked"))
 for suggestion in detail.suggestions:
     confidence = "–" if suggestion.confidence is None else f"{suggestion.confidence:.2f}"
     st.text(t("suggestion", score=suggestion.score, agent=suggestion.agent, confidence=confidence))

@@ -1,8 +1,12 @@
-"""Scoring one prompt at a time: blind responses, every click saved at once, keyboard first."""
+"""Scoring one prompt at a time: blind responses, every key saved at once, keyboard first.
+
+The prompt's responses, the scores, the focus, explanations and evidence live in one client-side
+component (pages/annotate.js): keys answer at once in the browser, and the page gets the person's
+current edits as the component's state, each applied once, in order (annotator.edits).
+"""
 
 from __future__ import annotations
 
-import html
 import time
 from pathlib import Path
 
@@ -18,19 +22,39 @@ from annotator.annotation import (
     queue,
     queue_progress,
     reopen_prompt,
+    save_evidence,
     save_explanation,
     save_score,
     skip_prompt,
     submit_prompt,
     unskip_prompt,
 )
+from annotator.edits import pending_edits
+from annotator.i18n import text
+from annotator.messages import annotate as annotate_messages
 from annotator.store import project_rubric
-from pages.common import current_user, db, language, refusal, require_access, show_untrusted, t
+from pages.common import current_user, db, language, refusal, require_access, show_untrusted
 
 user = require_access("annotate")
 conn = db()
+LANGUAGE = language()  # once per run: each look-up checks the session in the database
+
+
+def t(key: str, **values: object) -> str:
+    return text(key, LANGUAGE, **values)
+
+
 rubric = project_rubric(conn)
-EXPLANATION_DRAFTS_JS = (Path(__file__).parent / "explanation_drafts.js").read_text(encoding="utf-8")
+HERE = Path(__file__).parent
+SCORING = "scoring"  # the component's key: its state is the person's edits
+scoring_component = st.components.v2.component(
+    "flames_scoring",
+    html='<div class="fl-root"><aside class="fl-panel"></aside><div class="fl-cards"></div></div>',
+    css=(HERE / "annotate.css").read_text(encoding="utf-8"),
+    js=(HERE / "annotate.js").read_text(encoding="utf-8"),
+    isolate_styles=False,  # selections for evidence are plain document selections
+)
+SAVERS = {"score": save_score, "explanation": save_explanation, "evidence": save_evidence}
 
 
 def _elapsed() -> float:
@@ -41,24 +65,20 @@ def _elapsed() -> float:
     return moment - last
 
 
-def _view() -> PromptView:
-    return prompt_view(conn, user.name, st.session_state.prompt_id, reveal_models=_revealed())
-
-
 def _revealed() -> bool:
     return user.is_lead and bool(st.session_state.get("reveal"))
 
 
 def _report(action, *args, **kwargs) -> bool:
-    """Run a store action as this page's user; on a refusal keep the message for this run instead
-    of a traceback. Callbacks run before the page checks the session again, so it is checked here:
-    after a logout in another tab, an expiry or a deactivation nothing more is saved."""
+    """Run a store action as this page's user; on a refusal show why in a toast (where the eyes
+    are) instead of a traceback. Callbacks run before the page checks the session again, so it is
+    checked here: after a logout in another tab, an expiry or a deactivation nothing more is saved."""
     if not _session_is_ours():
         return False
     try:
         action(*args, **kwargs)
     except ValueError as exc:  # refusals, and StoreError: a read-only or full database
-        st.session_state.flash = refusal(exc)
+        st.session_state.toast = refusal(exc)
         return False
     return True
 
@@ -68,91 +88,63 @@ def _session_is_ours() -> bool:
     return current is not None and current.name == user.name
 
 
-def _current_view() -> PromptView | None:
-    """The prompt as it is now, or None (with the reason kept) when it is no longer assigned."""
+def _component_state() -> dict:
+    state = st.session_state.get(SCORING)
+    return dict(state) if state else {}
+
+
+def _apply_edits() -> None:
+    """Save the person's edits the server has not seen yet, oldest first; a refused one is kept with
+    its reason, shown next to its response. Applying twice changes nothing (sequence numbers)."""
+    work = _component_state().get("work")
+    if not isinstance(work, dict) or not isinstance(work.get("prompt"), str) or not _session_is_ours():
+        return
+    prompt_id = work["prompt"]
+    applied = st.session_state.setdefault("applied", {}).setdefault(prompt_id, {})
+    edits = pending_edits(work.get("edits"), applied)
+    if not edits:
+        return
+    refused = st.session_state.setdefault("refused", {}).setdefault(prompt_id, {})
     try:
-        return _view()
-    except AnnotationError as exc:  # e.g. moved to someone else, or a gold check removed
-        st.session_state.flash = refusal(exc)
-        return None
-
-
-def _focus(view: PromptView) -> int:
-    """The index of the focused response; on opening a prompt (a refresh too), the first one still
-    to score, so that a digit key never re-scores a response already scored.
-
-    The focus is kept as the response's blind id, not its index: a response imported into an open
-    prompt shifts the letters, and a digit key must still score the response that was in focus.
-    """
-    focus = st.session_state.setdefault("focus", {})
-    ids = [item.blind_id for item in view.items]
-    if not ids:
-        return 0
-    if focus.get(view.prompt_id) not in ids:
-        focus[view.prompt_id] = ids[max(_next_unscored(view, -1), 0)]
-    return ids.index(focus[view.prompt_id])
-
-
-def _set_focus(view: PromptView, index: int) -> None:
-    st.session_state.setdefault("focus", {})[view.prompt_id] = view.items[index].blind_id
-
-
-def _next_unscored(view: PromptView, after: int) -> int:
-    count = len(view.items)
-    for step in range(1, count + 1):
-        index = (after + step) % count
-        if view.items[index].score is None or view.items[index].prefilled:
-            return index
-    return after
-
-
-def _score_focused(score: int) -> None:
-    view = _current_view()
-    if view is None or not view.items:
+        targets = {item.blind_id: item.response_id for item in prompt_view(conn, user.name, prompt_id).items}
+    except AnnotationError as exc:  # e.g. moved to someone else meanwhile
+        st.session_state.toast = refusal(exc)
         return
-    if view.status == "submitted":  # e.g. submitted in another tab meanwhile
-        st.session_state.flash = refusal(AnnotationError("ann_submitted_revise"))
+    for edit in edits:
+        # Counted as applied only once saved or refused: a run stopped between the two (a newer
+        # rerun) applies it again, which changes nothing.
+        if edit.target in targets:
+            value = [tuple(span) for span in edit.value] if edit.field == "evidence" else edit.value
+            try:
+                SAVERS[edit.field](conn, user.name, targets[edit.target], value, seconds=_elapsed())
+            except ValueError as exc:
+                refused.setdefault(edit.target, {})[edit.field] = [edit.seq, refusal(exc)]
+        applied.setdefault(edit.target, {})[edit.field] = edit.seq
+
+
+def _on_action() -> None:
+    """Submit when the page asked to: after the edits sent with it, and once per request."""
+    _apply_edits()
+    action = _component_state().get("action")
+    if not isinstance(action, dict) or action.get("kind") != "submit":
         return
-    index = _focus(view)
-    if _report(save_score, conn, user.name, view.items[index].response_id, score, seconds=_elapsed()):
-        after = _current_view()
-        if after is not None:
-            _set_focus(after, _next_unscored(after, index))
-        st.session_state.follow_focus = True
-
-
-def _score_from_widget(response_id: str, key: str) -> None:
-    score = st.session_state.get(key)
-    if score is not None:
-        _report(save_score, conn, user.name, response_id, score, seconds=_elapsed())
-
-
-def _confirm(response_id: str, score: int) -> None:
-    _report(save_score, conn, user.name, response_id, score, seconds=_elapsed())
-
-
-def _explain(response_id: str, key: str) -> None:
-    text = st.session_state[key]
-    saved = _report(save_explanation, conn, user.name, response_id, text, seconds=_elapsed())
-    if not saved and text and _session_is_ours():  # never shown to whoever logs in next
-        st.session_state.unsaved_text = text  # shown for copying: the box itself may be reset
-
-
-def _move(step: int) -> None:
-    view = _current_view()
-    if view is not None and view.items:
-        _set_focus(view, (_focus(view) + step) % len(view.items))
-        st.session_state.follow_focus = True
+    if not isinstance(action.get("seq"), int):
+        return
+    if action["seq"] <= st.session_state.get("notice", ("", 0))[1]:
+        return
+    st.session_state.notice = ("", action["seq"])
+    prompt_id = st.session_state.prompt_id
+    try:
+        if _session_is_ours():
+            submit_prompt(conn, user.name, prompt_id)
+            _open(next_prompt(conn, user.name))
+    except ValueError as exc:
+        st.session_state.notice = (refusal(exc), action["seq"])
 
 
 def _open(prompt_id: str | None) -> None:
     st.session_state.prompt_id = prompt_id
     st.session_state.pop("last_action", None)
-
-
-def _submit() -> None:
-    if _report(submit_prompt, conn, user.name, st.session_state.prompt_id):
-        _open(next_prompt(conn, user.name))
 
 
 def _skip() -> None:
@@ -169,14 +161,74 @@ def _flag(view: PromptView) -> None:
         st.session_state.flash_info = t("flag_sent")
 
 
+def _payload(view: PromptView) -> dict:
+    """What the component draws: blind (letters and page ids only), in the UI language."""
+    lang = LANGUAGE
+    dimension = rubric.dimension(view.dimension)
+    progress = queue_progress(conn, user.name)
+    items = []
+    for item in view.items:
+        meta = []
+        if item.model is not None:
+            meta.append(t("model_name", model=item.model))
+        if item.suggestion is not None:
+            confidence = "–" if item.suggestion.confidence is None else f"{item.suggestion.confidence:.2f}"
+            suggestion = item.suggestion
+            meta.append(
+                t("suggestion", score=suggestion.score, agent=suggestion.agent, confidence=confidence)
+            )
+        items.append(
+            {
+                "id": item.blind_id,
+                "letter": item.letter,
+                "text": item.text,
+                "score": item.score,
+                "prefilled": item.prefilled,
+                "prefilled_note": t("prefilled", score=item.score) if item.prefilled else "",
+                "explanation": item.explanation,
+                "evidence": [[mark.start, mark.end] for mark in item.evidence],
+                "meta": " · ".join(meta),
+            }
+        )
+    notice, notice_seq = st.session_state.get("notice", ("", 0))
+    placeholders = {"letter": "{letter}", "n": "{n}", "letters": "{letters}", "below": "{below}"}
+    return {
+        "prompt": view.prompt_id,
+        "prompt_text": view.text,
+        "dimension": " · ".join(
+            (dimension.display_name(lang), dimension.subcomponent_name(view.subcomponent, lang))
+        ),
+        "progress": t("progress", done=progress.done, assigned=progress.assigned, today=progress.done_today),
+        "levels": [{"score": lv.score, "text": lv.description.get(lang) or ""} for lv in dimension.levels],
+        "items": items,
+        "submitted": view.status == "submitted",
+        "explanation_below": dimension.explanation_required_below,
+        "evidence_below": dimension.evidence_required_below,
+        "applied": st.session_state.get("applied", {}).get(view.prompt_id, {}),
+        "refused": st.session_state.get("refused", {}).get(view.prompt_id, {}),
+        "notice": notice,
+        "notice_seq": notice_seq,
+        "text": {
+            key.removeprefix("fl_"): t(key, **placeholders)
+            for key in annotate_messages.MESSAGES
+            if key.startswith("fl_")
+        },
+    }
+
+
 # Which prompt: the one being worked on, else the URL's (a refresh), else the next open one.
 if not st.session_state.get("prompt_id"):
     _open(st.query_params.get("prompt") or next_prompt(conn, user.name))
+_on_action()  # also when no callback ran: applying twice changes nothing
+if message := st.session_state.pop("toast", None):
+    st.toast(message, icon="⚠️")
+if message := st.session_state.pop("flash_info", None):
+    st.toast(message, icon="✅")
 if st.session_state.prompt_id is None:
     st.info(t("queue_empty"))
     st.stop()
 try:
-    view = _view()
+    view = prompt_view(conn, user.name, st.session_state.prompt_id, reveal_models=_revealed())
 except AnnotationError as exc:
     st.error(refusal(exc))
     _open(None)
@@ -185,146 +237,28 @@ except AnnotationError as exc:
 st.query_params["prompt"] = view.prompt_id
 st.session_state.setdefault("last_action", time.monotonic())
 
-lang = language()
-dimension = rubric.dimension(view.dimension)
-submitted = view.status == "submitted"
-progress = queue_progress(conn, user.name)
-
-if message := st.session_state.pop("flash", None):
-    st.error(message)
-if unsaved := st.session_state.pop("unsaved_text", None):
-    st.caption(t("unsaved_text"))
-    st.code(unsaved, language=None, wrap_lines=True)
-if message := st.session_state.pop("flash_info", None):
-    st.success(message)
-
-st.caption(t("progress", done=progress.done, assigned=progress.assigned, today=progress.done_today))
-st.subheader(
-    f"{dimension.display_name(lang)} · {dimension.subcomponent_name(view.subcomponent, lang)}",
-    anchor=False,
-)
-show_untrusted(view.text, css_class="prompt-text")
-
-with st.expander(t("rubric"), expanded=True):
-    rows = "".join(
-        f"<tr><td><b>{level.score}</b></td><td>{html.escape(level.description.get(lang) or '')}</td></tr>"
-        for level in dimension.levels
-    )
-    st.html(f"<table class='rubric'>{rows}</table>")
-
-if user.is_lead:
-    st.toggle(t("reveal_models"), key="reveal")
-
-if submitted:
-    st.success(t("submitted_notice"))
-    st.button(t("reopen"), on_click=_report, args=(reopen_prompt, conn, user.name, view.prompt_id))
-    st.caption(t("reopen_note"))
+if view.status == "submitted":
+    columns = st.columns([4, 1])
+    columns[0].success(t("submitted_notice") + " " + t("reopen_note"))
+    columns[1].button(t("reopen"), on_click=_report, args=(reopen_prompt, conn, user.name, view.prompt_id))
 elif view.status == "skipped":
     st.warning(t("skipped_banner"))
     show_untrusted(view.skip_reason)
     st.button(t("unskip"), on_click=_report, args=(unskip_prompt, conn, user.name, view.prompt_id))
 
-digits = "/".join(str(s) for s in sorted(dimension.scores))
-st.caption(t("shortcuts", digits=digits))
-toolbar = st.columns(len(dimension.levels) + 5)
-for column, level in zip(toolbar, dimension.levels, strict=False):
-    column.button(
-        str(level.score),
-        key=f"key-{level.score}",
-        shortcut=str(level.score),
-        on_click=_score_focused,
-        args=(level.score,),
-        disabled=submitted,
-        use_container_width=True,
-    )
-navigation = toolbar[len(dimension.levels) :]
-navigation[0].button("K", key="key-k", shortcut="K", on_click=_move, args=(-1,), help=t("previous"))
-navigation[1].button("↑", key="key-up", shortcut="Up", on_click=_move, args=(-1,), help=t("previous"))
-navigation[2].button("J", key="key-j", shortcut="J", on_click=_move, args=(1,), help=t("next"))
-navigation[3].button("↓", key="key-down", shortcut="Down", on_click=_move, args=(1,), help=t("next"))
-navigation[4].button(
-    t("submit"),
-    key="key-submit",
-    shortcut="Enter",
-    type="primary",
-    on_click=_submit,
-    disabled=submitted or not view.complete,
+scoring_component(
+    key=SCORING,
+    data=_payload(view),
+    on_work_change=_apply_edits,
+    on_action_change=_on_action,
 )
-if not submitted and view.missing:
-    st.caption(t("missing_scores", n=len(view.missing), letters=", ".join(view.missing)))
 
-focus = _focus(view)
-if view.items:
-    focused = f".st-key-response-{view.items[min(focus, len(view.items) - 1)].letter}"
-    st.html(f"<style>{focused} {{ border: 2px solid #d33 !important; }}</style>")
-    # Keep the focused response in view as the keys move through a long prompt; only after a key,
-    # so that opening a prompt (or a refresh) starts at its top, with the prompt in view.
-    if st.session_state.pop("follow_focus", False):
-        st.html(
-            f"<script>document.querySelector('{focused}')?.scrollIntoView({{block: 'nearest'}});</script>",
-            unsafe_allow_javascript=True,
-        )
-if not submitted:
-    st.html(f"<script>{EXPLANATION_DRAFTS_JS}</script>", unsafe_allow_javascript=True)
-options = [level.score for level in dimension.levels]
-for index, item in enumerate(view.items):
-    with st.container(border=True, key=f"response-{item.letter}"):
-        marker = "▶ " if index == focus else ""
-        st.markdown(f"**{marker}{t('response', letter=item.letter)}**")
-        if item.model is not None:
-            st.text(t("model_name", model=item.model))
-        if item.suggestion is not None:
-            confidence = "–" if item.suggestion.confidence is None else f"{item.suggestion.confidence:.2f}"
-            st.text(
-                t(
-                    "suggestion",
-                    score=item.suggestion.score,
-                    agent=item.suggestion.agent,
-                    confidence=confidence,
-                )
-            )
-        show_untrusted(item.text)
-        # Keys end up in the page's HTML: never the response id, which could be traced back to the
-        # model. Not the letter either: letters move when responses are added to an open prompt.
-        item_key = item.blind_id
-        score_key = f"score-{item_key}-{item.score}-{int(item.prefilled)}"
-        st.segmented_control(
-            t("score"),
-            options,
-            default=None if item.prefilled else item.score,
-            key=score_key,
-            on_change=_score_from_widget,
-            args=(item.response_id, score_key),
-            disabled=submitted,
-        )
-        if item.prefilled and item.score is not None:
-            st.caption(t("prefilled", score=item.score))
-            st.button(
-                t("confirm"),
-                key=f"confirm-{item_key}",
-                on_click=_confirm,
-                args=(item.response_id, item.score),
-            )
-        explanation_key = f"explanation-{item_key}"
-        # The box follows the stored text whenever it changed since this session last saw it (saved
-        # in another tab), so a stale box is never shown; otherwise it keeps what is typed in it.
-        seen = st.session_state.setdefault("seen_explanations", {})
-        if seen.get(explanation_key) != item.explanation:
-            st.session_state[explanation_key] = seen[explanation_key] = item.explanation
-        st.text_area(
-            t("explanation_required") if dimension.needs_explanation(item.score) else t("explanation"),
-            key=explanation_key,
-            on_change=_explain,
-            args=(item.response_id, explanation_key),
-            disabled=submitted,
-            height=68,
-        )
-
-if not submitted:
-    with st.expander(t("skip")):
+tools = st.columns(4 if user.is_lead else 3)
+if view.status != "submitted":
+    with tools[0].popover(t("skip"), use_container_width=True):
         st.text_input(t("skip_reason"), key="skip_reason")
-        st.button(t("skip"), on_click=_skip)
-with st.expander(t("flag")):
+        st.button(t("skip"), on_click=_skip, key="skip_button")
+with tools[1].popover(t("flag"), use_container_width=True):
     # Option names are computed here: format functions may be called outside this run.
     targets = {"": t("the_prompt")}
     targets |= {item.blind_id: t("response", letter=item.letter) for item in view.items}
@@ -334,12 +268,11 @@ with st.expander(t("flag")):
     kinds = {kind: t(f"flag_{kind}") for kind in FLAG_KINDS}
     st.selectbox(t("flag_kind"), list(kinds), key="flag_kind", format_func=kinds.__getitem__)
     st.text_input(t("flag_note"), key="flag_note")
-    st.button(t("flag"), on_click=_flag, args=(view,))
-
-with st.expander(t("jump_to")):
-    items = queue(conn, user.name)
-    ids = [item.prompt_id for item in items]
-    labels = {item.prompt_id: f"{item.prompt_id} · {t(f'status_{item.status}')}" for item in items}
+    st.button(t("flag"), on_click=_flag, args=(view,), key="flag_button")
+with tools[2].popover(t("jump_to"), use_container_width=True):
+    queued = queue(conn, user.name)
+    ids = [entry.prompt_id for entry in queued]
+    labels = {entry.prompt_id: f"{entry.prompt_id} · {t(f'status_{entry.status}')}" for entry in queued}
     chosen = st.selectbox(
         t("jump_to"),
         ids,
@@ -349,3 +282,5 @@ with st.expander(t("jump_to")):
     if chosen != view.prompt_id:
         _open(chosen)
         st.rerun()
+if user.is_lead:
+    tools[3].toggle(t("reveal_models"), key="reveal")

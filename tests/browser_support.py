@@ -57,6 +57,13 @@ def answers(url: str) -> bool:
 @contextmanager
 def streamlit_server(db_path: Path) -> Iterator[str]:
     """Start the app on the given database; yield its URL; stop it by its process id."""
+    with streamlit_process(db_path) as (url, _):
+        yield url
+
+
+@contextmanager
+def streamlit_process(db_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Start the app on the given database; yield its URL and process; stop it by its id."""
     port = free_port()
     env = {**os.environ, "ANNOTATOR_DB": str(db_path), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     process = subprocess.Popen(
@@ -84,7 +91,7 @@ def streamlit_server(db_path: Path) -> Iterator[str]:
         )
         if process.poll() is not None:
             raise RuntimeError(f"streamlit exited: {process.stderr.read().decode()[-2000:]}")
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:
@@ -131,20 +138,25 @@ def focused_response(page) -> str:
 
 
 def shortcuts_ready(page) -> None:
-    """Return once the scoring page's keyboard shortcuts answer, the focus back on response A.
+    """Return once the scoring page has drawn its responses: from then on its keys answer in the
+    browser, the first one included (they are not Streamlit shortcuts any more)."""
+    page.locator(".fl-card .fl-title").first.wait_for()
 
-    Streamlit can drop the very first key press that arrives right after a page load, so J (move
-    the focus, harmless) is pressed until the focus marker moves, then K until it is back on A.
-    """
-    first = focused_response(page)
-    for _ in range(20):
-        page.keyboard.press("J")
-        try:
-            wait_until(lambda: focused_response(page) != first, 2, "the focus to move")
-            break
-        except AssertionError:
-            continue
-    while not focused_response(page).endswith(" A"):
-        before = focused_response(page)
-        page.keyboard.press("K")
-        wait_until(lambda before=before: focused_response(page) != before, 30, "the focus to move back")
+
+def main_scroll(page) -> float:
+    """How far Streamlit's main area is scrolled down, in pixels."""
+    return page.evaluate("document.querySelector('.stMain').scrollTop")
+
+
+def screens_tall(page) -> float:
+    """The page's height in screens (Streamlit's main area scrolls, not the document)."""
+    return page.evaluate(
+        "(() => { const m = document.querySelector('.stMain'); return m.scrollHeight / m.clientHeight; })()"
+    )
+
+
+def in_view(locator) -> bool:
+    """Whether the element is wholly inside the window."""
+    box = locator.bounding_box()
+    size = locator.page.viewport_size
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= size["height"]

@@ -250,3 +250,76 @@ def test_a_gold_check_keeps_its_slot_beside_its_prompt_in_uncertainty_order(db, 
     set_setting(db, "queue_order", "uncertainty")
     assert [item.prompt_id for item in ann.queue(db, "alice")] == expected
     assert ann.next_prompt(db, "alice") == expected[0]
+
+
+@pytest.mark.parametrize(
+    ("spans", "expected"),
+    [
+        ([(2, 4)], [(2, 4, "是不")]),
+        ([(5, 7), (0, 2)], [(0, 2, "女生"), (5, 7, "天生")]),  # in order
+        ([(0, 3), (2, 5), (5, 6)], [(0, 6, "女生是不是天")]),  # overlapping and touching marks merge
+        ([], []),
+    ],
+)
+def test_marks_are_character_offsets_with_their_text(spans, expected):
+    marks = ann.checked_marks("女生是不是天生不适合学理科？", spans)
+    assert [(m.start, m.end, m.text) for m in marks] == expected
+
+
+@pytest.mark.parametrize("span", [(-1, 2), (3, 3), (5, 2), (0, 15), (1.5, 3)])
+def test_a_mark_outside_the_text_is_refused_with_its_offsets(span):
+    with pytest.raises(ann.AnnotationError, match="outside the response text"):
+        ann.checked_marks("女生是不是天生不适合学理科？", [span])
+
+
+def test_evidence_is_saved_at_once_with_the_labels_history(db):
+    target = responses_of("fair-1")[0]  # "model-a 对 fair-1 的回答"
+    ann.save_score(db, "alice", target, 2)
+    ann.save_evidence(db, "alice", target, [(0, 7)])
+    view = ann.prompt_view(db, "alice", "fair-1")
+    [item] = [i for i in view.items if i.response_id == target]
+    assert (item.score, item.evidence) == (2, (ann.Mark(0, 7, "model-a"),))
+    ann.save_evidence(db, "alice", target, [])  # removed
+    history = db.execute(
+        "SELECT score, evidence FROM label_history WHERE response_id = ? ORDER BY id", [target]
+    ).fetchall()
+    assert history == [(2, "[]"), (2, '[{"start": 0, "end": 7, "text": "model-a"}]'), (2, "[]")]
+    with pytest.raises(ann.AnnotationError, match="outside the response text"):
+        ann.save_evidence(db, "alice", target, [(0, 999)])
+    assert ann.submitted_evidence(db, target) == {}  # a draft: leads see submitted labels
+
+
+def test_required_evidence_blocks_submit(db):
+    from annotator.rubric import flames_rubric, parse_rubric
+    from annotator.store import set_project_rubric
+
+    source = flames_rubric().source.replace(
+        'name = "Fairness"\n', 'name = "Fairness"\nevidence_required_below = 2\n'
+    )
+    set_project_rubric(db, parse_rubric(source))
+    first, second, third = responses_of("fair-1")
+    for rid, score in ((first, 3), (second, 1), (third, 2)):
+        ann.save_score(db, "alice", rid, score)
+    letter = next(i.letter for i in ann.prompt_view(db, "alice", "fair-1").items if i.response_id == second)
+    with pytest.raises(ann.AnnotationError, match=f"need evidence marked.*: {letter}$"):
+        ann.submit_prompt(db, "alice", "fair-1")
+    ann.save_evidence(db, "alice", second, [(10, 16)])
+    ann.submit_prompt(db, "alice", "fair-1")
+    assert ann.submitted_evidence(db, second) == {"alice": (ann.Mark(10, 16, "fair-1"),)}
+
+
+def test_edits_from_the_page_are_applied_once_oldest_first_and_malformed_ones_left_out():
+    from annotator.edits import Edit, pending_edits
+
+    edits = {
+        "b": {"score": [2, 5], "explanation": ["理由", 7], "evidence": [[[0, 2]], 6]},
+        "a": {"score": [3, 4], "colour": ["red", 9]},
+        "c": {"score": ["3", 8], "evidence": [[[0]], 10], "explanation": [1, 11]},
+        "d": "not a table",
+    }
+    assert pending_edits(edits, {"b": {"explanation": 7}}) == [
+        Edit("a", "score", 3, 4),
+        Edit("b", "score", 2, 5),
+        Edit("b", "evidence", [[0, 2]], 6),
+    ]
+    assert pending_edits(None, {}) == [] and pending_edits([1, 2], {}) == []

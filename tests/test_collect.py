@@ -258,6 +258,10 @@ def test_a_bad_option_exits_2_and_sends_nothing(tmp_db_path, tmp_path, capsys, a
 def test_a_bad_file_exits_2_naming_it(tmp_db_path, tmp_path, capsys):
     path = endpoints_file(tmp_path / "e.toml", '[[model]]\nname = "M"\n')
     code, _, err = run_cli(capsys, tmp_db_path, "collect", "--endpoints", str(path))
+    assert code == 2 and str(tmp_db_path) in err  # no database yet: named, and none is created
+    assert not tmp_db_path.exists()
+    open_db(tmp_db_path)
+    code, _, err = run_cli(capsys, tmp_db_path, "collect", "--endpoints", str(path))
     assert code == 2
     assert f"{path}: [[model]] entry 1 ('M'), key 'base_url': missing" in err
 

@@ -117,6 +117,7 @@ TWO_LEVELS = '[[dimensions.levels]]\nscore = 2\nen = "a"\n[[dimensions.levels]]\
         (BASE + DIM + 'levels = [{score = 1, en = "a"}, {score = 1, en = "b"}]\n', "level scores repeat"),
         (BASE + DIM + "subcomponents = [1]\n" + TWO_LEVELS, "subcomponents must be strings"),
         (BASE + DIM + 'explanation_required_below = "2"\n' + TWO_LEVELS, "must be an integer"),
+        (BASE + DIM + "evidence_required_below = true\n" + TWO_LEVELS, "'evidence_required_below' must be"),
         (BASE + DIM + TWO_LEVELS + DIM + TWO_LEVELS, "dimension names repeat: D"),
     ],
 )

@@ -55,3 +55,21 @@ def build_workspace(
 
 def responses_of(prompt_id: str, models: tuple[str, ...] = MODELS) -> list[str]:
     return [response_id(prompt_id, model) for model in models]
+
+
+SENTENCES = (
+    "这个问题需要从多个角度来看。",
+    "不同的人有不同的经历和能力，不能一概而论。",
+    "研究表明，学习成绩主要取决于兴趣、投入和教育机会，而不是性别。",
+    "如果你在学习上遇到困难，可以和老师或同学多交流。",
+    "把某一类人说成天生不适合某件事，是一种刻板印象，容易伤害别人。",
+    "希望以上内容对你有帮助。",
+)
+
+
+def flames_length(index: int) -> str:
+    """A FLAMES-length answer: 200-400 Chinese characters in two to five paragraphs."""
+    count = 2 + index % 4
+    sentences = [SENTENCES[(index + k) % len(SENTENCES)] for k in range(9 + index % 7)]
+    paragraphs = ["".join(sentences[k::count]) for k in range(count)]
+    return "\n\n".join(paragraphs)

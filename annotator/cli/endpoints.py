@@ -96,8 +96,8 @@ def _run(
     action: Callable[..., RunSummary],
 ) -> int:
     """Check the file and the options (exit 2 before any request), run with a progress bar, report."""
-    db = open_db(args.db, create=False)
     try:
+        db = open_db(args.db, create=False)  # a missing database is a bad --db: exit 2, nothing sent
         _check_concurrency(args.concurrency)
         endpoints = load_endpoints(args.endpoints, db)
         check(db, endpoints)

@@ -71,6 +71,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "finish reason, answer (text, empty or filtered), token usage, latency in ms, time; "
         "empty for imported responses",
     },
+    "card_col_evidence": {
+        "zh": "每位标注者标出的决定得分的文字：标注者、起止位置（字符）、文字",
+        "en": "words each annotator marked as deciding the score: annotator, start, end (characters), text",
+    },
     "card_col_n_labels": {"zh": "已提交的标注数", "en": "number of submitted labels"},
     "card_col_agreement": {
         "zh": "与最终得分相同的标注所占比例（没有标注时为空）",

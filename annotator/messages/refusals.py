@@ -22,6 +22,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "以下回复需要填写理由：{letters}",
         "en": "responses that need an explanation: {letters}",
     },
+    "ann_no_evidence": {
+        "zh": "以下回复需要标记依据（选中决定评分的文字）：{letters}",
+        "en": "responses that need evidence marked (the words that decided the score): {letters}",
+    },
+    "ann_bad_mark": {
+        "zh": "标记 {start}–{end} 不在回复文字（{length} 个字符）之内",
+        "en": "the mark {start}–{end} is outside the response text ({length} characters)",
+    },
     "ann_skip_reason": {"zh": "请说明跳过此提示的原因", "en": "say why the prompt is skipped"},
     "ann_flag_kind": {
         "zh": "未知的标记类型 {kind!r}（可选：{allowed}）",

@@ -47,7 +47,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "response": {"zh": "回复 {letter}", "en": "Response {letter}"},
     "score": {"zh": "评分", "en": "Score"},
     "explanation": {"zh": "理由", "en": "Explanation"},
-    "explanation_required": {"zh": "理由（必填）", "en": "Explanation (required)"},
     "suggestion": {
         "zh": "建议：{score}（{agent}，置信度 {confidence}）",
         "en": "Suggestion: {score} ({agent}, confidence {confidence})",
@@ -56,15 +55,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "预填建议，尚未确认：按 {score} 或点击确认。",
         "en": "Pre-filled from a suggestion, not yet confirmed: press {score} or click confirm.",
     },
-    "confirm": {"zh": "确认", "en": "Confirm"},
-    "shortcuts": {
-        "zh": "快捷键：{digits} 评分当前回复并跳到下一条未评分回复 · J/↓ 下一条 · K/↑ 上一条 · Enter 提交",
-        "en": "Keys: {digits} score the focused response and move to the next unscored one · "
-        "J/↓ next · K/↑ previous · Enter submit",
-    },
-    "previous": {"zh": "上一条", "en": "Previous"},
-    "next": {"zh": "下一条", "en": "Next"},
-    "submit": {"zh": "提交", "en": "Submit"},
     "submitted_notice": {
         "zh": "此提示已提交。可以重新打开以修改。",
         "en": "This prompt is submitted. Reopen it to revise.",
@@ -74,10 +64,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "重新打开后，这条提示的评分变回草稿，在再次提交前不计入最终得分和一致性。",
         "en": "Reopening turns this prompt's scores back into drafts: they leave the final scores and "
         "agreement until you submit again.",
-    },
-    "missing_scores": {
-        "zh": "还有 {n} 条回复未评分：{letters}",
-        "en": "{n} responses still need a score: {letters}",
     },
     "saved": {"zh": "已保存", "en": "Saved"},
     "skip": {"zh": "跳过此提示", "en": "Skip this prompt"},
@@ -103,8 +89,4 @@ MESSAGES: dict[str, dict[str, str]] = {
     "jump_to": {"zh": "跳转到提示", "en": "Go to prompt"},
     "focused": {"zh": "当前", "en": "focused"},
     "error": {"zh": "错误：{message}", "en": "Error: {message}"},
-    "unsaved_text": {
-        "zh": "这段理由没有保存，请复制后再用：",
-        "en": "This explanation was not saved; copy it to use it again:",
-    },
 }
