@@ -10,6 +10,7 @@ from annotator.store import get_setting
 from annotator.users import set_language
 from pages.common import (
     PAGE_ROLES,
+    PAGE_SECTIONS,
     SESSION_COOKIE,
     UNTRUSTED_CSS,
     current_user,
@@ -107,16 +108,30 @@ def main() -> None:
         st.navigation([login, *addresses]).run()
         return
     _sidebar(user)
-    pages = [
-        st.Page(
+    # Every page the role may open is in the menu, grouped and never folded behind "View more";
+    # the others stay registered (hidden) so their addresses refuse in the UI language.
+    pages = {
+        name: st.Page(
             f"pages/{name}.py",
             title=t(f"page_{name}"),
-            url_path=name,
-            visibility="visible" if user.role in roles else "hidden",
+            # The home page is served at "/"; "/home" is a hidden alias that leads there.
+            url_path="index" if name == "home" else name,
+            default=name == "home",
+            visibility="visible" if user.role in PAGE_ROLES[name] else "hidden",
         )
-        for name, roles in PAGE_ROLES.items()
-    ]
-    st.navigation(pages).run()
+        for name in PAGE_ROLES
+    }
+    home = pages["home"]
+    alias = st.Page(lambda: st.switch_page(home), title=home.title, url_path="home", visibility="hidden")
+    sections: dict[str, list] = {}
+    hidden = [alias]
+    for section, names in PAGE_SECTIONS.items():
+        shown = [pages[name] for name in names if user.role in PAGE_ROLES[name]]
+        hidden += [pages[name] for name in names if user.role not in PAGE_ROLES[name]]
+        if shown:
+            sections[t(f"nav_{section}")] = shown
+    sections[next(iter(sections))] += hidden  # a section of hidden pages only would show its header
+    st.navigation(sections, expanded=True).run()
 
 
 main()

@@ -36,6 +36,12 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "scorer": LEADS,
     "audit": LEADS,
 }
+# Menu sections (message key nav_<section>) and their pages, in menu order.
+PAGE_SECTIONS: dict[str, tuple[str, ...]] = {
+    "annotate": ("home", "annotate", "guidelines"),
+    "manage": ("assignment", "progress", "adjudication", "flags", "users", "settings", "audit"),
+    "results": ("agreement", "leaderboard", "exports", "scorer"),
+}
 
 
 def db() -> sqlite_utils.Database:
