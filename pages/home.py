@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import plotly.express as px
 import streamlit as st
 
 from annotator.annotation import queue, queue_progress
@@ -17,7 +18,18 @@ columns = st.columns(4)
 for column, key in zip(columns, ("prompts", "responses", "models", "labels_submitted"), strict=True):
     column.metric(t(key), stats[key])
 names = dimension_names()
-st.bar_chart({names.get(name, name): n for name, n in stats["prompts_by_dimension"].items()}, horizontal=True)
+by_dimension = stats["prompts_by_dimension"]
+if by_dimension:
+    chart = px.bar(
+        x=list(by_dimension.values()),
+        y=[names.get(name, name) for name in by_dimension],
+        orientation="h",
+        title=t("home_chart_title"),
+        labels={"x": t("prompts"), "y": t("dimension")},
+        height=300,
+    )
+    chart.update_yaxes(autorange="reversed")  # rubric order from the top
+    st.plotly_chart(chart, key="home_chart")
 
 st.subheader(t("my_queue"))
 progress = queue_progress(db(), user.name)
@@ -34,7 +46,7 @@ if items:
                 t("prompt"): item.prompt_id,
                 t("dimension"): names.get(item.dimension, item.dimension),
                 t("score"): f"{item.scored}/{item.responses}",
-                "status": t(f"status_{item.status}"),
+                t("status"): t(f"status_{item.status}"),
             }
             for item in items
         ],

@@ -112,10 +112,11 @@ def _frame_strings(frame: pd.DataFrame, where: str, problems: list[str]) -> Iter
         values = frame[column]
         if values.dtype == bool:
             problems.append(f"{where}: column {column!r} shows true/false")
-        elif values.dtype == object:
+        else:
             if values.isna().any():
                 problems.append(f"{where}: column {column!r} shows None")
-            yield from (str(value) for value in values.dropna())
+            if values.dtype == object:
+                yield from (str(value) for value in values.dropna())
 
 
 def _chart_strings(spec: dict, where: str, problems: list[str]) -> Iterator[str]:
