@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from annotator import auth
 from annotator.i18n import LANGUAGES
@@ -61,6 +62,14 @@ def _login_page() -> None:
 def _choose_language(user_name: str) -> None:
     st.session_state.language = st.session_state.language_choice
     set_language(db(), user_name, st.session_state.language)
+    # A select box keeps showing its choice's label in the old language unless its value is set
+    # again (Streamlit sends a kept value's label only when the value changes): set every
+    # widget's value to itself. Buttons and the like refuse that and need nothing.
+    for key in list(st.session_state):
+        try:
+            st.session_state[key] = st.session_state[key]
+        except StreamlitAPIException:
+            pass
 
 
 def _sidebar(user) -> None:

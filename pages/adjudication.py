@@ -64,7 +64,7 @@ st.dataframe(
             t("model"): item.model,
             t("col_scores"): ", ".join(str(score) for score in item.scores),
             t("col_spread"): item.spread,
-            t("col_adjudicated"): item.adjudicated,
+            t("col_adjudicated"): t("yes") if item.adjudicated else t("no"),
         }
         for item in items
     ],

@@ -17,7 +17,16 @@ from annotator.assignment import (
 from annotator.gold import gold_accuracy, gold_items, mix_gold, set_gold
 from annotator.store import project_rubric
 from annotator.users import list_users
-from pages.common import db, gold_threshold_input, language, refusal, require_access, t
+from pages.common import (
+    db,
+    dimension_names,
+    gold_threshold_input,
+    language,
+    readable,
+    refusal,
+    require_access,
+    t,
+)
 
 user = require_access("assignment")
 st.title(t("page_assignment"))
@@ -139,7 +148,8 @@ with st.form("gold", clear_on_submit=True):
 items = gold_items(conn)
 st.caption(t("gold_count", n=len(items)))
 if len(items):
-    st.dataframe(items.rename(columns=_column), hide_index=True)
+    shown = items.assign(dimension=items["dimension"].replace(dimension_names()))
+    st.dataframe(readable(shown).rename(columns=_column), hide_index=True)
 
 gold_team = st.multiselect(t("annotators"), active, default=active, key="gold_team")
 left, right = st.columns(2)
@@ -167,7 +177,7 @@ if st.button(t("mix_gold"), key="mix_gold", disabled=not len(items)):
 threshold = gold_threshold_input(st)
 accuracy = gold_accuracy(conn, float(threshold))
 if len(accuracy):
-    st.dataframe(accuracy.rename(columns=_column), hide_index=True)
+    st.dataframe(readable(accuracy, {"accuracy": ".0%"}).rename(columns=_column), hide_index=True)
     below = accuracy[accuracy["below_threshold"]]["annotator"].tolist()
     if below:
         st.warning(t("gold_below", names=", ".join(below)))

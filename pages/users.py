@@ -39,7 +39,7 @@ st.dataframe(
         {
             t("user_name"): person.name,
             t("role"): roles[person.role],
-            t("active"): person.active,
+            t("active"): t("yes") if person.active else t("no"),
             t("language"): person.language or "",
         }
         for person in people

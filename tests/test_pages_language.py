@@ -64,3 +64,20 @@ def test_every_text_on_the_page_is_in_the_ui_language(demo, monkeypatch, page, l
     data = data_text(db) + "\n".join(LANGUAGES.values())
     found = problems + foreign_text(texts, language, data)
     assert not found, "\n".join(found)
+
+
+def test_switching_the_language_redraws_a_select_box_s_chosen_label(demo, monkeypatch):
+    """Streamlit sends a kept choice's label only when the value is set: the switch sets it."""
+    path, db = demo
+    monkeypatch.setenv("ANNOTATOR_DB", str(path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["token"] = auth.login(db, "admin", PASSWORD).token
+    at.session_state["language"] = "zh"
+    at.run()
+    at.switch_page("pages/leaderboard.py")
+    at.run()
+    assert at.selectbox(key="lb_source").proto.options[0] == "人工（合并后的最终得分）"
+    at.radio(key="language_choice").set_value("en").run()
+    source = at.selectbox(key="lb_source")
+    assert source.value == "human"
+    assert source.proto.set_value and source.proto.raw_value == "humans (consolidated final scores)"

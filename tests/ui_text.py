@@ -177,7 +177,8 @@ def foreign_text(texts: list[str], language: str, data: str) -> list[str]:
     for text in texts:
         text = FILE_NAME.sub(" ", TAG.sub(" ", text))
         if language == "zh":
-            words = [w for w in LATIN_WORD.findall(text) if w.lower() not in PROPER_NAMES | data_words]
+            found_words = (word.strip("'’") for word in LATIN_WORD.findall(text))
+            words = [w for w in found_words if w.lower() not in PROPER_NAMES | data_words]
         else:
             words = [run for run in CJK_RUN.findall(text) if run not in data and run.strip("，。：；（）、")]
         if words:
