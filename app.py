@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
@@ -66,10 +68,8 @@ def _choose_language(user_name: str) -> None:
     # again (Streamlit sends a kept value's label only when the value changes): set every
     # widget's value to itself. Buttons and the like refuse that and need nothing.
     for key in list(st.session_state):
-        try:
+        with contextlib.suppress(StreamlitAPIException):
             st.session_state[key] = st.session_state[key]
-        except StreamlitAPIException:
-            pass
 
 
 def _sidebar(user) -> None:

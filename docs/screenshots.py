@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from annotator.demo import build_demo  # noqa: E402
-from annotator.store import open_db  # noqa: E402
-from annotator.users import set_language  # noqa: E402
-from pages.common import PAGE_ROLES  # noqa: E402
-from tests.browser_support import chromium, log_in, streamlit_server  # noqa: E402
+from annotator.demo import build_demo
+from annotator.store import open_db
+from annotator.users import set_language
+from pages.common import PAGE_ROLES
+from tests.browser_support import chromium, log_in, streamlit_server
 
 PASSWORD = "demo-password"
 USER = "admin"
@@ -75,11 +75,15 @@ def take(pages: list[str], language: str, out: Path, full_page: bool, demo: Path
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pages", nargs="+", choices=sorted(PAGE_ROLES), default=list(DEFAULT_PAGES))
     parser.add_argument("--language", choices=("en", "zh"), default="en")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "img")
-    parser.add_argument("--db", type=Path, help=f"a demo database made with password {PASSWORD!r} (else a new one)")
+    parser.add_argument(
+        "--db", type=Path, help=f"a demo database made with password {PASSWORD!r} (else a new one)"
+    )
     parser.add_argument("--full-page", action="store_true", help="the whole page, not only the first screen")
     args = parser.parse_args()
     started = time.perf_counter()

@@ -82,7 +82,9 @@ elif scope == "batch":
     if not batches:
         st.info(t("no_batches"))
     chosen["batch"] = st.selectbox(t("scope_batch"), batches)
-team = st.multiselect(t("annotators"), active, default=active, key="assign_team")
+team = st.multiselect(
+    t("annotators"), active, default=active, key="assign_team", placeholder=t("choose_options")
+)
 left, right = st.columns(2)
 overlap = left.number_input(
     t("overlap"),
@@ -125,7 +127,9 @@ else:
     source = st.selectbox(t("reassign_from"), inactive, key="reassign_from")
     waiting, kept = unfinished_prompts(conn, source)
     st.caption(t("reassign_counts", waiting=len(waiting), kept=kept))
-    targets = st.multiselect(t("reassign_to"), active, default=active, key="reassign_to")
+    targets = st.multiselect(
+        t("reassign_to"), active, default=active, key="reassign_to", placeholder=t("choose_options")
+    )
     if st.button(t("reassign"), key="reassign", disabled=not waiting):
         moved = _attempt(reassign_unfinished, conn, source, targets, assigned_by=user.name)
         if moved is not None:
@@ -151,7 +155,9 @@ if len(items):
     shown = items.assign(dimension=items["dimension"].replace(dimension_names()))
     st.dataframe(readable(shown).rename(columns=_column), hide_index=True)
 
-gold_team = st.multiselect(t("annotators"), active, default=active, key="gold_team")
+gold_team = st.multiselect(
+    t("annotators"), active, default=active, key="gold_team", placeholder=t("choose_options")
+)
 left, right = st.columns(2)
 rate = left.number_input(
     t("gold_rate"), min_value=0.0, max_value=0.5, value=0.05, step=0.01, format="%.2f", key="gold_rate"

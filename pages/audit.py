@@ -19,6 +19,7 @@ who = left.selectbox(t("audit_who"), list(names), format_func=names.__getitem__)
 response_id = middle.text_input(t("audit_response")).strip()
 limit = right.number_input(t("audit_limit"), min_value=10, max_value=100_000, value=1000, step=100)
 
+
 def _status(kind: str, status: object) -> object:
     """A label's status (draft, submitted), or an adjudication's reason, in the UI language."""
     if pd.isna(status):

@@ -4,7 +4,7 @@ guard, UI language and safe rendering of untrusted text. No annotation logic liv
 from __future__ import annotations
 
 import html
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
@@ -139,7 +139,7 @@ def _browser_timezone() -> timezone | ZoneInfo:
         except (ZoneInfoNotFoundError, ValueError):
             pass
     offset = st.context.timezone_offset  # minutes behind UTC, as JavaScript counts them
-    return timezone(-timedelta(minutes=offset)) if offset is not None else timezone.utc
+    return timezone(-timedelta(minutes=offset)) if offset is not None else UTC
 
 
 def local_time(stamp: str) -> str:

@@ -14,8 +14,8 @@ from annotator.adjudication import adjudicate, adjudication_queue
 from annotator.annotation import flag
 from annotator.demo import build_demo
 from annotator.gold import set_gold
-from annotator.i18n import LANGUAGES
 from annotator.guidelines import save_guidelines
+from annotator.i18n import LANGUAGES
 from annotator.store import open_db
 from pages.common import PAGE_ROLES
 from tests.ui_text import data_text, foreign_text, page_texts

@@ -31,7 +31,6 @@ SKIP_FIELDS = {
     "arrow_data",
     "url",
     "selection_mode",
-    "placeholder",
     "default",
     "value",
     "raw_value",
@@ -41,6 +40,7 @@ SKIP_FIELDS = {
 # Elements whose text is data, not UI: code blocks hold files and tables to copy (markdown
 # leaderboard, dataset card), html elements hold untrusted text (prompts, responses, notes).
 DATA_ELEMENTS = {"code", "html"}
+TABLES = ("dataframe", "arrow_data_frame", "table")
 # Names that stay as they are in every language (statistics, formats, the project's name).
 PROPER_NAMES = {
     "flames",
@@ -155,13 +155,15 @@ def page_texts(at: AppTest) -> tuple[list[str], list[str]]:
         if kind in DATA_ELEMENTS:
             return
         proto = getattr(node, "proto", None)
-        if kind in ("dataframe", "arrow_data_frame", "table"):
+        if kind in TABLES:
             texts.extend(_frame_strings(node.value, kind, problems))
         elif kind == "plotly_chart":
             texts.extend(_chart_strings(json.loads(proto.spec), kind, problems))
         elif kind in ("arrow_vega_lite_chart", "vega_lite_chart"):
             problems.append("a Vega-Lite chart: its axis names cannot be checked (use plotly)")
-        elif proto is not None and hasattr(proto, "ListFields"):
+        elif kind == "multiselect" and not proto.placeholder:
+            problems.append(f"multiselect {proto.label!r}: Streamlit's English placeholder")
+        if proto is not None and hasattr(proto, "ListFields") and kind not in (*TABLES, "plotly_chart"):
             texts.extend(_proto_strings(proto))
         for child in (getattr(node, "children", None) or {}).values():
             walk(child)
