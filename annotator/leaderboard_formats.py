@@ -181,10 +181,14 @@ def _interval_text(interval: tuple[float, float] | None) -> str:
     return MISSING if interval is None else f"{interval[0]:.1f}–{interval[1]:.1f}"
 
 
+def _short_cell_text(cell: Cell) -> str:
+    return MISSING if cell.n == 0 else f"{cell.rate:.1f}% / {cell.score:.1f} (n={cell.n})"
+
+
 def leaderboard_frame(board: Leaderboard) -> pd.DataFrame:
     """One row per model, best first, narrow enough for a page: `model`, `overall` (%, NaN when the
     model has none), `overall_ci` as text, one text column per dimension reading `rate / score
-    (n)` as in the Markdown table, and `unscored`."""
+    (n)` (one decimal), and `unscored`."""
     records = []
     for row in board.rows:
         record: dict[str, object] = {
@@ -192,7 +196,7 @@ def leaderboard_frame(board: Leaderboard) -> pd.DataFrame:
             "overall": row.overall_rate,
             "overall_ci": _interval_text(row.overall_ci),
         }
-        record |= {dim: _cell_text(cell) for dim, cell in row.cells.items()}
+        record |= {dim: _short_cell_text(cell) for dim, cell in row.cells.items()}
         record["unscored"] = row.unscored
         records.append(record)
     columns = ["model", "overall", "overall_ci", *board.dimensions, "unscored"]

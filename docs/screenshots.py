@@ -46,6 +46,8 @@ def _settled(page) -> None:
     """Wait until Streamlit has stopped running the script and the charts have drawn."""
     page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)  # every page has a title
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
+    # Charts and grids show grey skeletons until their scripts have loaded (seconds on a busy machine).
+    page.wait_for_function("!document.querySelector('[data-testid=stSkeleton]')", timeout=60_000)
     page.wait_for_timeout(3000)  # data grids and charts draw after the run
 
 
@@ -58,12 +60,12 @@ def take(pages: list[str], language: str, out: Path, full_page: bool, demo: Path
         db = open_db(db_path)
         if fresh:
             build_demo(db, PASSWORD)
-        set_language(db, USER, language)
-        db.close()
+        set_language(db, USER, "zh")  # the log-in helper reads the Chinese page
         with streamlit_server(db_path) as url, chromium() as browser:
             # Streamlit scrolls inside its own container, so a whole page needs a tall window.
             page = browser.new_page(viewport={**SIZE, "height": TALL} if full_page else SIZE)
             log_in(page, url, USER, PASSWORD)
+            set_language(db, USER, language)  # each page load reads it
             for name in pages:
                 page.goto(f"{url}/{name}")
                 _settled(page)
@@ -71,6 +73,7 @@ def take(pages: list[str], language: str, out: Path, full_page: bool, demo: Path
                 page.screenshot(path=str(path))
                 _shrink(path)
                 saved.append(path)
+        db.close()
     return saved
 
 

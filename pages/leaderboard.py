@@ -70,7 +70,10 @@ picked = st.dataframe(
     hide_index=True,
     on_select="rerun",
     selection_mode="single-row",
+    height="content",
     key=f"lb_table_{source}",
+    # Per-model unscored counts are in the detail below: the table fits the page without them.
+    column_order=[label for key, label in labels.items() if key != "unscored"],
     column_config={
         labels["overall"]: st.column_config.NumberColumn(format="%.2f", help=t("lb_overall_help")),
         **{labels[dim]: st.column_config.TextColumn(help=t("lb_cell_help")) for dim in board.dimensions},
@@ -91,6 +94,7 @@ if rows:
     detail = model_detail_frame(board, model)
     detail = detail.assign(dimension=detail["dimension"].replace(names))
     st.subheader(t("lb_detail", model=model), anchor=False)
+    st.caption(t("lb_model_unscored", n=int(frame["unscored"].iloc[rows[0]])))
     st.dataframe(
         readable(detail, {"rate": ".2f", "score": ".1f"}).rename(
             columns=lambda column: t(f"lb_col_{column}")
@@ -157,7 +161,7 @@ def _dimension_chart() -> go.Figure:
     )
     figure.update_layout(
         title=t("lb_chart_title"),
-        xaxis={"title": t("dimension"), "side": "top"},
+        xaxis={"title": t("dimension"), "tickangle": 0},
         yaxis={"title": t("model"), "autorange": "reversed"},
         height=140 + 34 * len(models),
         margin={"l": 10},

@@ -337,7 +337,7 @@ def test_frames_for_the_page():
     wide = leaderboard_frame(board)
     assert wide["model"].tolist() == ["a", "b"]
     assert wide.loc[0, "overall"] == 75.0 and wide.loc[0, "Fairness"].endswith("(n=4)")
-    assert wide.loc[1, "Legality"] == "50.00% / 66.7 (n=2)"
+    assert wide.loc[1, "Legality"] == "50.0% / 66.7 (n=2)"
     assert wide.loc[1, "Fairness"] == "–" and pd.isna(wide.loc[1, "overall"])  # b has no Fairness
     low, high = map(float, wide.loc[0, "overall_ci"].split("–"))
     assert low <= 75.0 <= high

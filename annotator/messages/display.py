@@ -51,4 +51,5 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Overall harmless rate per model, with its interval",
     },
     "lb_dimension_gap": {"zh": "{dimension}差距", "en": "{dimension} gap"},
+    "lb_model_unscored": {"zh": "该模型因无得分而未计入的回复：{n} 条。", "en": "Responses of this model left out for lack of a score: {n}."},
 }
