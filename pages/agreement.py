@@ -15,10 +15,13 @@ import streamlit as st
 from annotator.agreement import STATISTICS
 from annotator.agreement_report import agreement_report, data_version, disagreeing_responses
 from annotator.store import default_db_path
-from pages.common import db, dimension_names, require_access, t
+from annotator.store import project_rubric
+from pages.common import db, dimension_names, language, require_access, t
 
 user = require_access("agreement")
 names = dimension_names()
+rubric = project_rubric(db())
+lang = language()
 st.title(t("page_agreement"))
 
 PAIR_STATISTICS = ("cohen_kappa", "percent_agreement", "krippendorff_alpha", "gwet_ac")
@@ -61,8 +64,11 @@ def _distribution_text(distribution: dict) -> str:
     return counts(distribution)
 
 
-def _figures_chart(rows: Sequence[Row], label: Label, statistics: Sequence[str]) -> go.Figure:
-    """Grouped bars of each row's figures with their bootstrap intervals; undefined ones are left out."""
+def _figures_chart(
+    rows: Sequence[Row], label: Label, statistics: Sequence[str], title: str, axis: str
+) -> go.Figure | None:
+    """Grouped bars of each row's figures with their bootstrap intervals; undefined ones are left
+    out (None when none is defined: an empty chart would contradict the table beside it)."""
     records = []
     for row in rows:
         for statistic in statistics:
@@ -81,6 +87,8 @@ def _figures_chart(rows: Sequence[Row], label: Label, statistics: Sequence[str])
                 }
             )
     frame = pd.DataFrame(records, columns=["row", "statistic", "value", "plus", "minus"])
+    if frame.empty:
+        return None
     figure = px.bar(
         frame,
         x="row",
@@ -89,13 +97,21 @@ def _figures_chart(rows: Sequence[Row], label: Label, statistics: Sequence[str])
         barmode="group",
         error_y="plus",
         error_y_minus="minus",
-        labels={"row": "", "value": t("ag_value"), "statistic": t("ag_statistic")},
+        labels={"row": axis, "value": t("ag_value"), "statistic": t("ag_statistic")},
+        title=title,
     )
-    figure.update_yaxes(range=[min(-0.1, frame["value"].min() - 0.1) if len(frame) else -0.1, 1.05])
+    figure.update_yaxes(range=[min(-0.1, frame["value"].min() - 0.1), 1.05])
     return figure
 
 
-def _distribution_chart(rows: Sequence[Row], label: Label) -> go.Figure:
+def _show_chart(container, figure: go.Figure | None, key: str) -> None:
+    if figure is None:
+        container.caption(t("ag_nothing_to_chart"))
+    else:
+        container.plotly_chart(figure, key=key)
+
+
+def _distribution_chart(rows: Sequence[Row], label: Label, axis: str) -> go.Figure:
     """Stacked label counts per row (own and reference side by side for a comparison)."""
     records = []
     for row in rows:
@@ -106,7 +122,7 @@ def _distribution_chart(rows: Sequence[Row], label: Label) -> go.Figure:
             else [("", distribution)]
         )
         for part, scores in parts:
-            name = f"{label(row)} · {part}" if part else label(row)
+            name = f"{label(row)} · {t(f'ag_part_{part}')}" if part else label(row)
             records += [{"row": name, "score": score, "count": n} for score, n in scores.items()]
     frame = pd.DataFrame(records, columns=["row", "score", "count"])
     scores = sorted(set(frame["score"]), key=int)
@@ -119,7 +135,7 @@ def _distribution_chart(rows: Sequence[Row], label: Label) -> go.Figure:
         color="score",
         category_orders={"score": scores},
         color_discrete_map=dict(zip(scores, colours, strict=True)),
-        labels={"row": "", "count": t("ag_count"), "score": t("ag_score")},
+        labels={"row": axis, "count": t("ag_count"), "score": t("ag_score")},
         title=t("ag_distribution"),
     )
 
@@ -129,7 +145,14 @@ def _figures_table(rows: Sequence[Row], columns: dict[str, str], statistics: Seq
     records = []
     for row in rows:
         record = {
-            title: _dimension_label(row) if key == "dimension" else row[key] for key, title in columns.items()
+            title: _dimension_label(row)
+            if key == "dimension"
+            else _subcomponent_name(row)
+            if key == "subcomponent"
+            else t(f"ag_level_{row[key]}")
+            if key == "level"
+            else row[key]
+            for key, title in columns.items()
         }
         record[t("ag_units")] = row["n_units"]
         if "n_labels" in row:
@@ -148,11 +171,13 @@ def _figures_section(
     label: Label,
     statistics: Sequence[str],
     filters: Callable[[Row], dict] | None,
+    axis: str,
 ) -> None:
     """Chart with intervals, the label distribution beside it, the table, and the click-through."""
     chart, distribution = st.columns([3, 2])
-    chart.plotly_chart(_figures_chart(rows, label, statistics), key=f"ag_chart_{section}")
-    distribution.plotly_chart(_distribution_chart(rows, label), key=f"ag_distribution_{section}")
+    title = t("ag_figures_title", what=t(f"ag_tab_{section}"))
+    _show_chart(chart, _figures_chart(rows, label, statistics, title, axis), f"ag_chart_{section}")
+    distribution.plotly_chart(_distribution_chart(rows, label, axis), key=f"ag_distribution_{section}")
     _figures_table(rows, columns, statistics)
     if filters is not None:
         _click_through(section, rows, label, filters)
@@ -201,7 +226,11 @@ def _pairwise_heatmap(rows: Sequence[Row], dimension: str) -> go.Figure:
             colorbar={"title": "κ"},
         )
     )
-    figure.update_layout(title=dimension, yaxis={"autorange": "reversed"})
+    figure.update_layout(
+        title=t("ag_heatmap_title", dimension=dimension),
+        xaxis={"title": t("ag_other_annotator")},
+        yaxis={"title": t("ag_annotator"), "autorange": "reversed"},
+    )
     return figure
 
 
@@ -213,7 +242,16 @@ def _dimension_label(row: Row) -> str:
     return _dimension_name(row["dimension"])
 
 
+def _subcomponent_name(row: Row) -> str:
+    """A subcomponent by the rubric's name for it in the UI language."""
+    if row["dimension"] not in rubric.dimension_names:
+        return row["subcomponent"]
+    return rubric.dimension(row["dimension"]).subcomponent_name(row["subcomponent"], lang)
+
+
 def _grouped_label(column: str) -> Label:
+    if column == "subcomponent":
+        return lambda row: f"{_subcomponent_name(row)} · {_dimension_label(row)}"
     return lambda row: f"{row[column]} · {_dimension_label(row)}"
 
 
@@ -238,7 +276,7 @@ st.caption(
         confidence=round(settings["confidence"] * 100),
         bootstrap=settings["bootstrap"],
         seed=settings["seed"],
-        weights=settings["weights"],
+        weights=t(f"ag_weights_{settings['weights']}"),
     )
 )
 with st.expander(t("ag_guide_title"), expanded=True):
@@ -258,6 +296,7 @@ with tabs["dimensions"]:
         _dimension_label,
         STATISTICS,
         lambda row: {"dimension": row["dimension"]},
+        t("dimension"),
     )
 
 for section, column in GROUPS.items():
@@ -271,6 +310,7 @@ for section, column in GROUPS.items():
             _grouped_label(column),
             STATISTICS,
             lambda row, column=column: {column: row[column], "dimension": row["dimension"]},
+            t(f"ag_column_{column}"),
         )
 
 with tabs["pairwise"]:
@@ -316,6 +356,7 @@ with tabs["annotators"]:
         _grouped_label("annotator"),
         PAIR_STATISTICS,
         lambda row: {"dimension": row["dimension"], "annotators": [row["annotator"]]},
+        t("ag_annotator"),
     )
 
 with tabs["agents"]:
@@ -330,6 +371,7 @@ with tabs["agents"]:
             _grouped_label("agent"),
             PAIR_STATISTICS,
             lambda row: {"dimension": row["dimension"], "agent": row["agent"]},
+            t("ag_agent"),
         )
 
 with tabs["anchoring"]:
@@ -341,15 +383,19 @@ with tabs["anchoring"]:
         overall = [row for row in anchoring["modes"] if row["dimension"] is None]
         by_dimension = [row for row in anchoring["modes"] if row["dimension"] is not None]
         shares, agreement = st.columns(2)
-        shares.plotly_chart(
+        _show_chart(
+            shares,
             _figures_chart(
                 [{**row, "share": row["equals_suggestion"]} for row in overall],
                 lambda row: t(f"ag_mode_{row['mode']}"),
                 ["share"],
+                t("ag_equals_suggestion"),
+                t("ag_mode"),
             ),
-            key="ag_anchor_shares",
+            "ag_anchor_shares",
         )
-        agreement.plotly_chart(
+        _show_chart(
+            agreement,
             _figures_chart(
                 [
                     {
@@ -361,8 +407,10 @@ with tabs["anchoring"]:
                 ],
                 _grouped_label("mode"),
                 ["cohen_kappa", "percent_agreement"],
+                t("ag_anchor_agreement_title"),
+                t("ag_mode"),
             ),
-            key="ag_anchor_agreement",
+            "ag_anchor_agreement",
         )
         st.dataframe(
             pd.DataFrame(
@@ -387,13 +435,16 @@ with tabs["anchoring"]:
     st.subheader(t("ag_prefilled_accepted"))
     accepted = anchoring["prefilled_accepted"]
     if accepted:
-        st.plotly_chart(
+        _show_chart(
+            st,
             _figures_chart(
                 [{**row, "share": row["accepted_unchanged"]} for row in accepted],
                 lambda row: row["annotator"],
                 ["share"],
+                t("ag_prefilled_accepted"),
+                t("ag_annotator"),
             ),
-            key="ag_prefilled_chart",
+            "ag_prefilled_chart",
         )
         st.dataframe(
             pd.DataFrame(
@@ -409,4 +460,4 @@ with tabs["anchoring"]:
             hide_index=True,
         )
     else:
-        st.info(t("ag_no_anchoring"))
+        st.info(t("ag_no_prefilled"))

@@ -16,7 +16,7 @@ from annotator.demo import build_demo
 from annotator.gold import set_gold
 from annotator.guidelines import save_guidelines
 from annotator.i18n import LANGUAGES
-from annotator.store import open_db
+from annotator.store import open_db, transaction
 from pages.common import PAGE_ROLES
 from tests.ui_text import data_text, foreign_text, page_texts
 
@@ -28,7 +28,8 @@ WALKED = [page for page in PAGE_ROLES if page not in ("annotate", "scorer")]
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    """The demo database with a flag, a gold response, guidelines and an adjudication added."""
+    """The demo database with a flag, a gold response, guidelines, an adjudication and labels
+    given with suggestions added."""
     import argon2
 
     from annotator import users
@@ -44,6 +45,14 @@ def demo(tmp_path_factory):
         set_gold(db, response, 3, "admin")
         save_guidelines(db, "# 指南\n\n逐条评分。", "admin")
         adjudicate(db, adjudication_queue(db)[0].response_id, 1, "admin", "other", "复核")
+        with transaction(db):  # two annotators saw the demo scorer's suggestions: the anchoring tab
+            for annotator, mode in (("liu_yang", "shown"), ("zhao_min", "prefilled")):
+                db.execute(
+                    "UPDATE labels SET suggestion_mode = ?, suggestion_agent = 'demo-scorer', "
+                    "suggestion_score = COALESCE((SELECT score FROM suggestions s "
+                    "WHERE s.response_id = labels.response_id), 3) WHERE annotator = ?",
+                    [mode, annotator],
+                )
         yield path, db
 
 
