@@ -65,4 +65,5 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ag_part_labels": {"zh": "标注", "en": "labels"},
     "ag_weights_linear": {"zh": "线性", "en": "linear"},
     "ag_weights_quadratic": {"zh": "二次", "en": "quadratic"},
+    "adjudication_pick_row": {"zh": "点击队列中的一行打开该回复（默认打开第一行）。", "en": "Click a row of the queue to open that response (the first one is open until then)."},
 }
