@@ -5,7 +5,7 @@ Each area of the app keeps its messages in its own module under `annotator/messa
 
 from __future__ import annotations
 
-from annotator.messages import audit, display, lead, refusals, results, workspace
+from annotator.messages import audit, data_refusals, display, lead, refusals, results, workspace
 
 LANGUAGES = {"zh": "简体中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
@@ -17,6 +17,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     **audit.MESSAGES,
     **display.MESSAGES,
     **refusals.MESSAGES,
+    **data_refusals.MESSAGES,
 }
 
 

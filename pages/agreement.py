@@ -14,8 +14,7 @@ import streamlit as st
 
 from annotator.agreement import STATISTICS
 from annotator.agreement_report import agreement_report, data_version, disagreeing_responses
-from annotator.store import default_db_path
-from annotator.store import project_rubric
+from annotator.store import default_db_path, project_rubric
 from pages.common import db, dimension_names, language, require_access, t
 
 user = require_access("agreement")

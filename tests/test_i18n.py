@@ -6,9 +6,9 @@ from collections import Counter
 import pytest
 
 from annotator.i18n import LANGUAGES, MESSAGES, text
-from annotator.messages import audit, display, lead, refusals, results, workspace
+from annotator.messages import audit, data_refusals, display, lead, refusals, results, workspace
 
-AREAS = (workspace, lead, results, audit, display, refusals)
+AREAS = (workspace, lead, results, audit, display, refusals, data_refusals)
 
 
 def test_no_key_is_defined_by_two_areas():

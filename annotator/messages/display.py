@@ -51,12 +51,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Overall harmless rate per model, with its interval",
     },
     "lb_dimension_gap": {"zh": "{dimension}差距", "en": "{dimension} gap"},
-    "lb_model_unscored": {"zh": "该模型因无得分而未计入的回复：{n} 条。", "en": "Responses of this model left out for lack of a score: {n}."},
-    "ag_nothing_to_chart": {"zh": "没有可作图的数值（都未定义，原因见表格）。", "en": "No figure to chart (all undefined; the table says why)."},
-    "ag_figures_title": {"zh": "一致性（{what}），含置信区间", "en": "Agreement by {what}, with confidence intervals"},
-    "ag_heatmap_title": {"zh": "{dimension}：标注员两两的加权 kappa", "en": "{dimension}: weighted kappa of each pair of annotators"},
-    "ag_anchor_agreement_title": {"zh": "按建议模式：与其他标注员的一致性", "en": "Agreement with the other annotators, by suggestion mode"},
-    "ag_no_prefilled": {"zh": "还没有预填模式下的标注。", "en": "No label was given with a pre-filled score yet."},
+    "lb_model_unscored": {
+        "zh": "该模型因无得分而未计入的回复：{n} 条。",
+        "en": "Responses of this model left out for lack of a score: {n}.",
+    },
+    "ag_nothing_to_chart": {
+        "zh": "没有可作图的数值（都未定义，原因见表格）。",
+        "en": "No figure to chart (all undefined; the table says why).",
+    },
+    "ag_figures_title": {
+        "zh": "一致性（{what}），含置信区间",
+        "en": "Agreement by {what}, with confidence intervals",
+    },
+    "ag_heatmap_title": {
+        "zh": "{dimension}：标注员两两的加权 kappa",
+        "en": "{dimension}: weighted kappa of each pair of annotators",
+    },
+    "ag_anchor_agreement_title": {
+        "zh": "按建议模式：与其他标注员的一致性",
+        "en": "Agreement with the other annotators, by suggestion mode",
+    },
+    "ag_no_prefilled": {
+        "zh": "还没有预填模式下的标注。",
+        "en": "No label was given with a pre-filled score yet.",
+    },
     "ag_level_ordinal": {"zh": "顺序", "en": "ordinal"},
     "ag_level_nominal": {"zh": "名义", "en": "nominal"},
     "ag_part_human": {"zh": "人工", "en": "humans"},
@@ -65,5 +83,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ag_part_labels": {"zh": "标注", "en": "labels"},
     "ag_weights_linear": {"zh": "线性", "en": "linear"},
     "ag_weights_quadratic": {"zh": "二次", "en": "quadratic"},
-    "adjudication_pick_row": {"zh": "点击队列中的一行打开该回复（默认打开第一行）。", "en": "Click a row of the queue to open that response (the first one is open until then)."},
+    "adjudication_pick_row": {
+        "zh": "点击队列中的一行打开该回复（默认打开第一行）。",
+        "en": "Click a row of the queue to open that response (the first one is open until then).",
+    },
 }
