@@ -4,6 +4,8 @@ Chinese but data; no table shows true/false or None, and every chart has a title
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -56,9 +58,27 @@ def demo(tmp_path_factory):
         yield path, db
 
 
+@pytest.fixture
+def deprecations() -> Iterator[list[str]]:
+    """What Streamlit logs as deprecated while a page runs (it logs them, it does not warn)."""
+    found: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            found.append(record.getMessage())
+
+    logger = logging.getLogger("streamlit.deprecation_util")
+    handler = Collect()
+    logger.addHandler(handler)
+    yield found
+    logger.removeHandler(handler)
+
+
+# pandas and plotly warn of what they will drop: a page must not use it.
+@pytest.mark.filterwarnings("error::FutureWarning", "error::DeprecationWarning")
 @pytest.mark.parametrize("language", ["zh", "en"])
 @pytest.mark.parametrize("page", WALKED)
-def test_every_text_on_the_page_is_in_the_ui_language(demo, monkeypatch, page, language):
+def test_every_text_on_the_page_is_in_the_ui_language(demo, monkeypatch, deprecations, page, language):
     path, db = demo
     monkeypatch.setenv("ANNOTATOR_DB", str(path))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
@@ -71,7 +91,7 @@ def test_every_text_on_the_page_is_in_the_ui_language(demo, monkeypatch, page, l
     texts, problems = page_texts(at)
     # The language choice names each language in its own language.
     data = data_text(db) + "\n".join(LANGUAGES.values())
-    found = problems + foreign_text(texts, language, data)
+    found = problems + foreign_text(texts, language, data) + deprecations
     assert not found, "\n".join(found)
 
 
