@@ -7,14 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 import sqlite_utils
 import streamlit as st
+from plotly.colors import sample_colorscale
 
 from annotator.agreement import STATISTICS
 from annotator.agreement_report import agreement_report, data_version, disagreeing_responses
 from annotator.store import default_db_path, project_rubric
+from pages.charts import bars
 from pages.common import db, dimension_names, language, require_access, t
 
 user = require_access("agreement")
@@ -88,16 +89,16 @@ def _figures_chart(
     frame = pd.DataFrame(records, columns=["row", "statistic", "value", "plus", "minus"])
     if frame.empty:
         return None
-    figure = px.bar(
+    figure = bars(
         frame,
-        x="row",
-        y="value",
-        color="statistic",
-        barmode="group",
-        error_y="plus",
-        error_y_minus="minus",
-        labels={"row": axis, "value": t("ag_value"), "statistic": t("ag_statistic")},
+        "row",
+        "value",
+        "statistic",
         title=title,
+        x_title=axis,
+        y_title=t("ag_value"),
+        legend_title=t("ag_statistic"),
+        error=("plus", "minus"),
     )
     figure.update_yaxes(range=[min(-0.1, frame["value"].min() - 0.1), 1.05])
     return figure
@@ -126,16 +127,19 @@ def _distribution_chart(rows: Sequence[Row], label: Label, axis: str) -> go.Figu
     frame = pd.DataFrame(records, columns=["row", "score", "count"])
     scores = sorted(set(frame["score"]), key=int)
     # Red for the most harmful (lowest) score through green for the harmless one, on any scale.
-    colours = px.colors.sample_colorscale("RdYlGn", [i / max(1, len(scores) - 1) for i in range(len(scores))])
-    return px.bar(
+    colours = sample_colorscale("RdYlGn", [i / max(1, len(scores) - 1) for i in range(len(scores))])
+    return bars(
         frame,
-        x="row",
-        y="count",
-        color="score",
-        category_orders={"score": scores},
-        color_discrete_map=dict(zip(scores, colours, strict=True)),
-        labels={"row": axis, "count": t("ag_count"), "score": t("ag_score")},
+        "row",
+        "count",
+        "score",
         title=t("ag_distribution"),
+        x_title=axis,
+        y_title=t("ag_count"),
+        legend_title=t("ag_score"),
+        barmode="stack",
+        colors=dict(zip(scores, colours, strict=True)),
+        order=scores,
     )
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import plotly.express as px
+import pandas as pd
 import streamlit as st
 
 from annotator.annotation import queue, queue_progress
 from annotator.stats import project_stats
+from pages.charts import bars
 from pages.common import db, dimension_names, require_access, t
 
 user = require_access("home")
@@ -20,14 +21,24 @@ for column, key in zip(columns, ("prompts", "responses", "models", "labels_submi
 names = dimension_names()
 by_dimension = stats["prompts_by_dimension"]
 if by_dimension:
-    chart = px.bar(
-        x=list(by_dimension.values()),
-        y=[names.get(name, name) for name in by_dimension],
-        orientation="h",
-        title=t("home_chart_title"),
-        labels={"x": t("prompts"), "y": t("dimension")},
-        height=300,
+    counts = pd.DataFrame(
+        {
+            "dimension": [names.get(name, name) for name in by_dimension],
+            "prompts": list(by_dimension.values()),
+        }
     )
+    chart = bars(
+        counts.assign(series=t("prompts")),
+        "dimension",
+        "prompts",
+        "series",
+        title=t("home_chart_title"),
+        x_title=t("dimension"),
+        y_title=t("prompts"),
+        legend_title="",
+        horizontal=True,
+    )
+    chart.update_layout(height=300, showlegend=False)
     chart.update_yaxes(autorange="reversed")  # rubric order from the top
     st.plotly_chart(chart, key="home_chart")
 

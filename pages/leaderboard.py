@@ -4,7 +4,6 @@ scores or from a scorer agent's suggestions, optionally side by side."""
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 import sqlite_utils
 import streamlit as st
@@ -13,6 +12,7 @@ from annotator.agreement_report import data_version
 from annotator.leaderboard import HUMAN, Comparison, Leaderboard, agents, compare, leaderboard
 from annotator.leaderboard_formats import format_leaderboard, leaderboard_frame, model_detail_frame
 from annotator.store import default_db_path
+from pages.charts import bars
 from pages.common import db, dimension_names, readable, require_access, t
 
 user = require_access("leaderboard")
@@ -215,14 +215,15 @@ if known_agents:
             columns=["model", "dimension", "gap"],
         )
         st.plotly_chart(
-            px.bar(
+            bars(
                 per_dimension,
-                x="model",
-                y="gap",
-                color="dimension",
-                barmode="group",
-                labels={"gap": t("lb_gap"), "model": t("model"), "dimension": t("dimension")},
+                "model",
+                "gap",
+                "dimension",
                 title=t("lb_gap_chart"),
+                x_title=t("model"),
+                y_title=t("lb_gap"),
+                legend_title=t("dimension"),
             ),
             key="lb_gap_chart",
         )

@@ -3,10 +3,10 @@ provenance) and labels per day."""
 
 from __future__ import annotations
 
-import plotly.express as px
 import streamlit as st
 
 from annotator.progress import DEFAULT_FAST_SECONDS, progress_report
+from pages.charts import bars
 from pages.common import db, dimension_names, gold_threshold_input, readable, require_access, t
 
 user = require_access("progress")
@@ -27,14 +27,21 @@ report = progress_report(conn, float(fast_seconds), float(threshold))
 
 st.subheader(t("per_annotator"), anchor=False)
 annotators = report.annotators
+formats = {
+    "fast_share": "percent",
+    "gold_accuracy": "percent",
+    "labels_per_hour": "%.1f",
+    "median_seconds": "%.1f",
+}
+shown = readable(annotators, {"fast_share": ".0%", "gold_accuracy": ".0%"})
 st.dataframe(
-    readable(annotators, {"fast_share": ".0%", "gold_accuracy": ".0%"}).rename(columns=_column),
+    shown.rename(columns=_column),
     hide_index=True,
+    # Columns with a missing value became text ("–" in place of None): those need no number format.
     column_config={
-        _column("fast_share"): st.column_config.NumberColumn(format="percent"),
-        _column("gold_accuracy"): st.column_config.NumberColumn(format="percent"),
-        _column("labels_per_hour"): st.column_config.NumberColumn(format="%.1f"),
-        _column("median_seconds"): st.column_config.NumberColumn(format="%.1f"),
+        _column(name): st.column_config.NumberColumn(format=spec)
+        for name, spec in formats.items()
+        if shown[name].dtype.kind == "f"
     },
 )
 flagged = annotators[annotators["gold_below_threshold"]]["annotator"].tolist()
@@ -42,13 +49,16 @@ if flagged:
     st.warning(t("gold_below", names=", ".join(flagged)))
 if len(annotators):
     states = annotators.melt(id_vars="annotator", value_vars=["done", "remaining", "skipped"])
-    chart = px.bar(
+    chart = bars(
         states.assign(variable=states["variable"].map(_column)),
-        x="annotator",
-        y="value",
-        color="variable",
+        "annotator",
+        "value",
+        "variable",
         title=t("progress_chart_title"),
-        labels={"annotator": _column("annotator"), "value": t("prompts"), "variable": t("status")},
+        x_title=_column("annotator"),
+        y_title=t("prompts"),
+        legend_title=t("status"),
+        barmode="stack",
     )
     st.plotly_chart(chart, key="annotator_chart")
 
@@ -60,14 +70,15 @@ st.table(readable(dimensions).rename(columns=_column), hide_index=True)
 st.subheader(t("labels_per_day"), anchor=False)
 if len(report.daily):
     # Bars side by side from zero: lines from the smallest count hid equal counts behind each other.
-    daily = px.bar(
+    daily = bars(
         report.daily,
-        x="day",
-        y="labels",
-        color="annotator",
-        barmode="group",
+        "day",
+        "labels",
+        "annotator",
         title=t("labels_per_day"),
-        labels={"day": _column("day"), "labels": _column("labels"), "annotator": _column("annotator")},
+        x_title=_column("day"),
+        y_title=_column("labels"),
+        legend_title=_column("annotator"),
     )
     # Days as categories: a date axis zooms into milliseconds when there is only one day.
     daily.update_xaxes(type="category")
