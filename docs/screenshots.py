@@ -1,6 +1,6 @@
 """Screenshots of the real app for the README and the manual: builds the demo database in a temporary
-folder, starts the app on a free loopback port, logs in as the demo admin in Chromium at 1440x900
-and saves one PNG per page.
+folder, starts the app on a free loopback port, logs in (the annotate page as a demo annotator, the
+others as the demo admin) in Chromium at 1440x900 and saves one PNG per page.
 
     python docs/screenshots.py                          # annotate, agreement, leaderboard -> docs/img/
     python docs/screenshots.py --language zh --out /tmp/shots --pages progress audit
@@ -26,10 +26,12 @@ from pages.common import PAGE_ROLES
 from tests.browser_support import chromium, log_in, streamlit_server
 
 PASSWORD = "demo-password"
-USER = "admin"
+ADMIN = "admin"
 DEFAULT_PAGES = ("annotate", "agreement", "leaderboard")
 SIZE = {"width": 1440, "height": 900}
 TALL = 3000
+# What a page's screenshot starts at, when its top is not the interesting part.
+SCROLL_TO = {"agreement": "[role=tablist]"}
 
 
 def _shrink(path: Path) -> None:
@@ -42,13 +44,34 @@ def _shrink(path: Path) -> None:
     small.save(path, optimize=True)
 
 
+READY = """() => document.querySelector('[data-testid=stSidebarNav]')
+    && document.querySelectorAll('[data-testid=stMain] [data-testid=stElementContainer]').length > 2
+    && !document.querySelector('[data-testid=stSpinner]')
+    && !document.querySelector('[data-testid=stStatusWidget]')
+    && !document.querySelector('[data-testid=stSkeleton]')"""
+
+
 def _settled(page) -> None:
-    """Wait until Streamlit has stopped running the script and the charts have drawn."""
-    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)  # every page has a title
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
-    # Charts and grids show grey skeletons until their scripts have loaded (seconds on a busy machine).
-    page.wait_for_function("!document.querySelector('[data-testid=stSkeleton]')", timeout=60_000)
-    page.wait_for_timeout(3000)  # data grids and charts draw after the run
+    """Wait until the app has drawn the page: the menu and more than the demo notice are there, no
+    spinner, script or grey skeleton (charts and grids load their scripts late on a busy machine),
+    and the number of elements has not changed for three seconds."""
+    count = -1
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        page.wait_for_function(READY, timeout=180_000)
+        now = page.locator("[data-testid=stElementContainer]").count()
+        if now == count:
+            return
+        count = now
+        page.wait_for_timeout(3000)
+    raise TimeoutError("the page did not settle in three minutes")
+
+
+def _user_of(page: str) -> str:
+    """The annotate page as an annotator with prompts left to score; every other page as the admin."""
+    from annotator import demo_content
+
+    return demo_content.ANNOTATORS[0] if page == "annotate" else ADMIN
 
 
 def take(pages: list[str], language: str, out: Path, full_page: bool, demo: Path | None = None) -> list[Path]:
@@ -60,19 +83,24 @@ def take(pages: list[str], language: str, out: Path, full_page: bool, demo: Path
         db = open_db(db_path)
         if fresh:
             build_demo(db, PASSWORD)
-        set_language(db, USER, "zh")  # the log-in helper reads the Chinese page
         with streamlit_server(db_path) as url, chromium() as browser:
-            # Streamlit scrolls inside its own container, so a whole page needs a tall window.
-            page = browser.new_page(viewport={**SIZE, "height": TALL} if full_page else SIZE)
-            log_in(page, url, USER, PASSWORD)
-            set_language(db, USER, language)  # each page load reads it
             for name in pages:
+                user = _user_of(name)
+                set_language(db, user, "zh")  # the log-in helper reads the Chinese page
+                # Streamlit scrolls inside its own container, so a whole page needs a tall window.
+                page = browser.new_page(viewport={**SIZE, "height": TALL} if full_page else SIZE)
+                log_in(page, url, user, PASSWORD)
+                set_language(db, user, language)  # each page load reads it
                 page.goto(f"{url}/{name}")
                 _settled(page)
+                if name in SCROLL_TO and not full_page:
+                    page.locator(SCROLL_TO[name]).first.evaluate("e => e.scrollIntoView({block: 'start'})")
+                    page.wait_for_timeout(1000)
                 path = out / f"{name}.png" if language == "en" else out / f"{name}-{language}.png"
                 page.screenshot(path=str(path))
                 _shrink(path)
                 saved.append(path)
+                page.close()
         db.close()
     return saved
 
