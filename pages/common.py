@@ -114,7 +114,8 @@ MISSING = "–"
 def readable(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> pd.DataFrame:
     """A table as people read it: yes/no in the UI language for true/false, "–" for a missing value
     (a table would print None or NaN), local times for the `*_at` columns. A number column with
-    missing values becomes text, formatted by `formats` (column -> format spec, else one decimal)."""
+    missing values becomes text, floats formatted by `formats` (column -> format spec, else one
+    decimal)."""
     formats = formats or {}
     out = frame.copy()
     for column in out.columns:
@@ -125,8 +126,9 @@ def readable(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> pd.D
             out[column] = [MISSING if pd.isna(v) else local_time(v) for v in values]
         elif values.isna().any():
             spec = formats.get(column, ".1f")
+            # All text: a column of numbers and "–" would not convert to an Arrow table.
             out[column] = [
-                MISSING if pd.isna(v) else format(v, spec) if isinstance(v, float) else v for v in values
+                MISSING if pd.isna(v) else format(v, spec) if isinstance(v, float) else str(v) for v in values
             ]
     return out
 

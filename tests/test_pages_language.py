@@ -59,26 +59,35 @@ def demo(tmp_path_factory):
 
 
 @pytest.fixture
-def deprecations() -> Iterator[list[str]]:
-    """What Streamlit logs as deprecated while a page runs (it logs them, it does not warn)."""
+def streamlit_warnings() -> Iterator[list[str]]:
+    """What Streamlit logs as a warning or error while a page runs: deprecations (it logs them, it
+    does not warn) and tables it could not convert for the browser."""
     found: list[str] = []
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            found.append(record.getMessage())
+            if record.levelno >= logging.WARNING and "ScriptRunContext" not in record.getMessage():
+                found.append(f"{record.name}: {record.getMessage()[:300]}")
 
-    logger = logging.getLogger("streamlit.deprecation_util")
+    # Streamlit's loggers do not propagate: each has its own handler.
+    loggers = [
+        logging.getLogger(name)
+        for name in list(logging.root.manager.loggerDict)
+        if name == "streamlit" or name.startswith("streamlit.")
+    ]
     handler = Collect()
-    logger.addHandler(handler)
+    for logger in loggers:
+        logger.addHandler(handler)
     yield found
-    logger.removeHandler(handler)
+    for logger in loggers:
+        logger.removeHandler(handler)
 
 
 # pandas and plotly warn of what they will drop: a page must not use it.
 @pytest.mark.filterwarnings("error::FutureWarning", "error::DeprecationWarning")
 @pytest.mark.parametrize("language", ["zh", "en"])
 @pytest.mark.parametrize("page", WALKED)
-def test_every_text_on_the_page_is_in_the_ui_language(demo, monkeypatch, deprecations, page, language):
+def test_every_text_on_the_page_is_in_the_ui_language(demo, monkeypatch, streamlit_warnings, page, language):
     path, db = demo
     monkeypatch.setenv("ANNOTATOR_DB", str(path))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
@@ -91,7 +100,7 @@ def test_every_text_on_the_page_is_in_the_ui_language(demo, monkeypatch, depreca
     texts, problems = page_texts(at)
     # The language choice names each language in its own language.
     data = data_text(db) + "\n".join(LANGUAGES.values())
-    found = problems + foreign_text(texts, language, data) + deprecations
+    found = problems + foreign_text(texts, language, data) + streamlit_warnings
     assert not found, "\n".join(found)
 
 
