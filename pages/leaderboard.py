@@ -200,11 +200,8 @@ if known_agents:
                 for row in comparison.rows
             ]
         )
-        st.dataframe(
-            readable(gaps, {column: ".2f" for column in gaps.columns}),
-            hide_index=True,
-            column_config=_percent_columns(gaps),
-        )
+        shown = readable(gaps, {column: ".2f" for column in gaps.columns})
+        st.dataframe(shown, hide_index=True, column_config=_percent_columns(shown))
         per_dimension = pd.DataFrame(
             [
                 {"model": row.model, "dimension": names.get(dim, dim), "gap": value}
