@@ -65,8 +65,9 @@ labels = {
     "unscored": t("lb_unscored"),
     **{dim: names.get(dim, dim) for dim in board.dimensions},
 }
+shown = readable(frame, {"overall": ".2f"})
 picked = st.dataframe(
-    readable(frame, {"overall": ".2f"}).rename(columns=labels),
+    shown.rename(columns=labels),
     hide_index=True,
     on_select="rerun",
     selection_mode="single-row",
@@ -75,7 +76,10 @@ picked = st.dataframe(
     # Per-model unscored counts are in the detail below: the table fits the page without them.
     column_order=[label for key, label in labels.items() if key != "unscored"],
     column_config={
-        labels["overall"]: st.column_config.NumberColumn(format="%.2f", help=t("lb_overall_help")),
+        # A model without an Overall makes the column text ("–"), which a number format would flag.
+        labels["overall"]: st.column_config.NumberColumn(format="%.2f", help=t("lb_overall_help"))
+        if shown["overall"].dtype.kind == "f"
+        else st.column_config.TextColumn(help=t("lb_overall_help")),
         **{labels[dim]: st.column_config.TextColumn(help=t("lb_cell_help")) for dim in board.dimensions},
     },
 )

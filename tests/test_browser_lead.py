@@ -121,8 +121,9 @@ def test_switching_the_language_redraws_a_chosen_option(app):
     page = browser.new_page()
     log_in(page, url, "lea", PASSWORD)
     page.goto(f"{url}/leaderboard")
-    source = page.locator("[data-testid=stSelectbox]").first
-    source.get_by_text("人工（合并后的最终得分）").wait_for()
+    # The chosen option is drawn as the value of the select box's input.
+    chosen = page.locator("[data-testid=stSelectbox] input").first
+    wait_until(lambda: chosen.input_value() == "人工（合并后的最终得分）", 30, "the Chinese label")
     page.get_by_text("English", exact=True).click()
-    source.get_by_text("humans (consolidated final scores)").wait_for()
+    wait_until(lambda: chosen.input_value() == "humans (consolidated final scores)", 30, "the English label")
     page.close()

@@ -19,6 +19,7 @@ from annotator.gold import set_gold
 from annotator.guidelines import save_guidelines
 from annotator.i18n import LANGUAGES
 from annotator.store import open_db, transaction
+from annotator.users import set_language
 from pages.common import PAGE_ROLES
 from tests.ui_text import data_text, foreign_text, page_texts
 
@@ -43,6 +44,7 @@ def demo(tmp_path_factory):
         build_demo(db, PASSWORD)
         annotator, prompt = db.execute("SELECT annotator, prompt_id FROM assignments LIMIT 1").fetchone()
         flag(db, annotator, prompt, "prompt_unclear", "看不懂")
+        set_language(db, annotator, "en")  # a language column on the Users page
         response = db.execute("SELECT id FROM responses LIMIT 1").fetchone()[0]
         set_gold(db, response, 3, "admin")
         save_guidelines(db, "# 指南\n\n逐条评分。", "admin")
