@@ -100,11 +100,17 @@ def test_guidelines_render_as_markdown_and_load_nothing_remote(app):
     page.close()
 
 
-def test_the_menu_shows_every_page_in_sections_and_home_has_an_address(app):
+def _lead_on(app, address: str):
+    """A new browser page, the lead logged in, at `address`."""
     url, browser, _ = app
     page = browser.new_page()
     log_in(page, url, "lea", PASSWORD)
-    page.goto(f"{url}/home")
+    page.goto(f"{url}/{address}")
+    return page
+
+
+def test_the_menu_shows_every_page_in_sections_and_home_has_an_address(app):
+    page = _lead_on(app, "home")
     page.get_by_role("heading", name="FLAMES 无害性标注").wait_for()
     menu = page.locator("[data-testid=stSidebarNav]")
     for section in ("标注", "管理", "结果"):
@@ -117,10 +123,7 @@ def test_the_menu_shows_every_page_in_sections_and_home_has_an_address(app):
 
 
 def test_switching_the_language_redraws_a_chosen_option(app):
-    url, browser, _ = app
-    page = browser.new_page()
-    log_in(page, url, "lea", PASSWORD)
-    page.goto(f"{url}/leaderboard")
+    page = _lead_on(app, "leaderboard")
     # The chosen option is drawn as the value of the select box's input.
     chosen = page.locator("[data-testid=stSelectbox] input").first
     wait_until(lambda: chosen.input_value() == "人工（合并后的最终得分）", 30, "the Chinese label")
