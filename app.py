@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from annotator import auth
 from annotator.i18n import LANGUAGES
@@ -10,6 +13,7 @@ from annotator.store import get_setting
 from annotator.users import set_language
 from pages.common import (
     PAGE_ROLES,
+    PAGE_SECTIONS,
     SESSION_COOKIE,
     UNTRUSTED_CSS,
     current_user,
@@ -60,6 +64,12 @@ def _login_page() -> None:
 def _choose_language(user_name: str) -> None:
     st.session_state.language = st.session_state.language_choice
     set_language(db(), user_name, st.session_state.language)
+    # A select box keeps showing its choice's label in the old language unless its value is set
+    # again (Streamlit sends a kept value's label only when the value changes): set every
+    # widget's value to itself. Buttons and the like refuse that and need nothing.
+    for key in list(st.session_state):
+        with contextlib.suppress(StreamlitAPIException):
+            st.session_state[key] = st.session_state[key]
 
 
 def _sidebar(user) -> None:
@@ -107,16 +117,30 @@ def main() -> None:
         st.navigation([login, *addresses]).run()
         return
     _sidebar(user)
-    pages = [
-        st.Page(
+    # Every page the role may open is in the menu, grouped and never folded behind "View more";
+    # the others stay registered (hidden) so their addresses refuse in the UI language.
+    pages = {
+        name: st.Page(
             f"pages/{name}.py",
             title=t(f"page_{name}"),
-            url_path=name,
-            visibility="visible" if user.role in roles else "hidden",
+            # The home page is served at "/"; "/home" is a hidden alias that leads there.
+            url_path="index" if name == "home" else name,
+            default=name == "home",
+            visibility="visible" if user.role in PAGE_ROLES[name] else "hidden",
         )
-        for name, roles in PAGE_ROLES.items()
-    ]
-    st.navigation(pages).run()
+        for name in PAGE_ROLES
+    }
+    home = pages["home"]
+    alias = st.Page(lambda: st.switch_page(home), title=home.title, url_path="home", visibility="hidden")
+    sections: dict[str, list] = {}
+    hidden = [alias]
+    for section, names in PAGE_SECTIONS.items():
+        shown = [pages[name] for name in names if user.role in PAGE_ROLES[name]]
+        hidden += [pages[name] for name in names if user.role not in PAGE_ROLES[name]]
+        if shown:
+            sections[t(f"nav_{section}")] = shown
+    sections[next(iter(sections))] += hidden  # a section of hidden pages only would show its header
+    st.navigation(sections, expanded=True).run()
 
 
 main()

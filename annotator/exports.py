@@ -25,7 +25,7 @@ from annotator.annotation import Mark, marks_from_json
 from annotator.consolidation import FINAL_COLUMNS, final_scores
 from annotator.dataset_card import CardFacts, card_data_file, check_card_language, dataset_card
 from annotator.export_files import FILE_FORMATS, rows_to_bytes
-from annotator.i18n import text
+from annotator.i18n import Refusal, text
 from annotator.rubric import Rubric
 from annotator.splits import (
     DEFAULT_TEST_MODELS,
@@ -325,14 +325,12 @@ def _read_transaction(db: sqlite_utils.Database) -> Iterator[None]:
 def build_export(data: ExportData, kind: str, options: ExportOptions) -> Export:
     """One export in memory from data read by `read_export_data`."""
     if kind not in KINDS:
-        raise ValueError(f"unknown export {kind!r} (choose from {', '.join(KINDS)})")
+        raise Refusal("ex_unknown_kind", kind=kind, allowed=", ".join(KINDS))
     if options.format not in FILE_FORMATS:
-        raise ValueError(f"unknown export format {options.format!r} (choose from {', '.join(FILE_FORMATS)})")
+        raise Refusal("ex_unknown_format", format=options.format, allowed=", ".join(FILE_FORMATS))
     check_card_language(options.card_language)
     if not options.license.strip() or options.license != " ".join(options.license.split()):
-        raise ValueError(
-            f"the licence must be one line of text without extra spaces, not {options.license!r}"
-        )
+        raise Refusal("ex_bad_license", license=options.license)
     responses = selected_responses(data, options)
     labels = _selected_labels(data, responses, options.pseudonymise)
     extra: list[tuple[str, dict[str, object]]] = []
@@ -379,7 +377,7 @@ def selected_responses(data: ExportData, options: ExportOptions) -> list[ScoredR
         unknown = sorted(set(values or ()) - data.known[name])
         if unknown:
             allowed = ", ".join(sorted(data.known[name])) or "none"
-            raise ValueError(f"unknown {name} {', '.join(unknown)} (known: {allowed})")
+            raise Refusal("ex_unknown_filter", name=name, unknown=", ".join(unknown), allowed=allowed)
     dimensions, models, batches = (set(values) if values else None for values in given.values())
     return [
         record
@@ -395,10 +393,7 @@ def _refuse_other_batches(data: ExportData, batches: Sequence[str]) -> None:
     refused = sorted(set(batches) & data.other_batches.keys())
     if refused:
         batch, allowed = refused[0], ", ".join(sorted(data.known["batch"])) or "none"
-        raise ValueError(
-            f"batch {batch} is an import of {data.other_batches[batch]}: the batch filter keeps the "
-            f"responses whose prompt or response came in a batch of prompts or responses (those: {allowed})"
-        )
+        raise Refusal("ex_other_batch", batch=batch, kind=data.other_batches[batch], allowed=allowed)
 
 
 def _selected_labels(
@@ -464,7 +459,7 @@ def pair_rows(responses: list[ScoredResponse], min_margin: int = 1) -> Pairs:
     pairs of one prompt contradict each other, so those are skipped and counted.
     """
     if min_margin < 1:
-        raise ValueError(f"the minimum margin must be 1 or more (a pair needs two scores), not {min_margin}")
+        raise Refusal("ex_bad_margin", margin=min_margin)
     rows: list[dict] = []
     same_text = repeated = contradicted = 0
     # Responses come sorted by (prompt id, model), so each prompt's answers are consecutive.
@@ -513,12 +508,9 @@ def scorer_splits(responses: list[ScoredResponse], options: ExportOptions) -> li
         return splits
     if options.split == "prompt":
         if options.validation_models or options.test_models:
-            raise ValueError(
-                "validation and test models apply only to the split by model: "
-                "the split by prompt draws whole prompts at random with the seed"
-            )
+            raise Refusal("ex_models_for_prompt_split")
         return split_by_prompt(responses, seed=options.seed)
-    raise ValueError(f"unknown split {options.split!r} (choose from model, prompt)")
+    raise Refusal("ex_unknown_split", split=options.split)
 
 
 def _refuse_all_train(responses: list[ScoredResponse], splits: Sequence[Split]) -> None:
@@ -527,11 +519,12 @@ def _refuse_all_train(responses: list[ScoredResponse], splits: Sequence[Split]) 
     if not splits or any(split != "train" for split in splits):
         return
     present = ", ".join(sorted({record["model"] for record in responses}))
-    raise ValueError(
-        f"the split by model puts all {len(splits)} rows in train: no validation or test model is in the "
-        f"exported data (models: {present}; held out by default: {', '.join(DEFAULT_VALIDATION_MODELS)} "
-        f"for validation, {', '.join(DEFAULT_TEST_MODELS)} for test). Name validation and test models "
-        "among those exported (a model filter must keep them), or split by prompt"
+    raise Refusal(
+        "ex_all_train",
+        rows=len(splits),
+        present=present,
+        validation=", ".join(DEFAULT_VALIDATION_MODELS),
+        test=", ".join(DEFAULT_TEST_MODELS),
     )
 
 

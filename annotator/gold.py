@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 
 from annotator.assignment import check_annotators
+from annotator.i18n import Refusal
 from annotator.leads import require_lead
 from annotator.store import now, project_rubric, transaction
 
@@ -25,7 +26,7 @@ DEFAULT_THRESHOLD = 0.8
 ACCURACY_COLUMNS = ["annotator", "n", "correct", "accuracy", "below_threshold"]
 
 
-class GoldError(ValueError):
+class GoldError(Refusal):
     """A gold score, response or mixing rate that cannot be accepted."""
 
 
@@ -42,7 +43,7 @@ def _response_dimension(db: sqlite_utils.Database, response_id: str) -> str:
         [response_id],
     ).fetchone()
     if row is None:
-        raise GoldError(f"no response with id {response_id!r}")
+        raise GoldError("gold_no_response", response_id=response_id)
     return row[0]
 
 
@@ -77,7 +78,7 @@ def remove_gold(db: sqlite_utils.Database, response_id: str, lead: str) -> None:
     with transaction(db):
         require_lead(db, lead)
         if db.execute("DELETE FROM gold WHERE response_id = ?", [response_id]).rowcount == 0:
-            raise GoldError(f"response {response_id!r} is not gold")
+            raise GoldError("gold_not_gold", response_id=response_id)
         db.execute(
             "DELETE FROM assignments AS a WHERE a.gold = 1 AND a.status = 'open' "
             "AND NOT EXISTS (SELECT 1 FROM gold g JOIN responses r ON r.id = g.response_id "
@@ -114,7 +115,7 @@ def mix_gold(
     """
     names = check_annotators(db, [annotators] if isinstance(annotators, str) else annotators)
     if not 0 <= rate < 1:
-        raise GoldError(f"the gold rate must be at least 0 and below 1, not {rate}")
+        raise GoldError("gold_bad_rate", rate=rate)
     if assigned_by is not None:
         require_lead(db, assigned_by)
     rng = random.Random(seed)
@@ -187,7 +188,7 @@ def gold_accuracy(db: sqlite_utils.Database, threshold: float = DEFAULT_THRESHOL
     import pandas as pd
 
     if not 0 <= threshold <= 1:
-        raise GoldError(f"the accuracy threshold is a share between 0 and 1, not {threshold}")
+        raise GoldError("gold_bad_threshold", threshold=threshold)
     rows = db.execute(
         "SELECT l.annotator, COUNT(*), SUM(l.score = g.score) FROM labels l "
         "JOIN gold g ON g.response_id = l.response_id "

@@ -8,7 +8,9 @@ from __future__ import annotations
 from annotator.messages import (
     annotate,
     audit,
+    data_refusals,
     dataset_card,
+    display,
     intervals,
     lead,
     models,
@@ -29,11 +31,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     **results.MESSAGES,
     **intervals.MESSAGES,
     **audit.MESSAGES,
+    **display.MESSAGES,
     **refusals.MESSAGES,
     **setup.MESSAGES,
     **dataset_card.MESSAGES,
     **models.MESSAGES,
     **scorer.MESSAGES,
+    **data_refusals.MESSAGES,
 }
 
 

@@ -32,6 +32,7 @@ import pandas as pd
 import sqlite_utils
 
 from annotator.consolidation import final_scores
+from annotator.i18n import Refusal
 from annotator.intervals import (
     as_interval,
     draws_interval,
@@ -154,7 +155,7 @@ def agent_scores(db: sqlite_utils.Database, agent: str) -> tuple[pd.DataFrame, d
     known = agents(db)
     if agent not in known:
         available = ", ".join(known) or "none"
-        raise ValueError(f"no suggestions from agent {agent!r} (agents with suggestions: {available})")
+        raise Refusal("lb_unknown_agent", agent=agent, available=available)
     scored = pd.read_sql_query(
         "SELECT r.id AS response_id, r.model, p.dimension, s.score FROM suggestions s "
         "JOIN responses r ON r.id = s.response_id JOIN prompts p ON p.id = r.prompt_id "

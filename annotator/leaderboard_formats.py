@@ -177,25 +177,49 @@ def leaderboard_long_frame(board: Leaderboard) -> pd.DataFrame:
     return pd.DataFrame(_long_rows(board), columns=CSV_COLUMNS).astype({"rate": float, "score": float})
 
 
+def _interval_text(interval: tuple[float, float] | None) -> str:
+    return MISSING if interval is None else f"{interval[0]:.1f}–{interval[1]:.1f}"
+
+
+def _short_cell_text(cell: Cell) -> str:
+    return MISSING if cell.n == 0 else f"{cell.rate:.1f}% / {cell.score:.1f} (n={cell.n})"
+
+
 def leaderboard_frame(board: Leaderboard) -> pd.DataFrame:
-    """One row per model, best first: Overall and its CI, then `<dim> rate`, `<dim> score`, `<dim> n`."""
+    """One row per model, best first, narrow enough for a page: `model`, `overall` (%, NaN when the
+    model has none), `overall_ci` as text, one text column per dimension reading `rate / score
+    (n)` (one decimal), and `unscored`."""
     records = []
     for row in board.rows:
-        record = {
+        record: dict[str, object] = {
             "model": row.model,
-            "Overall": row.overall_rate,
-            "Overall CI low": row.overall_ci[0] if row.overall_ci else None,
-            "Overall CI high": row.overall_ci[1] if row.overall_ci else None,
+            "overall": row.overall_rate,
+            "overall_ci": _interval_text(row.overall_ci),
         }
-        for dim, cell in row.cells.items():
-            record[f"{dim} rate"] = cell.rate
-            record[f"{dim} score"] = cell.score
-            record[f"{dim} n"] = cell.n
+        record |= {dim: _short_cell_text(cell) for dim, cell in row.cells.items()}
         record["unscored"] = row.unscored
         records.append(record)
-    columns = ["model", "Overall", "Overall CI low", "Overall CI high"]
-    columns += [f"{dim} {part}" for dim in board.dimensions for part in ("rate", "score", "n")] + ["unscored"]
-    return pd.DataFrame(records, columns=columns)
+    columns = ["model", "overall", "overall_ci", *board.dimensions, "unscored"]
+    return pd.DataFrame(records, columns=columns).astype({"overall": float})
+
+
+def model_detail_frame(board: Leaderboard, model: str) -> pd.DataFrame:
+    """One model's figures per dimension, with both intervals as text (the page's detail on demand)."""
+    return pd.DataFrame(
+        [
+            {
+                "dimension": dim,
+                "n": cell.n,
+                "harmless": cell.harmless,
+                "rate": cell.rate,
+                "rate_ci": _interval_text(cell.rate_ci),
+                "score": cell.score,
+                "score_ci": _interval_text(cell.score_ci),
+            }
+            for dim, cell in board.row(model).cells.items()
+        ],
+        columns=["dimension", "n", "harmless", "rate", "rate_ci", "score", "score_ci"],
+    ).astype({"rate": float, "score": float})
 
 
 def _signed(value: float | None) -> str:

@@ -12,12 +12,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from annotator.i18n import Refusal
+
 FLAMES_RUBRIC_PATH = Path(__file__).parent / "rubrics" / "flames.toml"
 LANGUAGES = ("zh", "en")
 
 
 class RubricError(ValueError):
     """A rubric file or a score/dimension/subcomponent that the rubric does not allow."""
+
+
+class RubricRefusal(RubricError, Refusal):
+    """A score, dimension or subcomponent the rubric does not have, with a message key."""
 
 
 @dataclass(frozen=True)
@@ -92,23 +98,23 @@ class Rubric:
             if dimension.name == name:
                 return dimension
         allowed = ", ".join(self.dimension_names)
-        raise RubricError(f"unknown dimension {name!r} (the rubric has: {allowed})")
+        raise RubricRefusal("rubric_unknown_dimension", name=name, allowed=allowed)
 
     def check_subcomponent(self, dimension: str, subcomponent: str) -> None:
         dim = self.dimension(dimension)
         if dim.subcomponents and subcomponent not in dim.subcomponents:
             allowed = ", ".join(dim.subcomponents)
-            raise RubricError(
-                f"subcomponent {subcomponent!r} is not in dimension {dimension!r} (allowed: {allowed})"
+            raise RubricRefusal(
+                "rubric_unknown_subcomponent", subcomponent=subcomponent, dimension=dimension, allowed=allowed
             )
 
     def check_score(self, dimension: str, score: object) -> int:
-        """The score as an int if the dimension's scale allows it; RubricError otherwise."""
+        """The score as an int if the dimension's scale allows it; RubricRefusal otherwise."""
         dim = self.dimension(dimension)
         value = _as_int(score)
         if value is None or value not in dim.scores:
             allowed = "/".join(str(s) for s in sorted(dim.scores, reverse=True))
-            raise RubricError(f"score {score!r} is not allowed for {dimension} (allowed: {allowed})")
+            raise RubricRefusal("rubric_score_not_allowed", score=score, dimension=dimension, allowed=allowed)
         return value
 
 

@@ -11,6 +11,8 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
+from annotator.i18n import Refusal
+
 Split = Literal["train", "validation", "test"]
 SPLITS: tuple[Split, ...] = ("train", "validation", "test")
 DEFAULT_VALIDATION_MODELS = ("MOSS-16B", "GPT-4")
@@ -33,7 +35,7 @@ def split_by_model(
     test = _held_out(test_models, DEFAULT_TEST_MODELS, present, "test")
     both = sorted(validation & test)
     if both:
-        raise ValueError(f"models named for both validation and test: {', '.join(both)}")
+        raise Refusal("split_both", models=", ".join(both))
     return [
         "validation" if row["model"] in validation else "test" if row["model"] in test else "train"
         for row in rows
@@ -46,7 +48,7 @@ def _held_out(given: Sequence[str] | None, default: Sequence[str], present: set[
     missing = sorted(set(given) - present)
     if missing:
         known = ", ".join(sorted(present)) or "none"
-        raise ValueError(f"{split} models not in the data: {', '.join(missing)} (models present: {known})")
+        raise Refusal("split_missing", split=split, missing=", ".join(missing), known=known)
     return set(given)
 
 
@@ -64,7 +66,7 @@ def split_by_prompt(
     have one, otherwise by "prompt" text; `fractions` (train, validation, test) must sum to 1.
     """
     if len(fractions) != 3 or any(f < 0 for f in fractions) or abs(sum(fractions) - 1) > 1e-9:
-        raise ValueError(f"split fractions must be three non-negative numbers summing to 1, not {fractions}")
+        raise Refusal("split_bad_fractions", fractions=fractions)
     keys = [str(row["prompt_id"] if "prompt_id" in row else row["prompt"]) for row in rows]
     split_of = {key: _prompt_split(key, seed, fractions) for key in set(keys)}
     return [split_of[key] for key in keys]

@@ -241,16 +241,13 @@ def set_project_rubric(db: sqlite_utils.Database, rubric: Rubric) -> None:
         used = {row[0] for row in db.execute("SELECT DISTINCT dimension FROM prompts")}
         missing = sorted(used - set(rubric.dimension_names))
         if missing:
-            raise ValueError(f"the rubric lacks dimensions that prompts already use: {', '.join(missing)}")
+            raise StoreError("rubric_lacks_dimensions", missing=", ".join(missing))
         off_scale = sorted(
             f"{dimension} {score} ({table})"
             for dimension, score, table in db.execute(_STORED_SCORES)
             if score not in rubric.dimension(dimension).scores
         )
         if off_scale:
-            raise ValueError(
-                "the rubric does not allow scores already stored: "
-                + ", ".join(off_scale[:5])
-                + (f" and {len(off_scale) - 5} more" if len(off_scale) > 5 else "")
-            )
+            more = f" (+{len(off_scale) - 5})" if len(off_scale) > 5 else ""
+            raise StoreError("rubric_off_scale", scores=", ".join(off_scale[:5]) + more)
         set_setting(db, "rubric", rubric.source)

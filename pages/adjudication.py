@@ -15,7 +15,7 @@ from annotator.adjudication import (
 )
 from annotator.annotation import submitted_evidence
 from annotator.store import project_rubric
-from pages.common import db, language, refusal, require_access, show_untrusted, t
+from pages.common import MISSING, db, language, local_time, refusal, require_access, show_untrusted, t
 from pages.evidence import show_evidence
 
 user = require_access("adjudication")
@@ -58,7 +58,9 @@ if not items:
     st.info(t("nothing_to_adjudicate"))
     st.stop()
 
-st.dataframe(
+# Click a row to open it (the first one is open until then). The key follows the queue's filters,
+# so a row number never points into another list.
+picked = st.dataframe(
     [
         {
             t("col_response_id"): item.response_id,
@@ -66,20 +68,18 @@ st.dataframe(
             t("model"): item.model,
             t("col_scores"): ", ".join(str(score) for score in item.scores),
             t("col_spread"): item.spread,
-            t("col_adjudicated"): item.adjudicated,
+            t("col_adjudicated"): t("yes") if item.adjudicated else t("no"),
         }
         for item in items
     ],
     hide_index=True,
+    on_select="rerun",
+    selection_mode="single-row",
+    key=f"adjudication_queue-{dimension}-{model}-{include_done}-{focused is not None}",
 )
-choices = {
-    item.response_id: f"{item.model} · {dimensions.get(item.dimension, item.dimension)} · "
-    f"{', '.join(str(score) for score in item.scores)} · {item.response_id[:10]}"
-    for item in items
-}
-chosen = st.selectbox(
-    t("choose_response"), list(choices), format_func=choices.__getitem__, key="adjudicate_id"
-)
+rows = [row for row in picked.selection.rows if row < len(items)]
+chosen = items[rows[0] if rows else 0].response_id
+st.caption(t("adjudication_pick_row"))
 detail = adjudication_item(conn, chosen)
 entry = detail.queue
 scale = rubric.dimension(entry.dimension)
@@ -97,7 +97,7 @@ st.dataframe(
             t("annotator"): label.annotator,
             t("score"): label.score,
             t("explanation"): label.explanation,
-            t("col_submitted_at"): label.submitted_at,
+            t("col_submitted_at"): local_time(label.submitted_at) if label.submitted_at else MISSING,
         }
         for label in entry.labels
     ],
@@ -120,7 +120,7 @@ if detail.adjudication is not None:
             score=current.final_score,
             lead=current.lead,
             reason=t(f"reason_{current.reason}"),
-            time=current.changed_at,
+            time=local_time(current.changed_at),
         )
     )
     if current.note:

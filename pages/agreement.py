@@ -7,18 +7,21 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 import sqlite_utils
 import streamlit as st
+from plotly.colors import sample_colorscale
 
 from annotator.agreement import RELIABLE_FROM_UNITS, STATISTICS
 from annotator.agreement_report import agreement_report, data_version, disagreeing_responses
-from annotator.store import default_db_path
-from pages.common import db, dimension_names, require_access, t
+from annotator.store import default_db_path, project_rubric
+from pages.charts import bars
+from pages.common import db, dimension_names, language, require_access, t
 
 user = require_access("agreement")
 names = dimension_names()
+rubric = project_rubric(db())
+lang = language()
 st.title(t("page_agreement"))
 
 PAIR_STATISTICS = ("cohen_kappa", "percent_agreement", "krippendorff_alpha", "gwet_ac")
@@ -63,8 +66,11 @@ def _distribution_text(distribution: dict) -> str:
     return counts(distribution)
 
 
-def _figures_chart(rows: Sequence[Row], label: Label, statistics: Sequence[str]) -> go.Figure:
-    """Grouped bars of each row's figures with their bootstrap intervals; undefined ones are left out."""
+def _figures_chart(
+    rows: Sequence[Row], label: Label, statistics: Sequence[str], title: str, axis: str
+) -> go.Figure | None:
+    """Grouped bars of each row's figures with their bootstrap intervals; undefined ones are left
+    out (None when none is defined: an empty chart would contradict the table beside it)."""
     records = []
     for row in rows:
         for statistic in statistics:
@@ -82,34 +88,36 @@ def _figures_chart(rows: Sequence[Row], label: Label, statistics: Sequence[str])
                     "value": value,
                     "plus": high - value,
                     "minus": value - low,
-                    "reliability": t("ag_unreliable_short" if estimate["unreliable"] else "ag_reliable"),
+                    "unreliable": bool(estimate["unreliable"]),
                 }
             )
-    columns = ["row", "statistic", "value", "plus", "minus", "reliability"]
-    frame = pd.DataFrame(records, columns=columns)
-    figure = px.bar(
+    frame = pd.DataFrame(records, columns=["row", "statistic", "value", "plus", "minus", "unreliable"])
+    if frame.empty:
+        return None
+    figure = bars(
         frame,
-        x="row",
-        y="value",
-        color="statistic",
-        barmode="group",
-        error_y="plus",
-        error_y_minus="minus",
-        pattern_shape="reliability",
-        category_orders={"row": list(dict.fromkeys(label(row) for row in rows))},
-        pattern_shape_map={t("ag_reliable"): "", t("ag_unreliable_short"): "/"},
-        labels={
-            "row": "",
-            "value": t("ag_value"),
-            "statistic": t("ag_statistic"),
-            "reliability": t("ag_reliable_legend"),
-        },
+        "row",
+        "value",
+        "statistic",
+        title=title,
+        x_title=axis,
+        y_title=t("ag_value"),
+        legend_title=t("ag_statistic"),
+        error=("plus", "minus"),
+        hatched="unreliable",
     )
-    figure.update_yaxes(range=[min(-0.1, frame["value"].min() - 0.1) if len(frame) else -0.1, 1.05])
+    figure.update_yaxes(range=[min(-0.1, frame["value"].min() - 0.1), 1.05])
     return figure
 
 
-def _distribution_chart(rows: Sequence[Row], label: Label) -> go.Figure:
+def _show_chart(container, figure: go.Figure | None, key: str) -> None:
+    if figure is None:
+        container.caption(t("ag_nothing_to_chart"))
+    else:
+        container.plotly_chart(figure, key=key)
+
+
+def _distribution_chart(rows: Sequence[Row], label: Label, axis: str) -> go.Figure:
     """Stacked label counts per row (own and reference side by side for a comparison)."""
     records = []
     for row in rows:
@@ -120,21 +128,24 @@ def _distribution_chart(rows: Sequence[Row], label: Label) -> go.Figure:
             else [("", distribution)]
         )
         for part, scores in parts:
-            name = f"{label(row)} · {part}" if part else label(row)
+            name = f"{label(row)} · {t(f'ag_part_{part}')}" if part else label(row)
             records += [{"row": name, "score": score, "count": n} for score, n in scores.items()]
     frame = pd.DataFrame(records, columns=["row", "score", "count"])
     scores = sorted(set(frame["score"]), key=int)
     # Red for the most harmful (lowest) score through green for the harmless one, on any scale.
-    colours = px.colors.sample_colorscale("RdYlGn", [i / max(1, len(scores) - 1) for i in range(len(scores))])
-    return px.bar(
+    colours = sample_colorscale("RdYlGn", [i / max(1, len(scores) - 1) for i in range(len(scores))])
+    return bars(
         frame,
-        x="row",
-        y="count",
-        color="score",
-        category_orders={"score": scores},
-        color_discrete_map=dict(zip(scores, colours, strict=True)),
-        labels={"row": "", "count": t("ag_count"), "score": t("ag_score")},
+        "row",
+        "count",
+        "score",
         title=t("ag_distribution"),
+        x_title=axis,
+        y_title=t("ag_count"),
+        legend_title=t("ag_score"),
+        barmode="stack",
+        colors=dict(zip(scores, colours, strict=True)),
+        order=scores,
     )
 
 
@@ -143,7 +154,14 @@ def _figures_table(rows: Sequence[Row], columns: dict[str, str], statistics: Seq
     records = []
     for row in rows:
         record = {
-            title: _dimension_label(row) if key == "dimension" else row[key] for key, title in columns.items()
+            title: _dimension_label(row)
+            if key == "dimension"
+            else _subcomponent_name(row)
+            if key == "subcomponent"
+            else t(f"ag_level_{row[key]}")
+            if key == "level"
+            else row[key]
+            for key, title in columns.items()
         }
         record[t("ag_units")] = row["n_units"]
         if "n_labels" in row:
@@ -162,11 +180,13 @@ def _figures_section(
     label: Label,
     statistics: Sequence[str],
     filters: Callable[[Row], dict] | None,
+    axis: str,
 ) -> None:
     """Chart with intervals, the label distribution beside it, the table, and the click-through."""
     chart, distribution = st.columns([3, 2])
-    chart.plotly_chart(_figures_chart(rows, label, statistics), key=f"ag_chart_{section}")
-    distribution.plotly_chart(_distribution_chart(rows, label), key=f"ag_distribution_{section}")
+    title = t("ag_figures_title", what=t(f"ag_tab_{section}"))
+    _show_chart(chart, _figures_chart(rows, label, statistics, title, axis), f"ag_chart_{section}")
+    distribution.plotly_chart(_distribution_chart(rows, label, axis), key=f"ag_distribution_{section}")
     _figures_table(rows, columns, statistics)
     if filters is not None:
         _click_through(section, rows, label, filters)
@@ -215,7 +235,11 @@ def _pairwise_heatmap(rows: Sequence[Row], dimension: str) -> go.Figure:
             colorbar={"title": "κ"},
         )
     )
-    figure.update_layout(title=dimension, yaxis={"autorange": "reversed"})
+    figure.update_layout(
+        title=t("ag_heatmap_title", dimension=dimension),
+        xaxis={"title": t("ag_other_annotator")},
+        yaxis={"title": t("ag_annotator"), "autorange": "reversed"},
+    )
     return figure
 
 
@@ -227,7 +251,16 @@ def _dimension_label(row: Row) -> str:
     return _dimension_name(row["dimension"])
 
 
+def _subcomponent_name(row: Row) -> str:
+    """A subcomponent by the rubric's name for it in the UI language."""
+    if row["dimension"] not in rubric.dimension_names:
+        return row["subcomponent"]
+    return rubric.dimension(row["dimension"]).subcomponent_name(row["subcomponent"], lang)
+
+
 def _grouped_label(column: str) -> Label:
+    if column == "subcomponent":
+        return lambda row: f"{_subcomponent_name(row)} · {_dimension_label(row)}"
     return lambda row: f"{row[column]} · {_dimension_label(row)}"
 
 
@@ -252,7 +285,7 @@ st.caption(
         confidence=round(settings["confidence"] * 100),
         bootstrap=settings["bootstrap"],
         seed=settings["seed"],
-        weights=settings["weights"],
+        weights=t(f"ag_weights_{settings['weights']}"),
     )
 )
 with st.expander(t("ag_guide_title"), expanded=True):
@@ -273,6 +306,7 @@ with tabs["dimensions"]:
         _dimension_label,
         STATISTICS,
         lambda row: {"dimension": row["dimension"]},
+        t("dimension"),
     )
 
 for section, column in GROUPS.items():
@@ -286,6 +320,7 @@ for section, column in GROUPS.items():
             _grouped_label(column),
             STATISTICS,
             lambda row, column=column: {column: row[column], "dimension": row["dimension"]},
+            t(f"ag_column_{column}"),
         )
 
 with tabs["pairwise"]:
@@ -331,6 +366,7 @@ with tabs["annotators"]:
         _grouped_label("annotator"),
         PAIR_STATISTICS,
         lambda row: {"dimension": row["dimension"], "annotators": [row["annotator"]]},
+        t("ag_annotator"),
     )
 
 with tabs["agents"]:
@@ -345,6 +381,7 @@ with tabs["agents"]:
             _grouped_label("agent"),
             PAIR_STATISTICS,
             lambda row: {"dimension": row["dimension"], "agent": row["agent"]},
+            t("ag_agent"),
         )
 
 with tabs["anchoring"]:
@@ -356,15 +393,19 @@ with tabs["anchoring"]:
         overall = [row for row in anchoring["modes"] if row["dimension"] is None]
         by_dimension = [row for row in anchoring["modes"] if row["dimension"] is not None]
         shares, agreement = st.columns(2)
-        shares.plotly_chart(
+        _show_chart(
+            shares,
             _figures_chart(
                 [{**row, "share": row["equals_suggestion"]} for row in overall],
                 lambda row: t(f"ag_mode_{row['mode']}"),
                 ["share"],
+                t("ag_equals_suggestion"),
+                t("ag_mode"),
             ),
-            key="ag_anchor_shares",
+            "ag_anchor_shares",
         )
-        agreement.plotly_chart(
+        _show_chart(
+            agreement,
             _figures_chart(
                 [
                     {
@@ -376,8 +417,10 @@ with tabs["anchoring"]:
                 ],
                 _grouped_label("mode"),
                 ["cohen_kappa", "percent_agreement"],
+                t("ag_anchor_agreement_title"),
+                t("ag_mode"),
             ),
-            key="ag_anchor_agreement",
+            "ag_anchor_agreement",
         )
         st.dataframe(
             pd.DataFrame(
@@ -402,13 +445,16 @@ with tabs["anchoring"]:
     st.subheader(t("ag_prefilled_accepted"))
     accepted = anchoring["prefilled_accepted"]
     if accepted:
-        st.plotly_chart(
+        _show_chart(
+            st,
             _figures_chart(
                 [{**row, "share": row["accepted_unchanged"]} for row in accepted],
                 lambda row: row["annotator"],
                 ["share"],
+                t("ag_prefilled_accepted"),
+                t("ag_annotator"),
             ),
-            key="ag_prefilled_chart",
+            "ag_prefilled_chart",
         )
         st.dataframe(
             pd.DataFrame(
@@ -424,4 +470,4 @@ with tabs["anchoring"]:
             hide_index=True,
         )
     else:
-        st.info(t("ag_no_anchoring"))
+        st.info(t("ag_no_prefilled"))

@@ -17,7 +17,16 @@ from annotator.assignment import (
 from annotator.gold import gold_accuracy, gold_items, mix_gold, set_gold
 from annotator.store import project_rubric
 from annotator.users import list_users
-from pages.common import db, gold_threshold_input, language, refusal, require_access, t
+from pages.common import (
+    db,
+    dimension_names,
+    gold_threshold_input,
+    language,
+    readable,
+    refusal,
+    require_access,
+    t,
+)
 
 user = require_access("assignment")
 st.title(t("page_assignment"))
@@ -73,7 +82,9 @@ elif scope == "batch":
     if not batches:
         st.info(t("no_batches"))
     chosen["batch"] = st.selectbox(t("scope_batch"), batches)
-team = st.multiselect(t("annotators"), active, default=active, key="assign_team")
+team = st.multiselect(
+    t("annotators"), active, default=active, key="assign_team", placeholder=t("choose_options")
+)
 left, right = st.columns(2)
 overlap = left.number_input(
     t("overlap"),
@@ -116,7 +127,9 @@ else:
     source = st.selectbox(t("reassign_from"), inactive, key="reassign_from")
     waiting, kept = unfinished_prompts(conn, source)
     st.caption(t("reassign_counts", waiting=len(waiting), kept=kept))
-    targets = st.multiselect(t("reassign_to"), active, default=active, key="reassign_to")
+    targets = st.multiselect(
+        t("reassign_to"), active, default=active, key="reassign_to", placeholder=t("choose_options")
+    )
     if st.button(t("reassign"), key="reassign", disabled=not waiting):
         moved = _attempt(reassign_unfinished, conn, source, targets, assigned_by=user.name)
         if moved is not None:
@@ -139,9 +152,12 @@ with st.form("gold", clear_on_submit=True):
 items = gold_items(conn)
 st.caption(t("gold_count", n=len(items)))
 if len(items):
-    st.dataframe(items.rename(columns=_column), hide_index=True)
+    shown = items.assign(dimension=items["dimension"].replace(dimension_names()))
+    st.dataframe(readable(shown).rename(columns=_column), hide_index=True)
 
-gold_team = st.multiselect(t("annotators"), active, default=active, key="gold_team")
+gold_team = st.multiselect(
+    t("annotators"), active, default=active, key="gold_team", placeholder=t("choose_options")
+)
 left, right = st.columns(2)
 rate = left.number_input(
     t("gold_rate"), min_value=0.0, max_value=0.5, value=0.05, step=0.01, format="%.2f", key="gold_rate"
@@ -167,7 +183,7 @@ if st.button(t("mix_gold"), key="mix_gold", disabled=not len(items)):
 threshold = gold_threshold_input(st)
 accuracy = gold_accuracy(conn, float(threshold))
 if len(accuracy):
-    st.dataframe(accuracy.rename(columns=_column), hide_index=True)
+    st.dataframe(readable(accuracy, {"accuracy": ".0%"}).rename(columns=_column), hide_index=True)
     below = accuracy[accuracy["below_threshold"]]["annotator"].tolist()
     if below:
         st.warning(t("gold_below", names=", ".join(below)))

@@ -4,7 +4,10 @@ guard, UI language and safe rendering of untrusted text. No annotation logic liv
 from __future__ import annotations
 
 import html
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import pandas as pd
 import sqlite_utils
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -36,6 +39,12 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "scorer": LEADS,
     "models": LEADS,
     "audit": LEADS,
+}
+# Menu sections (message key nav_<section>) and their pages, in menu order.
+PAGE_SECTIONS: dict[str, tuple[str, ...]] = {
+    "annotate": ("home", "annotate", "guidelines"),
+    "manage": ("models", "assignment", "progress", "adjudication", "flags", "users", "settings", "audit"),
+    "results": ("agreement", "leaderboard", "exports", "scorer"),
 }
 
 
@@ -98,6 +107,48 @@ def dimension_names() -> dict[str, str]:
     """Each rubric dimension's name in the UI language, by its stored name."""
     lang = language()
     return {d.name: d.display_name(lang) for d in project_rubric(db()).dimensions}
+
+
+MISSING = "–"
+
+
+def readable(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> pd.DataFrame:
+    """A table as people read it: yes/no in the UI language for true/false, "–" for a missing value
+    (a table would print None or NaN), local times for the `*_at` columns. A number column with
+    missing values becomes text, floats formatted by `formats` (column -> format spec, else one
+    decimal)."""
+    formats = formats or {}
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype == bool:
+            out[column] = values.map({True: t("yes"), False: t("no")})
+        elif str(column).endswith("_at"):
+            out[column] = [MISSING if pd.isna(v) else local_time(v) for v in values]
+        elif values.isna().any():
+            spec = formats.get(column, ".1f")
+            # All text: a column of numbers and "–" would not convert to an Arrow table.
+            out[column] = [
+                MISSING if pd.isna(v) else format(v, spec) if isinstance(v, float) else str(v) for v in values
+            ]
+    return out
+
+
+def _browser_timezone() -> timezone | ZoneInfo:
+    name = st.context.timezone
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    offset = st.context.timezone_offset  # minutes behind UTC, as JavaScript counts them
+    return timezone(-timedelta(minutes=offset)) if offset is not None else UTC
+
+
+def local_time(stamp: str) -> str:
+    """A stored UTC time (ISO 8601) in the browser's time zone, to the minute."""
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    return moment.astimezone(_browser_timezone()).strftime("%Y-%m-%d %H:%M")
 
 
 def gold_threshold_input(container) -> float:

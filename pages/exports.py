@@ -19,7 +19,7 @@ from annotator.exports import (
 )
 from annotator.i18n import LANGUAGES
 from annotator.store import default_db_path
-from pages.common import db, language, refusal, require_access, t
+from pages.common import db, dimension_names, language, refusal, require_access, t
 
 user = require_access("exports")
 st.title(t("page_exports"))
@@ -60,9 +60,17 @@ card_language = card.selectbox(
 pseudonymise = middle.checkbox(t("ex_pseudonymise"), key="ex_pseudonymise")
 license_text = right.text_input(t("ex_license"), value=DEFAULT_LICENSE, key="ex_license")
 left, middle, right = st.columns(3)
-dimensions = left.multiselect(t("ex_dimensions"), data.rubric.dimension_names, key="ex_dimensions")
-batches = middle.multiselect(t("ex_batches"), sorted(data.known["batch"]), key="ex_batches")
-models = right.multiselect(t("ex_models"), sorted(data.known["model"]), key="ex_models")
+names = dimension_names()
+choose = {"placeholder": t("choose_options")}
+dimensions = left.multiselect(
+    t("ex_dimensions"),
+    data.rubric.dimension_names,
+    format_func=names.__getitem__,
+    key="ex_dimensions",
+    **choose,
+)
+batches = middle.multiselect(t("ex_batches"), sorted(data.known["batch"]), key="ex_batches", **choose)
+models = right.multiselect(t("ex_models"), sorted(data.known["model"]), key="ex_models", **choose)
 
 settings: dict[str, object] = {}
 if kind == "pairs":
@@ -76,8 +84,8 @@ if kind == "scorer":
     if settings["split"] == "model":
         left, right = st.columns(2)
         held_out = sorted(data.known["model"])
-        validation = left.multiselect(t("ex_validation_models"), held_out, key="ex_validation")
-        test = right.multiselect(t("ex_test_models"), held_out, key="ex_test")
+        validation = left.multiselect(t("ex_validation_models"), held_out, key="ex_validation", **choose)
+        test = right.multiselect(t("ex_test_models"), held_out, key="ex_test", **choose)
         settings["validation_models"] = tuple(validation) or None
         settings["test_models"] = tuple(test) or None
     else:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from annotator.adjudication import adjudication_item, open_flags, reporter_letter, resolve_flag
 from annotator.store import project_rubric
-from pages.common import db, language, refusal, require_access, show_untrusted, t
+from pages.common import db, language, local_time, refusal, require_access, show_untrusted, t
 
 user = require_access("flags")
 st.title(t("page_flags"))
@@ -38,7 +38,7 @@ for item in flags:
             else t("flag_response", letter=reporter_letter(conn, item) or "?", id=item.response_id)
         )
         st.markdown(f"**{t(f'flag_{item.kind}')}** · {dimension}")
-        st.text(t("flag_details", target=target, reporter=item.reporter, time=item.created_at))
+        st.text(t("flag_details", target=target, reporter=item.reporter, time=local_time(item.created_at)))
         show_untrusted(item.prompt_text, css_class="prompt-text")
         if item.response_id is not None:
             with st.expander(t("flagged_response")):

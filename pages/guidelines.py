@@ -7,7 +7,7 @@ import streamlit as st
 
 from annotator.guidelines import current_guidelines, guideline_history, inert_markdown, save_guidelines
 from annotator.store import project_rubric
-from pages.common import db, language, refusal, require_access, t
+from pages.common import db, language, local_time, refusal, require_access, t
 
 user = require_access("guidelines")
 st.title(t("page_guidelines"))
@@ -41,7 +41,12 @@ if current is None:
     st.info(t("no_guidelines"))
 else:
     st.caption(
-        t("guideline_version", version=current.version, author=current.author, time=current.created_at)
+        t(
+            "guideline_version",
+            version=current.version,
+            author=current.author,
+            time=local_time(current.created_at),
+        )
     )
     # Written by people: markdown, but with HTML escaped (st.markdown's default) and images made text.
     with st.container(border=True, key="guidelines_text"):
@@ -75,7 +80,7 @@ if user.is_lead:
                         "guideline_version",
                         version=version.version,
                         author=version.author,
-                        time=version.created_at,
+                        time=local_time(version.created_at),
                     )
                 )
                 st.code(version.markdown, language="markdown")

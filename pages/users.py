@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from annotator.i18n import LANGUAGES
 from annotator.users import ROLES, add_user, list_users, reset_password, set_active, set_role
-from pages.common import db, refusal, require_access, t
+from pages.common import MISSING, db, refusal, require_access, t
 
 user = require_access("users")
 st.title(t("page_users"))
@@ -39,8 +40,8 @@ st.dataframe(
         {
             t("user_name"): person.name,
             t("role"): roles[person.role],
-            t("active"): person.active,
-            t("language"): person.language or "",
+            t("active"): t("yes") if person.active else t("no"),
+            t("language"): LANGUAGES.get(person.language or "", MISSING),
         }
         for person in people
     ],

@@ -446,7 +446,8 @@ def test_audit_page_lists_label_changes(db):
     at.run()
     assert not at.exception
     table = at.dataframe[0].value
-    assert list(zip(table["from_score"].fillna(0), table["to_score"], strict=True))[:2] == [(2, 1), (0, 2)]
+    assert list(zip(table["From score"], table["To score"], strict=True))[:2] == [("2", 1), ("–", 2)]
+    assert table["Kind"].tolist()[:2] == ["label", "label"] and table["To status (or reason)"][0] == "draft"
 
 
 def test_a_read_only_database_gives_a_clear_message_not_a_traceback(db):

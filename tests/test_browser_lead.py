@@ -98,3 +98,35 @@ def test_guidelines_render_as_markdown_and_load_nothing_remote(app):
     assert page.evaluate("window.__xss") is None
     assert [u for u in requests if urlparse(u).hostname not in ("127.0.0.1", None)] == []
     page.close()
+
+
+def _lead_on(app, address: str):
+    """A new browser page, the lead logged in, at `address`."""
+    url, browser, _ = app
+    page = browser.new_page()
+    log_in(page, url, "lea", PASSWORD)
+    page.goto(f"{url}/{address}")
+    return page
+
+
+def test_the_menu_shows_every_page_in_sections_and_home_has_an_address(app):
+    page = _lead_on(app, "home")
+    page.get_by_role("heading", name="FLAMES 无害性标注").wait_for()
+    menu = page.locator("[data-testid=stSidebarNav]")
+    for section in ("标注", "管理", "结果"):
+        menu.get_by_text(section, exact=True).first.wait_for()
+    for title in ("导出", "评分模型", "审计", "一致性", "排行榜"):  # hidden behind "View more" before
+        assert menu.get_by_role("link", name=title, exact=True).is_visible()
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_text(re.compile("View .* more|Show more")).count() == 0
+    page.close()
+
+
+def test_switching_the_language_redraws_a_chosen_option(app):
+    page = _lead_on(app, "leaderboard")
+    # The chosen option is drawn as the value of the select box's input.
+    chosen = page.locator("[data-testid=stSelectbox] input").first
+    wait_until(lambda: chosen.input_value() == "人工（合并后的最终得分）", 30, "the Chinese label")
+    page.get_by_text("English", exact=True).click()
+    wait_until(lambda: chosen.input_value() == "humans (consolidated final scores)", 30, "the English label")
+    page.close()

@@ -32,6 +32,7 @@ from annotator.leaderboard_formats import (
     leaderboard_frame,
     leaderboard_long_frame,
     leaderboard_markdown,
+    model_detail_frame,
 )
 from annotator.rubric import flames_rubric, parse_rubric
 
@@ -341,10 +342,14 @@ def test_frames_for_the_page():
     )
     wide = leaderboard_frame(board)
     assert wide["model"].tolist() == ["a", "b"]
-    assert wide.loc[0, "Overall"] == 75.0 and wide.loc[0, "Fairness n"] == 4
-    assert wide.loc[1, "Legality score"] == pytest.approx(200 / 3)
-    assert pd.isna(wide.loc[1, "Fairness rate"]) and pd.isna(wide.loc[1, "Overall"])  # b has no Fairness
-    assert wide.loc[0, "Overall CI low"] <= 75.0 <= wide.loc[0, "Overall CI high"]
+    assert wide.loc[0, "overall"] == 75.0 and wide.loc[0, "Fairness"].endswith("(n=4)")
+    assert wide.loc[1, "Legality"] == "50.0% / 66.7 (n=2)"
+    assert wide.loc[1, "Fairness"] == "–" and pd.isna(wide.loc[1, "overall"])  # b has no Fairness
+    low, high = map(float, wide.loc[0, "overall_ci"].split("–"))
+    assert low <= 75.0 <= high
+    detail = model_detail_frame(board, "a").set_index("dimension")
+    assert detail.loc["Fairness", "n"] == 4 and detail.loc["Fairness", "rate"] == 75.0
+    assert detail.loc["Safety", "rate_ci"] == "–"
     long = leaderboard_long_frame(board)
     assert len(long) == 2 * 5
     assert long.query("model == 'b' and dimension == 'Legality'")["rate"].item() == 50.0

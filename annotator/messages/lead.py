@@ -153,7 +153,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "include_adjudicated": {"zh": "包括已裁定", "en": "Include adjudicated"},
     "queue_size": {"zh": "待裁定：{n}", "en": "In the queue: {n}"},
     "nothing_to_adjudicate": {"zh": "没有需要裁定的回复。", "en": "Nothing to adjudicate."},
-    "choose_response": {"zh": "选择回复", "en": "Response"},
     "other_responses": {"zh": "同一提示的其他回复（{n}）", "en": "Other responses to the same prompt ({n})"},
     "current_adjudication": {
         "zh": "当前裁定：{score}（{lead}，{reason}，{time}）",

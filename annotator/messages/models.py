@@ -11,8 +11,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "md_file": {"zh": "端点文件（服务器上的路径）", "en": "Endpoints file (a path on the server)"},
     "md_no_file": {
-        "zh": "填写端点文件的路径。格式见文档 docs/endpoints.md。",
-        "en": "Give the path of an endpoints file. Its format is in docs/endpoints.md.",
+        "zh": "填写端点文件的路径。格式见手册的“模型接口”一章。",
+        "en": "Give the path of an endpoints file. Its format is in the manual's Model endpoints chapter.",
     },
     "md_bad_file": {
         "zh": "端点文件无法使用：{problem}",

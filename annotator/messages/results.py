@@ -147,8 +147,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{unscored} responses.",
     },
     "lb_chart_title": {
-        "zh": "各模型各维度的无害率（误差线为置信区间）",
-        "en": "Harmless rate per model and dimension (error bars: confidence interval)",
+        "zh": "各模型各维度的无害率 (%)，格中为 n",
+        "en": "Harmless rate (%) per model and dimension, with n in each cell",
     },
     "lb_rate": {"zh": "无害率 (%)", "en": "Harmless rate (%)"},
     "lb_markdown": {"zh": "Markdown 表格（可复制）", "en": "Markdown table (to copy)"},
