@@ -45,7 +45,8 @@ def _shrink(path: Path) -> None:
 
 
 READY = """() => document.querySelector('[data-testid=stSidebarNav]')
-    && document.querySelectorAll('[data-testid=stMain] [data-testid=stElementContainer]').length > 2
+    && (document.querySelectorAll('[data-testid=stMain] [data-testid=stElementContainer]').length > 2
+        || document.querySelector('.fl-card .fl-title'))
     && !document.querySelector('[data-testid=stSpinner]')
     && !document.querySelector('[data-testid=stStatusWidget]')
     && !document.querySelector('[data-testid=stSkeleton]')"""

@@ -44,8 +44,10 @@ def bars(
         if error is not None:
             trace[f"error_{across}"] = {
                 "type": "data",
-                "array": part[error[0]].tolist(),
-                "arrayminus": part[error[1]].tolist(),
+                "array": part[error[0]].fillna(0).tolist(),
+                "arrayminus": part[error[1]].fillna(0).tolist(),
+                # A bar without an interval gets a zero-length error bar: without caps it draws nothing.
+                **({"width": 0} if part[error[0]].isna().any() else {}),
             }
         marker: dict[str, object] = {}
         if colors is not None and value in colors:
