@@ -5,38 +5,7 @@ from collections import Counter
 
 import pytest
 
-from annotator.i18n import LANGUAGES, MESSAGES, text
-from annotator.messages import (
-    annotate,
-    audit,
-    data_refusals,
-    dataset_card,
-    display,
-    intervals,
-    lead,
-    models,
-    refusals,
-    results,
-    scorer,
-    setup,
-    workspace,
-)
-
-AREAS = (
-    workspace,
-    lead,
-    results,
-    audit,
-    display,
-    refusals,
-    data_refusals,
-    models,
-    annotate,
-    dataset_card,
-    intervals,
-    scorer,
-    setup,
-)
+from annotator.i18n import AREAS, LANGUAGES, MESSAGES, text
 
 
 def test_no_key_is_defined_by_two_areas():
