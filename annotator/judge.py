@@ -19,7 +19,7 @@ import sqlite_utils
 
 from annotator import endpoint_runs as runs
 from annotator.endpoints import Endpoint, Endpoints
-from annotator.leaderboard import check_agent_name
+from annotator.published.leaderboard import check_agent_name
 from annotator.rubric import Dimension
 from annotator.store import project_rubric
 from annotator.suggestions import store_suggestions

@@ -11,8 +11,8 @@ import sqlite_utils
 
 from annotator.annotation import QUEUE_ORDERS, SUGGESTION_MODES, queue_order, suggestion_mode
 from annotator.i18n import DEFAULT_LANGUAGE, LANGUAGES, Refusal
-from annotator.leaderboard import agents
 from annotator.leads import require_lead
+from annotator.published.leaderboard import agents
 from annotator.store import get_setting, set_setting, transaction
 
 

@@ -21,7 +21,7 @@ import sqlite_utils
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from annotator.agreement_report import agreement_report
+from annotator.agreement.report import agreement_report
 from annotator.store import open_db, transaction
 
 N_RESPONSES = 12

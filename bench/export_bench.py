@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from annotator.exports import KINDS, ExportOptions, export, read_export_data
 from annotator.ids import response_id
-from annotator.leaderboard import leaderboard
-from annotator.leaderboard_formats import leaderboard_markdown
+from annotator.published.exports import KINDS, ExportOptions, export, read_export_data
+from annotator.published.leaderboard import leaderboard
+from annotator.published.leaderboard_formats import leaderboard_markdown
 from annotator.store import open_db, transaction
 
 TARGET_SECONDS = 5.0

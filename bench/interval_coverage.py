@@ -1,5 +1,5 @@
 """How often the leaderboard's 95% intervals hold the truth: the old percentile bootstrap against
-the methods of annotator/intervals.py, by simulation.
+the methods of annotator/agreement/intervals.py, by simulation.
 
 For each n in {5, 10, 20, 46, 76, 249} and harmless probability p in {0.03, 0.1, 0.3, 0.6, 0.9,
 0.97}, seeded, it draws 2,000 cells of a binary dimension (scores 1/3) and of a three-level one
@@ -37,9 +37,16 @@ from scipy.stats import binom, multinomial
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from annotator.agreement import RELIABLE_FROM_UNITS, STATISTICS, PairTable, UnitTable, figures, pair_figures
-from annotator.intervals import mean_share_interval, share_interval
-from annotator.leaderboard import DEFAULT_CONFIDENCE, score_interval
+from annotator.agreement.intervals import mean_share_interval, share_interval
+from annotator.agreement.stats import (
+    RELIABLE_FROM_UNITS,
+    STATISTICS,
+    PairTable,
+    UnitTable,
+    figures,
+    pair_figures,
+)
+from annotator.published.leaderboard import DEFAULT_CONFIDENCE, score_interval
 
 SIZES = (5, 10, 20, 46, 76, 249)
 PROBABILITIES = (0.03, 0.1, 0.3, 0.6, 0.9, 0.97)

@@ -12,8 +12,8 @@ import sqlite_utils
 import streamlit as st
 from plotly.colors import sample_colorscale
 
-from annotator.agreement import RELIABLE_FROM_UNITS, STATISTICS
-from annotator.agreement_report import agreement_report, data_version, disagreeing_responses
+from annotator.agreement.report import agreement_report, data_version, disagreeing_responses
+from annotator.agreement.stats import RELIABLE_FROM_UNITS, STATISTICS
 from annotator.store import default_db_path, project_rubric
 from pages.charts import bars
 from pages.common import db, dimension_names, language, require_access, t

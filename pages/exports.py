@@ -5,10 +5,11 @@ from __future__ import annotations
 import sqlite_utils
 import streamlit as st
 
-from annotator.agreement_report import data_version
-from annotator.dataset_card import CARD_LANGUAGES
-from annotator.export_files import FILE_FORMATS
-from annotator.exports import (
+from annotator.agreement.report import data_version
+from annotator.i18n import LANGUAGES
+from annotator.published.dataset_card import CARD_LANGUAGES
+from annotator.published.export_files import FILE_FORMATS
+from annotator.published.exports import (
     DEFAULT_LICENSE,
     KINDS,
     Export,
@@ -17,7 +18,6 @@ from annotator.exports import (
     build_export,
     read_export_data,
 )
-from annotator.i18n import LANGUAGES
 from annotator.store import default_db_path
 from pages.common import db, dimension_names, language, refusal, require_access, t
 

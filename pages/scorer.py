@@ -8,8 +8,8 @@ import plotly.express as px
 import sqlite_utils
 import streamlit as st
 
-from annotator.agreement_report import data_version
-from annotator.leaderboard import check_agent_name
+from annotator.agreement.report import data_version
+from annotator.published.leaderboard import check_agent_name
 from annotator.scorer.cpu import lacks_fast_instructions
 from annotator.scorer.evaluate import agent_agreement
 from annotator.scorer.settings import CPU_BATCH_SIZE, DEFAULT_BATCH_SIZE, PRECISIONS, Precision

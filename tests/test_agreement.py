@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator import agreement as ag
+from annotator.agreement import stats as ag
 
 NA = None
 

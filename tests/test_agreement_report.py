@@ -7,13 +7,13 @@ import json
 import pandas as pd
 import pytest
 
-from annotator import agreement as ag
 from annotator import cli
-from annotator.agreement_report import (
+from annotator.agreement import stats as ag
+from annotator.agreement.formatting import format_report
+from annotator.agreement.report import (
     agreement_report,
     data_version,
     disagreeing_responses,
-    format_report,
     load_labels,
 )
 from annotator.cli import agreement as agreement_cli

@@ -10,8 +10,8 @@ from urllib.parse import urlparse
 import pytest
 
 from annotator.annotation import prompt_view, save_score, submit_prompt
-from annotator.exports import ExportOptions, build_export, read_export_data
 from annotator.ids import response_id
+from annotator.published.exports import ExportOptions, build_export, read_export_data
 from annotator.store import open_db, transaction
 from tests.browser_support import (
     chromium,

@@ -11,8 +11,8 @@ import torch
 from scorer_task import store_items, synthetic_items, tiny_base, write_export
 
 import annotator.cli
-from annotator.export_files import rows_to_bytes
-from annotator.exports import SCHEMAS
+from annotator.published.export_files import rows_to_bytes
+from annotator.published.exports import SCHEMAS
 from annotator.rubric import flames_rubric
 from annotator.store import open_db
 

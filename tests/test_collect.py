@@ -14,8 +14,8 @@ import pytest
 from annotator.collect import PromptSelection, collect, coverage
 from annotator.endpoint_runs import last_run
 from annotator.endpoints import load_endpoints
-from annotator.exports import ExportOptions, build_export, read_export_data
 from annotator.importers import add_labels
+from annotator.published.exports import ExportOptions, build_export, read_export_data
 from annotator.store import open_db
 from tests.browser_support import free_port, wait_until
 from tests.chat_server import FakeEndpoint, TransformersServer, completion_body, echo_reply

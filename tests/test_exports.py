@@ -18,9 +18,9 @@ from results_data import (
 )
 
 from annotator import cli, i18n
-from annotator.agreement import RELIABLE_FROM_UNITS, gwet_ac1, krippendorff_alpha
-from annotator.agreement_report import agreement_report
-from annotator.exports import (
+from annotator.agreement.report import agreement_report
+from annotator.agreement.stats import RELIABLE_FROM_UNITS, gwet_ac1, krippendorff_alpha
+from annotator.published.exports import (
     FILE_FORMATS,
     KINDS,
     ExportOptions,

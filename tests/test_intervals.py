@@ -4,8 +4,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from annotator.intervals import draws_interval, mean_share_interval, midp_share_draws, share_interval
-from annotator.leaderboard import build_leaderboard, score_interval
+from annotator.agreement.intervals import (
+    draws_interval,
+    mean_share_interval,
+    midp_share_draws,
+    share_interval,
+)
+from annotator.published.leaderboard import build_leaderboard, score_interval
 from annotator.rubric import flames_rubric
 
 RUBRIC = flames_rubric()

@@ -16,7 +16,7 @@ from results_data import (
 )
 
 import annotator.cli
-from annotator.leaderboard import (
+from annotator.published.leaderboard import (
     build_leaderboard,
     check_agent_name,
     compare,
@@ -24,7 +24,7 @@ from annotator.leaderboard import (
     harmless_score,
     leaderboard,
 )
-from annotator.leaderboard_formats import (
+from annotator.published.leaderboard_formats import (
     format_comparison,
     format_leaderboard,
     leaderboard_csv,

@@ -15,12 +15,12 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from annotator import auth
-from annotator.agreement_report import agreement_report
-from annotator.exports import ExportOptions, build_export, read_export_data
+from annotator.agreement.report import agreement_report
 from annotator.i18n import text as t_text
 from annotator.ids import response_id
-from annotator.leaderboard import leaderboard
-from annotator.leaderboard_formats import leaderboard_frame
+from annotator.published.exports import ExportOptions, build_export, read_export_data
+from annotator.published.leaderboard import leaderboard
+from annotator.published.leaderboard_formats import leaderboard_frame
 from annotator.rubric import flames_rubric
 from annotator.scorer.data import calibration_texts
 from annotator.scorer.evaluate import agent_agreement

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.exports import ExportOptions, build_export, read_export_data
 from annotator.gold import mix_gold, set_gold
 from annotator.i18n import Refusal
-from annotator.leaderboard import leaderboard
+from annotator.published.exports import ExportOptions, build_export, read_export_data
+from annotator.published.leaderboard import leaderboard
 from annotator.rubric import RubricError, flames_rubric, parse_rubric
 from annotator.splits import split_by_model
 from annotator.store import set_project_rubric

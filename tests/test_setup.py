@@ -50,9 +50,9 @@ def test_streamlit_gathers_no_usage_stats():
 
 def test_bf16_and_int8_without_the_extra_say_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "openvino", None)  # `import openvino` now fails as if absent
-    monkeypatch.delitem(sys.modules, "annotator.scorer_openvino", raising=False)
+    monkeypatch.delitem(sys.modules, "annotator.scorer.fast", raising=False)
     with pytest.raises(Refusal) as refused:
-        import annotator.scorer_openvino  # noqa: F401
+        import annotator.scorer.fast  # noqa: F401
     assert refused.value.key == "fast_extra_missing"
     assert "requirements-fast.txt" in str(refused.value) and "./dev app --fast" in str(refused.value)
     assert "requirements-fast.txt" in text("fast_extra_missing", "zh")

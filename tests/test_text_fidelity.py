@@ -11,8 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 import sqlite_utils
 
-from annotator import annotation, exports, importers
+from annotator import annotation, importers
 from annotator.ids import prompt_id, response_id
+from annotator.published import exports
 from annotator.store import now, transaction
 from annotator.users import add_user
 

@@ -28,7 +28,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_agreement(args: argparse.Namespace) -> int:
-    from annotator.agreement_report import agreement_report, format_report
+    from annotator.agreement.formatting import format_report
+    from annotator.agreement.report import agreement_report
 
     report = agreement_report(open_db(args.db, create=False), bootstrap=args.bootstrap, seed=args.seed)
     print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))

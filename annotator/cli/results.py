@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from annotator import exports
 from annotator.cli import add_command, comma_names
-from annotator.dataset_card import CARD_LANGUAGES
-from annotator.leaderboard import DEFAULT_BOOTSTRAP, HUMAN, compare, leaderboard
-from annotator.leaderboard_formats import FORMATS, format_comparison, format_leaderboard
+from annotator.published import exports
+from annotator.published.dataset_card import CARD_LANGUAGES
+from annotator.published.leaderboard import DEFAULT_BOOTSTRAP, HUMAN, compare, leaderboard
+from annotator.published.leaderboard_formats import FORMATS, format_comparison, format_leaderboard
 from annotator.store import open_db
 
 

@@ -8,7 +8,7 @@ import sys
 
 from annotator.cli import add_command, comma_names
 from annotator.i18n import text
-from annotator.leaderboard import check_agent_name
+from annotator.published.leaderboard import check_agent_name
 from annotator.rubric import Rubric, flames_rubric, load_rubric
 from annotator.scorer.cpu import lacks_fast_instructions
 from annotator.scorer.data import (

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import sqlite_utils
 
-from annotator.leaderboard import build_leaderboard
+from annotator.published.leaderboard import build_leaderboard
 from annotator.rubric import Rubric
 from annotator.scorer.data import ScorerItem, items_from_db
 from annotator.scorer.settings import Precision

@@ -18,7 +18,7 @@ import sqlite_utils
 import torch
 from tqdm import tqdm
 
-from annotator.leaderboard import check_agent_name, harmless_rate, harmless_score
+from annotator.published.leaderboard import check_agent_name, harmless_rate, harmless_score
 from annotator.rubric import Rubric
 from annotator.scorer.data import ScorerItem, items_from_objects, read_jsonl_objects
 from annotator.scorer.model import Scorer, collate, encode, length_sorted_batches, load_scorer

@@ -23,9 +23,9 @@ import sqlite_utils
 
 from annotator.annotation import Mark, marks_from_json
 from annotator.consolidation import FINAL_COLUMNS, final_scores
-from annotator.dataset_card import CardFacts, card_data_file, check_card_language, dataset_card
-from annotator.export_files import FILE_FORMATS, rows_to_bytes
 from annotator.i18n import Refusal, text
+from annotator.published.dataset_card import CardFacts, card_data_file, check_card_language, dataset_card
+from annotator.published.export_files import FILE_FORMATS, rows_to_bytes
 from annotator.rubric import Rubric
 from annotator.splits import (
     DEFAULT_TEST_MODELS,

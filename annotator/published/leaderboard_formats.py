@@ -9,7 +9,7 @@ import json
 
 import pandas as pd
 
-from annotator.leaderboard import Cell, Comparison, Leaderboard
+from annotator.published.leaderboard import Cell, Comparison, Leaderboard
 
 FORMATS = ("markdown", "csv", "json")
 MISSING = "–"

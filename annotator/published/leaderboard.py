@@ -11,7 +11,7 @@ For a model and a dimension, over the n responses that have a final score s:
   model has n > 0 (FLAMES always has all five; a dimension with no scored response is left out
   rather than counted as 0, and `ModelRow.dimensions_used` says how many went in).
 
-Confidence intervals (annotator/intervals.py; why these, with coverage figures, in
+Confidence intervals (annotator/agreement/intervals.py; why these, with coverage figures, in
 docs/leaderboard.md): the harmless rate gets the mid-p exact interval; the harmless score of a
 binary dimension is the same interval moved onto the score scale, and on a scale of three or
 more levels it comes from `bootstrap` draws of the level shares that carry the same mid-p tails;
@@ -31,15 +31,15 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from annotator.consolidation import final_scores
-from annotator.i18n import Refusal
-from annotator.intervals import (
+from annotator.agreement.intervals import (
     as_interval,
     draws_interval,
     mean_share_interval,
     midp_share_draws,
     share_interval,
 )
+from annotator.consolidation import final_scores
+from annotator.i18n import Refusal
 from annotator.rubric import Dimension, Rubric
 from annotator.store import project_rubric
 from annotator.users import UserError, check_name, lookalike

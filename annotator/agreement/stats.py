@@ -35,7 +35,7 @@ import pandas as pd
 
 # The reference functions import their libraries when called: scikit-learn and statsmodels take
 # seconds to import, and the report, the dataset card and the pages use the fast path only.
-from annotator.intervals import share_interval
+from annotator.agreement.intervals import share_interval
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 Weights = Literal["linear", "quadratic"] | None

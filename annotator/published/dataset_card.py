@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from annotator.agreement import RELIABLE_FROM_UNITS, Estimate, UnitTable, figures
-from annotator.agreement_report import WEIGHTS, gwet_name
-from annotator.export_files import FILE_FORMATS
+from annotator.agreement.report import WEIGHTS, gwet_name
+from annotator.agreement.stats import RELIABLE_FROM_UNITS, Estimate, UnitTable, figures
 from annotator.i18n import Refusal, text
+from annotator.published.export_files import FILE_FORMATS
 from annotator.rubric import Dimension, Rubric
 
 CARD_LANGUAGES = ("en", "zh")  # English first: the command line's default
