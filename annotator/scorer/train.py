@@ -213,7 +213,7 @@ def _checkpoint_gradients(scorer: Scorer) -> None:
     if not encoder.supports_gradient_checkpointing:
         raise ValueError(f"{type(encoder).__name__} does not support gradient checkpointing")
     # Non-reentrant checkpointing works with DistributedDataParallel's unused-parameter search.
-    encoder.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    encoder.activation_checkpointing_enable(activation_checkpointing_kwargs={"use_reentrant": False})
 
 
 def _process_batches(batches: list[list[int]], index: int, processes: int) -> list[list[int]]:
