@@ -35,6 +35,7 @@ from annotator.agreement import (
 )
 from annotator.consolidation import consolidate, final_scores
 from annotator.rubric import Dimension
+from annotator.states import LabelStatus
 from annotator.store import get_setting, now, project_rubric
 
 WEIGHTS = "linear"
@@ -55,9 +56,9 @@ SUGGESTION_MODES = ("hidden", "shown", "prefilled")
 NO_BATCH = "(none)"
 NO_WEEK = "(unknown)"
 
-_LABELS_SQL = """
+_LABELS_SQL = f"""
     SELECT response_id, annotator, score, substr(submitted_at, 1, 10), suggestion_mode, suggestion_score
-    FROM labels WHERE status = 'submitted' AND score IS NOT NULL
+    FROM labels WHERE status = '{LabelStatus.SUBMITTED}' AND score IS NOT NULL
 """
 _RESPONSES_SQL = """
     SELECT r.id, r.model, p.dimension, p.subcomponent, coalesce(p.batch, ?)

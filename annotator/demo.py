@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from annotator import importers, users
+from annotator.states import AssignmentStatus, LabelStatus, Role
 from annotator.store import get_setting, now, set_setting, transaction
 
 DEMO_SOURCE = "demo"
@@ -56,9 +57,9 @@ def build_demo(db: sqlite_utils.Database, password: str) -> DemoSummary:
         importers.add_prompts(db, list(enumerate(content.PROMPTS, 1)), DEMO_SOURCE)
         importers.add_responses(db, list(enumerate(content.RESPONSES, 1)), DEMO_SOURCE)
         accounts = (
-            *((name, "annotator") for name in content.ANNOTATORS),
-            (content.LEAD, "lead"),
-            (content.ADMIN, "admin"),
+            *((name, Role.ANNOTATOR) for name in content.ANNOTATORS),
+            (content.LEAD, Role.LEAD),
+            (content.ADMIN, Role.ADMIN),
         )
         for name, role in accounts:
             if users.get_user(db, name) is None:
@@ -85,7 +86,7 @@ def _assign_everything(
     labelled = set(
         db.execute(
             "SELECT DISTINCT r.prompt_id, l.annotator FROM labels l JOIN responses r ON r.id = l.response_id "
-            "WHERE l.status = 'submitted'"
+            f"WHERE l.status = '{LabelStatus.SUBMITTED}'"
         ).fetchall()
     )
     stamp = now()
@@ -93,7 +94,8 @@ def _assign_everything(
     for position, prompt_id in enumerate(prompt_ids):
         for annotator in annotators:
             done = (prompt_id, annotator) in labelled
-            status, submitted_at = ("submitted", stamp) if done else ("open", None)
+            status = AssignmentStatus.SUBMITTED if done else AssignmentStatus.OPEN
+            submitted_at = stamp if done else None
             rows.append((prompt_id, annotator, position, status, stamp, lead, submitted_at))
     db.conn.executemany(
         "INSERT OR IGNORE INTO assignments "

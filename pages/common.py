@@ -16,12 +16,13 @@ from annotator import auth
 from annotator.gold import DEFAULT_THRESHOLD
 from annotator.i18n import DEFAULT_LANGUAGE, LANGUAGES, Refusal
 from annotator.i18n import text as _text
+from annotator.states import Role
 from annotator.store import default_db_path, get_setting, open_db, project_rubric
 from annotator.users import User
 
 SESSION_COOKIE = "flames_session"
-EVERYONE = ("annotator", "lead", "admin")
-LEADS = ("lead", "admin")
+EVERYONE = tuple(Role)
+LEADS = (Role.LEAD, Role.ADMIN)
 # Page name -> roles that may open it: the navigation shows these and each page checks them again.
 PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "home": EVERYONE,
@@ -32,7 +33,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "adjudication": LEADS,
     "flags": LEADS,
     "settings": LEADS,
-    "users": ("admin",),
+    "users": (Role.ADMIN,),
     "agreement": LEADS,
     "leaderboard": LEADS,
     "exports": LEADS,
