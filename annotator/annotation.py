@@ -16,11 +16,10 @@ import sqlite_utils
 
 from annotator.guidelines import current_guidelines
 from annotator.i18n import Refusal
+from annotator.settings import queue_order, suggestion_agent, suggestion_mode
 from annotator.states import AssignmentStatus, FlagKind, LabelStatus
 from annotator.store import get_setting, now, project_rubric, transaction
 
-SUGGESTION_MODES = ("hidden", "shown", "prefilled")
-QUEUE_ORDERS = ("assigned", "uncertainty")
 # Queue order of statuses; submitted last.
 STATUS_RANK = {AssignmentStatus.OPEN: 0, AssignmentStatus.SKIPPED: 1}
 BLIND_KEY_SETTING = "blind_order_key"
@@ -150,16 +149,6 @@ def blind_order(annotator: str, prompt_id: str, response_ids: list[str], key: st
     return sorted(response_ids, key=lambda rid: blind_token(key, annotator, prompt_id, rid))
 
 
-def suggestion_mode(db: sqlite_utils.Database) -> str:
-    mode = get_setting(db, "suggestion_mode", "hidden")
-    return mode if mode in SUGGESTION_MODES else "hidden"
-
-
-def queue_order(db: sqlite_utils.Database) -> str:
-    order = get_setting(db, "queue_order", "assigned")
-    return order if order in QUEUE_ORDERS else "assigned"
-
-
 def queue(db: sqlite_utils.Database, annotator: str) -> list[QueueItem]:
     """The annotator's assigned prompts: open ones first in queue order, then skipped, then done."""
     rows = db.execute(
@@ -197,7 +186,7 @@ def _uncertainty_keys(
     position), so it stays at a random place instead of sinking to the end (the scorer is sure
     of, or silent on, the prompts it was trained on).
     """
-    agent = get_setting(db, "suggestion_agent")
+    agent = suggestion_agent(db)
     confidence = dict(
         db.execute(
             "SELECT r.prompt_id, AVG(s.confidence) FROM assignments a "
@@ -248,7 +237,7 @@ def _assignment_status(db: sqlite_utils.Database, annotator: str, prompt_id: str
 
 def _suggestions(db: sqlite_utils.Database, response_ids: list[str]) -> dict[str, Suggestion]:
     """The suggestion each response shows: the configured agent's, else the newest of any agent."""
-    agent = get_setting(db, "suggestion_agent")
+    agent = suggestion_agent(db)
     placeholders = ",".join("?" * len(response_ids))
     rows = db.execute(
         f"SELECT response_id, agent, score, confidence FROM suggestions "

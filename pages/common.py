@@ -14,10 +14,11 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from annotator import auth
 from annotator.gold import DEFAULT_THRESHOLD
-from annotator.i18n import DEFAULT_LANGUAGE, LANGUAGES, Refusal
+from annotator.i18n import LANGUAGES, Refusal
 from annotator.i18n import text as _text
+from annotator.settings import default_language
 from annotator.states import Role
-from annotator.store import default_db_path, get_setting, open_db, project_rubric
+from annotator.store import default_db_path, open_db, project_rubric
 from annotator.users import User
 
 SESSION_COOKIE = "flames_session"
@@ -91,8 +92,7 @@ def language() -> str:
     user = current_user()
     if user is not None and user.language in LANGUAGES:
         return user.language
-    default = get_setting(db(), "default_language", DEFAULT_LANGUAGE)
-    return default if default in LANGUAGES else DEFAULT_LANGUAGE
+    return default_language(db())
 
 
 def t(key: str, **values: object) -> str:

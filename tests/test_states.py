@@ -29,7 +29,9 @@ def check_values(db: sqlite_utils.Database, table: str, column: str) -> list[str
         (AdjudicationReason, "adjudications", "reason"),
     ],
 )
-def test_states_are_the_schema_check(db: sqlite_utils.Database, states: type[StrEnum], table: str, column: str):
+def test_states_are_the_schema_check(
+    db: sqlite_utils.Database, states: type[StrEnum], table: str, column: str
+):
     assert values(states) == check_values(db, table, column)
 
 
