@@ -35,6 +35,7 @@ from annotator.agreement import (
 )
 from annotator.consolidation import consolidate, final_scores
 from annotator.rubric import Dimension
+from annotator.settings import SUGGESTION_MODE
 from annotator.states import LabelStatus
 from annotator.store import get_setting, now, project_rubric
 
@@ -52,7 +53,7 @@ def gwet_name(dimension: Dimension) -> str:
 
 
 TIME_UNIT = "ISO week of a response's last submitted label (when its agreement became known)"
-SUGGESTION_MODES = ("hidden", "shown", "prefilled")
+SUGGESTION_MODES = SUGGESTION_MODE.allowed  # the modes in which a label saw a suggestion
 NO_BATCH = "(none)"
 NO_WEEK = "(unknown)"
 
