@@ -1,5 +1,5 @@
 """Project settings, each declared once in SETTINGS (key, default, allowed values, help text) with
-a typed getter; every writer (settings page, command line, demo) stores through `Setting.write`,
+a typed getter; every writer (the settings page, the demo) stores through `Setting.write`,
 which checks the value first. Leads change them on the settings page: how suggestions are shown,
 whose suggestions, the UI language people start with, and the order of annotators' queues."""
 
