@@ -9,7 +9,7 @@ from streamlit.errors import StreamlitAPIException
 
 from annotator import auth
 from annotator.i18n import LANGUAGES
-from annotator.store import get_setting
+from annotator.settings import is_demo
 from annotator.users import set_language
 from pages.common import (
     PAGE_ROLES,
@@ -99,7 +99,7 @@ def _forget_session_state() -> None:
 
 
 def main() -> None:
-    if get_setting(db(), "demo") == "1":
+    if is_demo(db()):
         st.warning(t("demo_notice"))
     if "cookie_pending" in st.session_state:
         token = st.session_state.pop("cookie_pending")

@@ -21,9 +21,9 @@ from annotator.consolidation import consolidate, submitted_scores
 from annotator.i18n import Refusal
 from annotator.leads import require_lead
 from annotator.rubric import Dimension
+from annotator.states import AdjudicationReason, LabelStatus
 from annotator.store import now, project_rubric, transaction
 
-REASONS = ("annotator_error", "ambiguous_prompt", "guideline_gap", "other")
 SPREAD_THRESHOLD = 2  # levels apart that need a lead even with a majority
 
 
@@ -128,7 +128,7 @@ def _submitted_labels(db: sqlite_utils.Database, response_ids: set[str]) -> dict
     """Submitted labels of the given responses, by annotator name."""
     sql = (
         "SELECT response_id, annotator, score, explanation, submitted_at FROM labels "
-        "WHERE status = 'submitted' AND score IS NOT NULL"
+        f"WHERE status = '{LabelStatus.SUBMITTED}' AND score IS NOT NULL"
     )
     if len(response_ids) == 1:
         rows = db.execute(f"{sql} AND response_id = ? ORDER BY annotator", list(response_ids))
@@ -255,8 +255,8 @@ def adjudicate(
     note: str = "",
 ) -> Adjudication:
     """Record (or change) the final score of a response; the earlier version stays in the history."""
-    if reason not in REASONS:
-        raise AdjudicationError("adj_invalid_reason", reason=reason, allowed=", ".join(REASONS))
+    if reason not in tuple(AdjudicationReason):
+        raise AdjudicationError("adj_invalid_reason", reason=reason, allowed=", ".join(AdjudicationReason))
     with transaction(db):
         require_lead(db, lead)
         row = db.execute(

@@ -16,12 +16,12 @@ import sqlite_utils
 
 from annotator.guidelines import current_guidelines
 from annotator.i18n import Refusal
+from annotator.settings import queue_order, suggestion_agent, suggestion_mode
+from annotator.states import AssignmentStatus, FlagKind, LabelStatus
 from annotator.store import get_setting, now, project_rubric, transaction
 
-SUGGESTION_MODES = ("hidden", "shown", "prefilled")
-QUEUE_ORDERS = ("assigned", "uncertainty")
-STATUS_RANK = {"open": 0, "skipped": 1}  # queue order of statuses; submitted last
-FLAG_KINDS = ("prompt_unclear", "response_truncated", "not_chinese", "other")
+# Queue order of statuses; submitted last.
+STATUS_RANK = {AssignmentStatus.OPEN: 0, AssignmentStatus.SKIPPED: 1}
 BLIND_KEY_SETTING = "blind_order_key"
 MAX_SECONDS_PER_ACTION = 600.0  # an idle gap longer than this is not counted as work
 
@@ -149,16 +149,6 @@ def blind_order(annotator: str, prompt_id: str, response_ids: list[str], key: st
     return sorted(response_ids, key=lambda rid: blind_token(key, annotator, prompt_id, rid))
 
 
-def suggestion_mode(db: sqlite_utils.Database) -> str:
-    mode = get_setting(db, "suggestion_mode", "hidden")
-    return mode if mode in SUGGESTION_MODES else "hidden"
-
-
-def queue_order(db: sqlite_utils.Database) -> str:
-    order = get_setting(db, "queue_order", "assigned")
-    return order if order in QUEUE_ORDERS else "assigned"
-
-
 def queue(db: sqlite_utils.Database, annotator: str) -> list[QueueItem]:
     """The annotator's assigned prompts: open ones first in queue order, then skipped, then done."""
     rows = db.execute(
@@ -196,7 +186,7 @@ def _uncertainty_keys(
     position), so it stays at a random place instead of sinking to the end (the scorer is sure
     of, or silent on, the prompts it was trained on).
     """
-    agent = get_setting(db, "suggestion_agent")
+    agent = suggestion_agent(db)
     confidence = dict(
         db.execute(
             "SELECT r.prompt_id, AVG(s.confidence) FROM assignments a "
@@ -221,16 +211,17 @@ def _uncertainty_keys(
 
 def next_prompt(db: sqlite_utils.Database, annotator: str) -> str | None:
     """The first open prompt in queue order, if any."""
-    return next((item.prompt_id for item in queue(db, annotator) if item.status == "open"), None)
+    open_items = (item for item in queue(db, annotator) if item.status == AssignmentStatus.OPEN)
+    return next((item.prompt_id for item in open_items), None)
 
 
 def queue_progress(db: sqlite_utils.Database, annotator: str) -> QueueProgress:
     today = now()[:10]
     done, assigned, done_today = db.execute(
-        "SELECT COALESCE(SUM(status = 'submitted'), 0), COUNT(*), "
-        "COALESCE(SUM(status = 'submitted' AND substr(submitted_at, 1, 10) = ?), 0) "
+        "SELECT COALESCE(SUM(status = ?), 0), COUNT(*), "
+        "COALESCE(SUM(status = ? AND substr(submitted_at, 1, 10) = ?), 0) "
         "FROM assignments WHERE annotator = ?",
-        [today, annotator],
+        [AssignmentStatus.SUBMITTED, AssignmentStatus.SUBMITTED, today, annotator],
     ).fetchone()
     return QueueProgress(done=done, assigned=assigned, done_today=done_today)
 
@@ -246,7 +237,7 @@ def _assignment_status(db: sqlite_utils.Database, annotator: str, prompt_id: str
 
 def _suggestions(db: sqlite_utils.Database, response_ids: list[str]) -> dict[str, Suggestion]:
     """The suggestion each response shows: the configured agent's, else the newest of any agent."""
-    agent = get_setting(db, "suggestion_agent")
+    agent = suggestion_agent(db)
     placeholders = ",".join("?" * len(response_ids))
     rows = db.execute(
         f"SELECT response_id, agent, score, confidence FROM suggestions "
@@ -338,7 +329,7 @@ def _save_label(
     with transaction(db):
         prompt_id, dimension = _response_prompt(db, response_id)
         status = _assignment_status(db, annotator, prompt_id)
-        if status == "submitted":
+        if status == AssignmentStatus.SUBMITTED:
             raise AnnotationError("ann_submitted_revise")
         if score is not None:
             score = rubric.check_score(dimension, score)
@@ -353,14 +344,15 @@ def _save_label(
         timestamp = now()
         # The suggestion context is recorded when the label is first written, as first seen.
         db.execute(
-            """
+            f"""
             INSERT INTO labels (response_id, annotator, score, explanation, evidence, status,
                                 created_at, updated_at, seconds, suggestion_mode, suggestion_agent,
                                 suggestion_score, rubric_version, guideline_version)
-            VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, '{LabelStatus.DRAFT}', ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (response_id, annotator) DO UPDATE SET
-                status = 'draft',  -- a submitted label in an open assignment (imported, or its prompt
-                                   -- reopened for a new response): an edit counts once submitted
+                -- a submitted label in an open assignment (imported, or its prompt reopened for a new
+                -- response): an edit counts once submitted
+                status = '{LabelStatus.DRAFT}',
                 score = COALESCE(?, labels.score),
                 explanation = COALESCE(?, labels.explanation),
                 evidence = COALESCE(?, labels.evidence),
@@ -424,7 +416,7 @@ def submit_prompt(db: sqlite_utils.Database, annotator: str, prompt_id: str) -> 
     rubric = project_rubric(db)
     with transaction(db):
         view = prompt_view(db, annotator, prompt_id)
-        if view.status == "submitted":
+        if view.status == AssignmentStatus.SUBMITTED:
             raise AnnotationError("ann_already_submitted")
         if not view.complete:
             raise AnnotationError("ann_unscored", letters=", ".join(view.missing))
@@ -439,32 +431,31 @@ def submit_prompt(db: sqlite_utils.Database, annotator: str, prompt_id: str) -> 
             raise AnnotationError("ann_no_evidence", letters=", ".join(unmarked))
         timestamp = now()
         db.execute(
-            "UPDATE labels SET status = 'submitted', submitted_at = ?, updated_at = ? "
+            "UPDATE labels SET status = ?, submitted_at = ?, updated_at = ? "
             "WHERE annotator = ? AND response_id IN (SELECT id FROM responses WHERE prompt_id = ?)",
-            [timestamp, timestamp, annotator, prompt_id],
+            [LabelStatus.SUBMITTED, timestamp, timestamp, annotator, prompt_id],
         )
         db.execute(
-            "UPDATE assignments SET status = 'submitted', submitted_at = ?, skip_reason = NULL "
+            "UPDATE assignments SET status = ?, submitted_at = ?, skip_reason = NULL "
             "WHERE annotator = ? AND prompt_id = ?",
-            [timestamp, annotator, prompt_id],
+            [AssignmentStatus.SUBMITTED, timestamp, annotator, prompt_id],
         )
 
 
 def reopen_prompt(db: sqlite_utils.Database, annotator: str, prompt_id: str) -> None:
     """Make a submitted prompt editable again; its labels count once it is submitted again."""
     with transaction(db):
-        if _assignment_status(db, annotator, prompt_id) != "submitted":
+        if _assignment_status(db, annotator, prompt_id) != AssignmentStatus.SUBMITTED:
             return
         timestamp = now()
         db.execute(
-            "UPDATE labels SET status = 'draft', updated_at = ? "
+            "UPDATE labels SET status = ?, updated_at = ? "
             "WHERE annotator = ? AND response_id IN (SELECT id FROM responses WHERE prompt_id = ?)",
-            [timestamp, annotator, prompt_id],
+            [LabelStatus.DRAFT, timestamp, annotator, prompt_id],
         )
         db.execute(
-            "UPDATE assignments SET status = 'open', submitted_at = NULL "
-            "WHERE annotator = ? AND prompt_id = ?",
-            [annotator, prompt_id],
+            "UPDATE assignments SET status = ?, submitted_at = NULL WHERE annotator = ? AND prompt_id = ?",
+            [AssignmentStatus.OPEN, annotator, prompt_id],
         )
 
 
@@ -472,21 +463,19 @@ def skip_prompt(db: sqlite_utils.Database, annotator: str, prompt_id: str, reaso
     if not reason.strip():
         raise AnnotationError("ann_skip_reason")
     with transaction(db):
-        if _assignment_status(db, annotator, prompt_id) == "submitted":
+        if _assignment_status(db, annotator, prompt_id) == AssignmentStatus.SUBMITTED:
             raise AnnotationError("ann_submitted_reopen")
         db.execute(
-            "UPDATE assignments SET status = 'skipped', skip_reason = ? "
-            "WHERE annotator = ? AND prompt_id = ?",
-            [reason.strip(), annotator, prompt_id],
+            "UPDATE assignments SET status = ?, skip_reason = ? WHERE annotator = ? AND prompt_id = ?",
+            [AssignmentStatus.SKIPPED, reason.strip(), annotator, prompt_id],
         )
 
 
 def unskip_prompt(db: sqlite_utils.Database, annotator: str, prompt_id: str) -> None:
     with transaction(db):
         db.execute(
-            "UPDATE assignments SET status = 'open' "
-            "WHERE annotator = ? AND prompt_id = ? AND status = 'skipped'",
-            [annotator, prompt_id],
+            "UPDATE assignments SET status = ? WHERE annotator = ? AND prompt_id = ? AND status = ?",
+            [AssignmentStatus.OPEN, annotator, prompt_id, AssignmentStatus.SKIPPED],
         )
 
 
@@ -499,8 +488,8 @@ def flag(
     response_id: str | None = None,
 ) -> int:
     """Raise a flag on a prompt (or one of its responses) for the leads; returns its id."""
-    if kind not in FLAG_KINDS:
-        raise AnnotationError("ann_flag_kind", kind=kind, allowed=", ".join(FLAG_KINDS))
+    if kind not in tuple(FlagKind):
+        raise AnnotationError("ann_flag_kind", kind=kind, allowed=", ".join(FlagKind))
     with transaction(db):
         _assignment_status(db, reporter, prompt_id)
         if response_id is not None and _response_prompt(db, response_id)[0] != prompt_id:
@@ -516,8 +505,8 @@ def flag(
 def submitted_evidence(db: sqlite_utils.Database, response_id: str) -> dict[str, tuple[Mark, ...]]:
     """Every annotator's marked words in one response, from their submitted labels, by name."""
     rows = db.execute(
-        "SELECT annotator, evidence FROM labels WHERE response_id = ? AND status = 'submitted' "
+        "SELECT annotator, evidence FROM labels WHERE response_id = ? AND status = ? "
         "AND evidence != '[]' ORDER BY annotator",
-        [response_id],
+        [response_id, LabelStatus.SUBMITTED],
     )
     return {annotator: marks_from_json(evidence) for annotator, evidence in rows}

@@ -23,6 +23,7 @@ import sqlite_utils
 
 from annotator.i18n import Refusal
 from annotator.leads import require_lead
+from annotator.states import AssignmentStatus, LabelStatus, Role
 from annotator.store import now, project_rubric, transaction
 from annotator.users import require_user
 
@@ -60,7 +61,7 @@ def check_annotators(db: sqlite_utils.Database, names: Iterable[str]) -> list[st
         raise AssignmentError("assign_repeated", names=", ".join(repeated))
     for name in names:
         user = require_user(db, name)
-        if user.role != "annotator":
+        if user.role != Role.ANNOTATOR:
             raise AssignmentError("assign_not_annotator", name=name, role=user.role)
         if not user.active:
             raise AssignmentError("assign_inactive", name=name)
@@ -205,7 +206,7 @@ def _members(db: sqlite_utils.Database, prompt_ids: Sequence[str]) -> dict[str, 
     rows = db.execute(
         "SELECT prompt_id, annotator FROM assignments UNION "
         "SELECT r.prompt_id, l.annotator FROM labels l JOIN responses r ON r.id = l.response_id "
-        "WHERE l.status = 'submitted'"
+        f"WHERE l.status = '{LabelStatus.SUBMITTED}'"
     )
     for prompt_id, annotator in rows:
         if prompt_id in members:
@@ -276,8 +277,10 @@ def unfinished_prompts(db: sqlite_utils.Database, annotator: str) -> tuple[list[
     the number of open/skipped prompts kept because the annotator submitted labels on them)."""
     rows = db.execute(
         "SELECT a.prompt_id, EXISTS (SELECT 1 FROM labels l JOIN responses r ON r.id = l.response_id "
-        "  WHERE r.prompt_id = a.prompt_id AND l.annotator = a.annotator AND l.status = 'submitted') "
-        "FROM assignments a WHERE a.annotator = ? AND a.gold = 0 AND a.status IN ('open', 'skipped') "
+        "  WHERE r.prompt_id = a.prompt_id AND l.annotator = a.annotator "
+        f"  AND l.status = '{LabelStatus.SUBMITTED}') "
+        "FROM assignments a WHERE a.annotator = ? AND a.gold = 0 "
+        f"AND a.status IN ('{AssignmentStatus.OPEN}', '{AssignmentStatus.SKIPPED}') "
         "ORDER BY a.position, a.prompt_id",
         [annotator],
     ).fetchall()
@@ -319,8 +322,9 @@ def reassign_unfinished(
                 continue
             [target] = team.choose(1, others)
             db.execute(
-                "UPDATE assignments SET annotator = ?, position = ?, status = 'open', skip_reason = NULL, "
-                "seconds = 0, assigned_at = ?, assigned_by = ?, submitted_at = NULL "
+                "UPDATE assignments SET annotator = ?, position = ?, "
+                f"status = '{AssignmentStatus.OPEN}', skip_reason = NULL, seconds = 0, "
+                "assigned_at = ?, assigned_by = ?, submitted_at = NULL "
                 "WHERE prompt_id = ? AND annotator = ?",
                 [target, team.next_position[target], stamp, assigned_by, prompt_id, from_annotator],
             )

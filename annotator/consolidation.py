@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
+from annotator.states import LabelStatus
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -53,7 +55,8 @@ def submitted_scores(db: sqlite_utils.Database) -> dict[str, list[int]]:
     """Submitted human scores per response id."""
     grouped: dict[str, list[int]] = {}
     for response_id, score in db.execute(
-        "SELECT response_id, score FROM labels WHERE status = 'submitted' AND score IS NOT NULL"
+        "SELECT response_id, score FROM labels WHERE status = ? AND score IS NOT NULL",
+        [LabelStatus.SUBMITTED],
     ):
         grouped.setdefault(response_id, []).append(score)
     return grouped

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from annotator import importers, users
-from annotator.store import get_setting, now, set_setting, transaction
+from annotator import importers, settings, users
+from annotator.states import AssignmentStatus, LabelStatus, Role
+from annotator.store import get_setting, now, transaction
 
 DEMO_SOURCE = "demo"
 
@@ -26,10 +27,6 @@ class DemoSummary:
     labels: int
     accounts: tuple[tuple[str, str], ...]  # (name, role)
     password: str
-
-
-def is_demo(db: sqlite_utils.Database) -> bool:
-    return get_setting(db, "demo") == "1"
 
 
 def generate_password() -> str:
@@ -48,7 +45,7 @@ def build_demo(db: sqlite_utils.Database, password: str) -> DemoSummary:
         has_data = db.execute(
             "SELECT EXISTS (SELECT 1 FROM prompts) OR EXISTS (SELECT 1 FROM users)"
         ).fetchone()[0]
-        if has_data and not is_demo(db):
+        if has_data and not settings.is_demo(db):
             raise ValueError(
                 "this database already holds prompts or users and is not a demo database: "
                 "build the demo in a new database file (--db PATH)"
@@ -56,9 +53,9 @@ def build_demo(db: sqlite_utils.Database, password: str) -> DemoSummary:
         importers.add_prompts(db, list(enumerate(content.PROMPTS, 1)), DEMO_SOURCE)
         importers.add_responses(db, list(enumerate(content.RESPONSES, 1)), DEMO_SOURCE)
         accounts = (
-            *((name, "annotator") for name in content.ANNOTATORS),
-            (content.LEAD, "lead"),
-            (content.ADMIN, "admin"),
+            *((name, Role.ANNOTATOR) for name in content.ANNOTATORS),
+            (content.LEAD, Role.LEAD),
+            (content.ADMIN, Role.ADMIN),
         )
         for name, role in accounts:
             if users.get_user(db, name) is None:
@@ -68,9 +65,9 @@ def build_demo(db: sqlite_utils.Database, password: str) -> DemoSummary:
         importers.add_labels(db, list(enumerate(content.LABELS, 1)), DEMO_SOURCE)
         importers.add_predictions(db, list(enumerate(content.SUGGESTIONS, 1)), DEMO_SOURCE, content.SCORER)
         _assign_everything(db, [prompt["id"] for prompt in content.PROMPTS], content.ANNOTATORS, content.LEAD)
-        set_setting(db, "demo", "1")
-        if get_setting(db, "suggestion_mode") is None:
-            set_setting(db, "suggestion_mode", "shown")  # so the demo shows what suggestions look like
+        settings.DEMO.write(db, "1")
+        if get_setting(db, settings.SUGGESTION_MODE.key) is None:
+            settings.SUGGESTION_MODE.write(db, "shown")  # so the demo shows what suggestions look like
     count = {
         table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
         for table in ("prompts", "responses", "models", "labels")
@@ -85,7 +82,7 @@ def _assign_everything(
     labelled = set(
         db.execute(
             "SELECT DISTINCT r.prompt_id, l.annotator FROM labels l JOIN responses r ON r.id = l.response_id "
-            "WHERE l.status = 'submitted'"
+            f"WHERE l.status = '{LabelStatus.SUBMITTED}'"
         ).fetchall()
     )
     stamp = now()
@@ -93,7 +90,8 @@ def _assign_everything(
     for position, prompt_id in enumerate(prompt_ids):
         for annotator in annotators:
             done = (prompt_id, annotator) in labelled
-            status, submitted_at = ("submitted", stamp) if done else ("open", None)
+            status = AssignmentStatus.SUBMITTED if done else AssignmentStatus.OPEN
+            submitted_at = stamp if done else None
             rows.append((prompt_id, annotator, position, status, stamp, lead, submitted_at))
     db.conn.executemany(
         "INSERT OR IGNORE INTO assignments "

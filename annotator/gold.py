@@ -17,6 +17,7 @@ import sqlite_utils
 from annotator.assignment import check_annotators
 from annotator.i18n import Refusal
 from annotator.leads import require_lead
+from annotator.states import AssignmentStatus, LabelStatus
 from annotator.store import now, project_rubric, transaction
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def remove_gold(db: sqlite_utils.Database, response_id: str, lead: str) -> None:
         if db.execute("DELETE FROM gold WHERE response_id = ?", [response_id]).rowcount == 0:
             raise GoldError("gold_not_gold", response_id=response_id)
         db.execute(
-            "DELETE FROM assignments AS a WHERE a.gold = 1 AND a.status = 'open' "
+            f"DELETE FROM assignments AS a WHERE a.gold = 1 AND a.status = '{AssignmentStatus.OPEN}' "
             "AND NOT EXISTS (SELECT 1 FROM gold g JOIN responses r ON r.id = g.response_id "
             "  WHERE r.prompt_id = a.prompt_id) "
             "AND NOT EXISTS (SELECT 1 FROM labels l JOIN responses r ON r.id = l.response_id "
@@ -171,8 +172,8 @@ def _gold_positions(db: sqlite_utils.Database, annotator: str, count: int, rng: 
     open_positions = [
         row[0]
         for row in db.execute(
-            "SELECT position FROM assignments WHERE annotator = ? AND status = 'open' AND gold = 0",
-            [annotator],
+            "SELECT position FROM assignments WHERE annotator = ? AND status = ? AND gold = 0",
+            [annotator, AssignmentStatus.OPEN],
         )
     ]
     if open_positions:
@@ -192,7 +193,8 @@ def gold_accuracy(db: sqlite_utils.Database, threshold: float = DEFAULT_THRESHOL
     rows = db.execute(
         "SELECT l.annotator, COUNT(*), SUM(l.score = g.score) FROM labels l "
         "JOIN gold g ON g.response_id = l.response_id "
-        "WHERE l.status = 'submitted' AND l.score IS NOT NULL GROUP BY l.annotator ORDER BY l.annotator"
+        f"WHERE l.status = '{LabelStatus.SUBMITTED}' AND l.score IS NOT NULL "
+        "GROUP BY l.annotator ORDER BY l.annotator"
     ).fetchall()
     frame = pd.DataFrame(rows, columns=["annotator", "n", "correct"])
     frame["accuracy"] = (frame["correct"] / frame["n"]).astype(float)

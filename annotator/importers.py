@@ -27,6 +27,7 @@ from tqdm import tqdm
 
 from annotator import ids, users
 from annotator.rubric import Dimension, Rubric, RubricError
+from annotator.states import AssignmentStatus, LabelStatus, Role
 from annotator.store import now, project_rubric, transaction
 
 KINDS = ("prompts", "responses", "labels", "predictions")
@@ -570,9 +571,9 @@ def _reopen_for_new_responses(db: sqlite_utils.Database, prompt_ids: set[str]) -
     number of assignments reopened. Their submitted scores stay counted (reopening by hand would
     make them drafts): only the new responses are left to score before submitting again."""
     return db.execute(
-        "UPDATE assignments SET status = 'open', submitted_at = NULL "
-        "WHERE status = 'submitted' AND prompt_id IN (SELECT value FROM json_each(?))",
-        [json.dumps(sorted(prompt_ids))],
+        "UPDATE assignments SET status = ?, submitted_at = NULL "
+        "WHERE status = ? AND prompt_id IN (SELECT value FROM json_each(?))",
+        [AssignmentStatus.OPEN, AssignmentStatus.SUBMITTED, json.dumps(sorted(prompt_ids))],
     ).rowcount
 
 
@@ -596,11 +597,14 @@ def add_labels(
         known: dict[tuple[str, str], tuple[int | None, str, int | None]] = {
             (response_id, annotator): (score, _key(explanation), None)
             for response_id, annotator, score, explanation in db.execute(
-                "SELECT response_id, annotator, score, explanation FROM labels WHERE status = 'submitted'"
+                "SELECT response_id, annotator, score, explanation FROM labels WHERE status = ?",
+                [LabelStatus.SUBMITTED],
             )
         }
         drafts = set(
-            db.execute("SELECT response_id, annotator FROM labels WHERE status = 'draft'").fetchall()
+            db.execute(
+                "SELECT response_id, annotator FROM labels WHERE status = ?", [LabelStatus.DRAFT]
+            ).fetchall()
         )
         new_annotators: list[str] = []
         rows: list[tuple[str, str, int, str]] = []
@@ -654,11 +658,12 @@ def add_labels(
         existing = counts["existing"] + counts["repeated"]
         batch = _new_batch(db, "labels", source_file, len(rows), existing) if rows else None
         for name in new_annotators:
-            users.add_user(db, name, "annotator", None, active=False)
+            users.add_user(db, name, Role.ANNOTATOR, None, active=False)
         created = now()
         db.conn.executemany(
             "INSERT INTO labels (response_id, annotator, score, explanation, status, created_at, updated_at, "
-            "submitted_at, source, rubric_version) VALUES (?, ?, ?, ?, 'submitted', ?, ?, ?, 'import', ?)",
+            "submitted_at, source, rubric_version) "
+            f"VALUES (?, ?, ?, ?, '{LabelStatus.SUBMITTED}', ?, ?, ?, 'import', ?)",
             [(*row, created, created, created, rubric.label) for row in rows],
         )
     return ImportSummary(

@@ -15,6 +15,7 @@ import sqlite_utils
 
 from annotator.consolidation import PROVENANCES, final_scores
 from annotator.gold import DEFAULT_THRESHOLD, gold_accuracy
+from annotator.states import AssignmentStatus, LabelStatus
 from annotator.store import project_rubric
 
 DEFAULT_FAST_SECONDS = 10.0
@@ -58,13 +59,17 @@ def annotator_progress(
         db.conn,
     )
     queues = pd.read_sql_query(
-        "SELECT annotator, COUNT(*) AS assigned, SUM(status = 'submitted') AS done, "
-        "SUM(status = 'open') AS remaining, SUM(status = 'skipped') AS skipped "
+        "SELECT annotator, COUNT(*) AS assigned, "
+        f"SUM(status = '{AssignmentStatus.SUBMITTED}') AS done, "
+        f"SUM(status = '{AssignmentStatus.OPEN}') AS remaining, "
+        f"SUM(status = '{AssignmentStatus.SKIPPED}') AS skipped "
         "FROM assignments GROUP BY annotator",
         db.conn,
     )
     labels = pd.read_sql_query(
-        "SELECT annotator, seconds FROM labels WHERE status = 'submitted' AND score IS NOT NULL", db.conn
+        "SELECT annotator, seconds FROM labels "
+        f"WHERE status = '{LabelStatus.SUBMITTED}' AND score IS NOT NULL",
+        db.conn,
     )
     timed = labels[labels["seconds"] > 0].groupby("annotator")["seconds"]
     speed = pd.DataFrame(
@@ -109,9 +114,10 @@ def dimension_progress(db: sqlite_utils.Database) -> pd.DataFrame:
     prompts = pd.read_sql_query(
         "SELECT p.dimension, COUNT(*) AS prompts, "
         "SUM(EXISTS (SELECT 1 FROM labels l JOIN responses r ON r.id = l.response_id "
-        "  WHERE r.prompt_id = p.id AND l.status = 'submitted')) AS labelled, "
+        f"  WHERE r.prompt_id = p.id AND l.status = '{LabelStatus.SUBMITTED}')) AS labelled, "
         "SUM(EXISTS (SELECT 1 FROM assignments a WHERE a.prompt_id = p.id) AND NOT EXISTS "
-        "  (SELECT 1 FROM assignments a WHERE a.prompt_id = p.id AND a.status != 'submitted')) AS fully_done "
+        "  (SELECT 1 FROM assignments a WHERE a.prompt_id = p.id "
+        f"  AND a.status != '{AssignmentStatus.SUBMITTED}')) AS fully_done "
         "FROM prompts p GROUP BY p.dimension",
         db.conn,
     ).set_index("dimension")
@@ -128,7 +134,7 @@ def labels_per_day(db: sqlite_utils.Database) -> pd.DataFrame:
     """Submitted labels per UTC day and annotator (long format, for a stacked chart)."""
     return pd.read_sql_query(
         "SELECT substr(submitted_at, 1, 10) AS day, annotator, COUNT(*) AS labels FROM labels "
-        "WHERE status = 'submitted' AND submitted_at IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2",
+        f"WHERE status = '{LabelStatus.SUBMITTED}' AND submitted_at IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2",
         db.conn,
     )
 

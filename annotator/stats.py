@@ -9,8 +9,8 @@ import sqlite_utils
 
 from annotator.assignment import assignment_stats
 from annotator.consolidation import FINAL_COLUMNS, PROVENANCES, final_score_rows
+from annotator.states import LabelStatus, Role
 from annotator.store import project_rubric
-from annotator.users import ROLES
 
 # Per-dimension counts: each query returns (dimension, count) rows.
 _BY_DIMENSION = {
@@ -20,11 +20,11 @@ _BY_DIMENSION = {
     ),
     "labels_submitted_by_dimension": (
         "SELECT p.dimension, COUNT(*) FROM labels l JOIN responses r ON r.id = l.response_id "
-        "JOIN prompts p ON p.id = r.prompt_id WHERE l.status = 'submitted' GROUP BY 1"
+        f"JOIN prompts p ON p.id = r.prompt_id WHERE l.status = '{LabelStatus.SUBMITTED}' GROUP BY 1"
     ),
     "labels_draft_by_dimension": (
         "SELECT p.dimension, COUNT(*) FROM labels l JOIN responses r ON r.id = l.response_id "
-        "JOIN prompts p ON p.id = r.prompt_id WHERE l.status = 'draft' GROUP BY 1"
+        f"JOIN prompts p ON p.id = r.prompt_id WHERE l.status = '{LabelStatus.DRAFT}' GROUP BY 1"
     ),
     "suggestions_by_dimension": (
         "SELECT p.dimension, COUNT(*) FROM suggestions s JOIN responses r ON r.id = s.response_id "
@@ -46,9 +46,9 @@ def project_stats(db: sqlite_utils.Database) -> dict[str, Any]:
         "responses": count("SELECT COUNT(*) FROM responses"),
         "models": count("SELECT COUNT(*) FROM models"),
         "users": count("SELECT COUNT(*) FROM users"),
-        "users_by_role": {role: roles.get(role, 0) for role in ROLES},
-        "labels_submitted": count("SELECT COUNT(*) FROM labels WHERE status = 'submitted'"),
-        "labels_draft": count("SELECT COUNT(*) FROM labels WHERE status = 'draft'"),
+        "users_by_role": {role.value: roles.get(role, 0) for role in Role},
+        "labels_submitted": count(f"SELECT COUNT(*) FROM labels WHERE status = '{LabelStatus.SUBMITTED}'"),
+        "labels_draft": count(f"SELECT COUNT(*) FROM labels WHERE status = '{LabelStatus.DRAFT}'"),
         "suggestions": count("SELECT COUNT(*) FROM suggestions"),
     }
     for key, sql in _BY_DIMENSION.items():

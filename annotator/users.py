@@ -13,9 +13,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from annotator.i18n import Refusal
+from annotator.states import Role
 from annotator.store import now, transaction
 
-ROLES = ("annotator", "lead", "admin")
 MIN_PASSWORD_LENGTH = 8
 _NAME_PATTERN = re.compile(r"^[\w.@-]{1,64}$")  # \w includes CJK characters
 _hasher = PasswordHasher()
@@ -34,7 +34,7 @@ class User:
 
     @property
     def is_lead(self) -> bool:
-        return self.role in ("lead", "admin")
+        return self.role in (Role.LEAD, Role.ADMIN)
 
 
 def hash_password(password: str) -> str:
@@ -58,8 +58,8 @@ def check_name(name: str, kind: Literal["user", "agent"] = "user") -> str:
 
 
 def check_role(role: str) -> str:
-    if role not in ROLES:
-        raise UserError("user_invalid_role", role=role, allowed=", ".join(ROLES))
+    if role not in tuple(Role):
+        raise UserError("user_invalid_role", role=role, allowed=", ".join(Role))
     return role
 
 
@@ -129,10 +129,10 @@ def list_users(db: sqlite_utils.Database) -> list[User]:
 def _keep_an_admin(db: sqlite_utils.Database, name: str) -> None:
     """Refuse to demote or deactivate the last active admin: nobody could manage accounts in the app."""
     others = db.execute(
-        "SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1 AND name != ?", [name]
+        "SELECT COUNT(*) FROM users WHERE role = ? AND active = 1 AND name != ?", [Role.ADMIN, name]
     ).fetchone()[0]
     user = require_user(db, name)
-    if user.role == "admin" and user.active and not others:
+    if user.role == Role.ADMIN and user.active and not others:
         raise UserError("user_last_admin", name=name)
 
 
@@ -140,7 +140,7 @@ def set_role(db: sqlite_utils.Database, name: str, role: str) -> None:
     check_role(role)
     with transaction(db):
         require_user(db, name)
-        if role != "admin":
+        if role != Role.ADMIN:
             _keep_an_admin(db, name)
         db.execute("UPDATE users SET role = ? WHERE name = ?", [role, name])
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import streamlit as st
 
 from annotator.adjudication import (
-    REASONS,
     adjudicate,
     adjudication_item,
     adjudication_queue,
@@ -14,6 +13,7 @@ from annotator.adjudication import (
     model_names,
 )
 from annotator.annotation import submitted_evidence
+from annotator.states import AdjudicationReason
 from annotator.store import project_rubric
 from pages.common import MISSING, db, language, local_time, refusal, require_access, show_untrusted, t
 from pages.evidence import show_evidence
@@ -127,7 +127,7 @@ if detail.adjudication is not None:
         st.text(current.note)
 
 levels = {level.score: f"{level.score} · {level.description.get(lang) or ''}" for level in scale.levels}
-reasons = {reason: t(f"reason_{reason}") for reason in REASONS}
+reasons = {reason.value: t(f"reason_{reason}") for reason in AdjudicationReason}
 with st.form(f"adjudicate-{chosen}"):
     score = st.radio(
         t("final_score"),

@@ -13,7 +13,6 @@ from pathlib import Path
 import streamlit as st
 
 from annotator.annotation import (
-    FLAG_KINDS,
     AnnotationError,
     PromptView,
     flag,
@@ -32,6 +31,7 @@ from annotator.annotation import (
 from annotator.edits import pending_edits
 from annotator.i18n import text
 from annotator.messages import annotate as annotate_messages
+from annotator.states import AssignmentStatus, FlagKind
 from annotator.store import project_rubric
 from pages.common import current_user, db, language, refusal, require_access, show_untrusted
 
@@ -201,7 +201,7 @@ def _payload(view: PromptView) -> dict:
         "progress": t("progress", done=progress.done, assigned=progress.assigned, today=progress.done_today),
         "levels": [{"score": lv.score, "text": lv.description.get(lang) or ""} for lv in dimension.levels],
         "items": items,
-        "submitted": view.status == "submitted",
+        "submitted": view.status == AssignmentStatus.SUBMITTED,
         "explanation_below": dimension.explanation_required_below,
         "evidence_below": dimension.evidence_required_below,
         "applied": st.session_state.get("applied", {}).get(view.prompt_id, {}),
@@ -237,11 +237,11 @@ except AnnotationError as exc:
 st.query_params["prompt"] = view.prompt_id
 st.session_state.setdefault("last_action", time.monotonic())
 
-if view.status == "submitted":
+if view.status == AssignmentStatus.SUBMITTED:
     columns = st.columns([4, 1])
     columns[0].success(t("submitted_notice") + " " + t("reopen_note"))
     columns[1].button(t("reopen"), on_click=_report, args=(reopen_prompt, conn, user.name, view.prompt_id))
-elif view.status == "skipped":
+elif view.status == AssignmentStatus.SKIPPED:
     st.warning(t("skipped_banner"))
     show_untrusted(view.skip_reason)
     st.button(t("unskip"), on_click=_report, args=(unskip_prompt, conn, user.name, view.prompt_id))
@@ -254,7 +254,7 @@ scoring_component(
 )
 
 tools = st.columns(4 if user.is_lead else 3)
-if view.status != "submitted":
+if view.status != AssignmentStatus.SUBMITTED:
     with tools[0].popover(t("skip"), use_container_width=True):
         st.text_input(t("skip_reason"), key="skip_reason")
         st.button(t("skip"), on_click=_skip, key="skip_button")
@@ -265,7 +265,7 @@ with tools[1].popover(t("flag"), use_container_width=True):
     st.selectbox(
         t("flag_target"), list(targets), key=f"flag_target-{view.prompt_id}", format_func=targets.__getitem__
     )
-    kinds = {kind: t(f"flag_{kind}") for kind in FLAG_KINDS}
+    kinds = {kind.value: t(f"flag_{kind}") for kind in FlagKind}
     st.selectbox(t("flag_kind"), list(kinds), key="flag_kind", format_func=kinds.__getitem__)
     st.text_input(t("flag_note"), key="flag_note")
     st.button(t("flag"), on_click=_flag, args=(view,), key="flag_button")

@@ -15,6 +15,7 @@ from annotator.assignment import (
     unfinished_prompts,
 )
 from annotator.gold import gold_accuracy, gold_items, mix_gold, set_gold
+from annotator.states import Role
 from annotator.store import project_rubric
 from annotator.users import list_users
 from pages.common import (
@@ -33,7 +34,7 @@ st.title(t("page_assignment"))
 conn = db()
 rubric = project_rubric(conn)
 lang = language()
-people = [person for person in list_users(conn) if person.role == "annotator"]
+people = [person for person in list_users(conn) if person.role == Role.ANNOTATOR]
 active = [person.name for person in people if person.active]
 inactive = [person.name for person in people if not person.active]
 

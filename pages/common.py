@@ -14,14 +14,16 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from annotator import auth
 from annotator.gold import DEFAULT_THRESHOLD
-from annotator.i18n import DEFAULT_LANGUAGE, LANGUAGES, Refusal
+from annotator.i18n import LANGUAGES, Refusal
 from annotator.i18n import text as _text
-from annotator.store import default_db_path, get_setting, open_db, project_rubric
+from annotator.settings import default_language
+from annotator.states import Role
+from annotator.store import default_db_path, open_db, project_rubric
 from annotator.users import User
 
 SESSION_COOKIE = "flames_session"
-EVERYONE = ("annotator", "lead", "admin")
-LEADS = ("lead", "admin")
+EVERYONE = tuple(Role)
+LEADS = (Role.LEAD, Role.ADMIN)
 # Page name -> roles that may open it: the navigation shows these and each page checks them again.
 PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "home": EVERYONE,
@@ -32,7 +34,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "adjudication": LEADS,
     "flags": LEADS,
     "settings": LEADS,
-    "users": ("admin",),
+    "users": (Role.ADMIN,),
     "agreement": LEADS,
     "leaderboard": LEADS,
     "exports": LEADS,
@@ -90,8 +92,7 @@ def language() -> str:
     user = current_user()
     if user is not None and user.language in LANGUAGES:
         return user.language
-    default = get_setting(db(), "default_language", DEFAULT_LANGUAGE)
-    return default if default in LANGUAGES else DEFAULT_LANGUAGE
+    return default_language(db())
 
 
 def t(key: str, **values: object) -> str:

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from annotator.annotation import queue, queue_progress
+from annotator.states import AssignmentStatus
 from annotator.stats import project_stats
 from pages.charts import bars
 from pages.common import db, dimension_names, require_access, t
@@ -48,7 +49,7 @@ st.write(t("progress", done=progress.done, assigned=progress.assigned, today=pro
 if progress.assigned:
     st.progress(progress.done / progress.assigned)
 items = queue(db(), user.name)
-if not any(item.status == "open" for item in items):
+if not any(item.status == AssignmentStatus.OPEN for item in items):
     st.info(t("queue_empty"))
 if items:
     st.dataframe(

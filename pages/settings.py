@@ -8,9 +8,15 @@ from typing import Any
 
 import streamlit as st
 
-from annotator.annotation import QUEUE_ORDERS, SUGGESTION_MODES
 from annotator.i18n import LANGUAGES
-from annotator.settings import ProjectSettings, project_settings, save_settings, suggestion_agents
+from annotator.settings import (
+    QUEUE_ORDER,
+    SUGGESTION_MODE,
+    ProjectSettings,
+    project_settings,
+    save_settings,
+    suggestion_agents,
+)
 from pages.common import db, refusal, require_access, t
 
 user = require_access("settings")
@@ -36,8 +42,8 @@ def _choice(widget: Callable[..., Any], key: str, labels: Mapping[Any, str], **o
     )
 
 
-modes = {mode: t(f"suggestion_mode_{mode}") for mode in SUGGESTION_MODES}
-orders = {order: t(f"queue_order_{order}") for order in QUEUE_ORDERS}
+modes = {mode: t(f"suggestion_mode_{mode}") for mode in SUGGESTION_MODE.allowed}
+orders = {order: t(f"queue_order_{order}") for order in QUEUE_ORDER.allowed}
 agents: dict[str | None, str] = {None: t("newest_any_agent"), **{a: a for a in suggestion_agents(conn)}}
 with st.form("settings"):
     mode = _choice(st.radio, "suggestion_mode", modes)

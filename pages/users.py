@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from annotator.i18n import LANGUAGES
-from annotator.users import ROLES, add_user, list_users, reset_password, set_active, set_role
+from annotator.states import Role
+from annotator.users import add_user, list_users, reset_password, set_active, set_role
 from pages.common import MISSING, db, refusal, require_access, t
 
 user = require_access("users")
@@ -34,7 +35,7 @@ if message := st.session_state.pop("users_message", None):
     (st.success if kind == "success" else st.error)(text)
 
 people = list_users(conn)
-roles = {role: t(f"role_{role}") for role in ROLES}
+roles = {role.value: t(f"role_{role}") for role in Role}
 st.dataframe(
     [
         {

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from annotator import demo, ids, users
+from annotator.settings import is_demo
 from annotator.store import get_setting
 
 PASSWORD = "demo-password-1"
@@ -19,7 +20,7 @@ def test_build_demo_fills_a_new_database(db, demo_content):
         ("lead1", "lead"),
         ("admin1", "admin"),
     )
-    assert demo.is_demo(db) and get_setting(db, "demo") == "1"
+    assert is_demo(db) and get_setting(db, "demo") == "1"
     for name, role in summary.accounts:
         assert users.require_user(db, name).role == role
         hashed = db.execute("SELECT password_hash FROM users WHERE name = ?", [name]).fetchone()[0]
@@ -55,7 +56,7 @@ def test_demo_refused_in_a_database_with_data(db, demo_content):
     with pytest.raises(ValueError, match="not a demo database"):
         demo.build_demo(db, PASSWORD)
     assert db.execute("SELECT COUNT(*) FROM prompts").fetchone()[0] == 0
-    assert not demo.is_demo(db)
+    assert not is_demo(db)
 
 
 def test_bad_demo_content_builds_nothing(db, demo_content):

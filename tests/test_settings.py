@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.annotation import suggestion_mode
 from annotator.settings import (
+    DEMO,
+    SETTINGS,
+    SUGGESTION_MODE,
     ProjectSettings,
     SettingsError,
     project_settings,
@@ -13,6 +15,7 @@ from annotator.settings import (
     set_suggestion_agent,
     set_suggestion_mode,
     suggestion_agents,
+    suggestion_mode,
 )
 from annotator.store import get_setting, now, set_setting
 from annotator.users import UserError
@@ -94,3 +97,23 @@ def test_an_agent_configured_before_its_suggestions_can_stay(db):
     set_setting(db, "suggestion_agent", "scorer-v3")
     save_settings(db, ProjectSettings("shown", "scorer-v3", "zh"), "lea")
     assert project_settings(db) == ProjectSettings("shown", "scorer-v3", "zh")
+
+
+def test_the_registry_declares_each_setting_once_with_an_allowed_default():
+    keys = [setting.key for setting in SETTINGS]
+    assert len(keys) == len(set(keys))
+    for setting in SETTINGS:
+        assert setting.help
+        assert setting.allowed is None or setting.default is None or setting.default in setting.allowed
+
+
+@pytest.mark.parametrize(("setting", "value"), [(SUGGESTION_MODE, "loud"), (DEMO, "yes")])
+def test_every_writer_goes_through_the_check(db, setting, value):
+    with pytest.raises(SettingsError):
+        setting.write(db, value)
+    assert get_setting(db, setting.key) is None
+
+
+def test_a_stored_value_no_longer_allowed_reads_as_the_default(db):
+    set_setting(db, SUGGESTION_MODE.key, "loud")
+    assert suggestion_mode(db) == SUGGESTION_MODE.default == "hidden"

@@ -35,6 +35,8 @@ from annotator.agreement.stats import (
 )
 from annotator.consolidation import consolidate, final_scores
 from annotator.rubric import Dimension
+from annotator.settings import SUGGESTION_MODE
+from annotator.states import LabelStatus
 from annotator.store import get_setting, now, project_rubric
 
 WEIGHTS = "linear"
@@ -51,13 +53,13 @@ def gwet_name(dimension: Dimension) -> str:
 
 
 TIME_UNIT = "ISO week of a response's last submitted label (when its agreement became known)"
-SUGGESTION_MODES = ("hidden", "shown", "prefilled")
+SUGGESTION_MODES = SUGGESTION_MODE.allowed  # the modes in which a label saw a suggestion
 NO_BATCH = "(none)"
 NO_WEEK = "(unknown)"
 
-_LABELS_SQL = """
+_LABELS_SQL = f"""
     SELECT response_id, annotator, score, substr(submitted_at, 1, 10), suggestion_mode, suggestion_score
-    FROM labels WHERE status = 'submitted' AND score IS NOT NULL
+    FROM labels WHERE status = '{LabelStatus.SUBMITTED}' AND score IS NOT NULL
 """
 _RESPONSES_SQL = """
     SELECT r.id, r.model, p.dimension, p.subcomponent, coalesce(p.batch, ?)

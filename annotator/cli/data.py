@@ -11,6 +11,7 @@ from annotator import demo, importers, users
 from annotator.cli import add_command
 from annotator.migrations import LATEST_VERSION
 from annotator.rubric import load_rubric
+from annotator.states import Role, values
 from annotator.stats import format_stats, project_stats
 from annotator.store import default_db_path, open_db, set_project_rubric
 
@@ -45,14 +46,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Add an account; the password is read from a prompt or stdin.",
     )
     add.add_argument("name")
-    add.add_argument("--role", required=True, choices=users.ROLES)
+    add.add_argument("--role", required=True, choices=values(Role))
     add.set_defaults(run=run_users_add)
     listing = commands.add_parser("list", help="list accounts", description="List accounts.")
     listing.add_argument("--json", action="store_true", help='JSON list of {"name", "role", "active"}')
     listing.set_defaults(run=run_users_list)
     set_role = commands.add_parser("set-role", help="change an account's role", description="Change a role.")
     set_role.add_argument("name")
-    set_role.add_argument("role", choices=users.ROLES)
+    set_role.add_argument("role", choices=values(Role))
     set_role.set_defaults(run=run_users_set_role)
     reset = commands.add_parser(
         "reset-password",

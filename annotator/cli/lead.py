@@ -8,6 +8,7 @@ from dataclasses import asdict
 
 from annotator import adjudication, assignment, gold
 from annotator.cli import add_command, comma_names
+from annotator.states import AdjudicationReason, values
 from annotator.store import open_db
 
 
@@ -76,7 +77,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     adjudicate.add_argument("response_id", metavar="RESPONSE_ID")
     adjudicate.add_argument("score", metavar="SCORE")
     adjudicate.add_argument("--lead", required=True, metavar="NAME")
-    adjudicate.add_argument("--reason", required=True, choices=adjudication.REASONS)
+    adjudicate.add_argument("--reason", required=True, choices=values(AdjudicationReason))
     adjudicate.add_argument("--note", default="", metavar="TEXT")
     adjudicate.set_defaults(run=run_adjudicate)
 

@@ -35,6 +35,7 @@ from annotator.splits import (
     split_by_model,
     split_by_prompt,
 )
+from annotator.states import LabelStatus
 from annotator.store import project_rubric
 
 KINDS = ("pointwise", "pairs", "scorer")
@@ -247,7 +248,7 @@ def read_export_data(db: sqlite_utils.Database) -> ExportData:
         labels: dict[str, list[Label]] = {}
         for rid, annotator, score, explanation, evidence in db.execute(
             "SELECT response_id, annotator, score, explanation, evidence FROM labels "
-            "WHERE status = 'submitted' AND score IS NOT NULL ORDER BY response_id, annotator"
+            f"WHERE status = '{LabelStatus.SUBMITTED}' AND score IS NOT NULL ORDER BY response_id, annotator"
         ):
             labels.setdefault(rid, []).append((annotator, score, explanation, marks_from_json(evidence)))
         batches = dict(db.execute("SELECT id, kind FROM import_batches").fetchall())
