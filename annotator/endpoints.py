@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from annotator.published.leaderboard import check_agent_name
+from annotator.suggestions import check_agent_name
 from annotator.users import lookalike
 
 KINDS = ("model", "judge")

@@ -700,7 +700,7 @@ def add_predictions(
     A prediction applies to every stored response to that prompt with that text (models that gave
     the very same answer get the same suggestion).
     """
-    from annotator.published.leaderboard import check_agent_name  # pandas, for this kind only
+    from annotator.suggestions import check_agent_name
 
     with transaction(db):
         agent = check_agent_name(db, agent)

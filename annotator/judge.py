@@ -19,10 +19,9 @@ import sqlite_utils
 
 from annotator import endpoint_runs as runs
 from annotator.endpoints import Endpoint, Endpoints
-from annotator.published.leaderboard import check_agent_name
 from annotator.rubric import Dimension
 from annotator.store import project_rubric
-from annotator.suggestions import store_suggestions
+from annotator.suggestions import check_agent_name, store_suggestions
 
 DEFAULT_TEMPLATES = {
     "zh": (

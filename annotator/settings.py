@@ -12,6 +12,7 @@ import sqlite_utils
 from annotator.i18n import DEFAULT_LANGUAGE, LANGUAGES, Refusal
 from annotator.leads import require_lead
 from annotator.store import get_setting, set_setting, transaction
+from annotator.suggestions import agents
 
 
 class SettingsError(Refusal):
@@ -100,10 +101,6 @@ def project_settings(db: sqlite_utils.Database) -> ProjectSettings:
 
 def suggestion_agents(db: sqlite_utils.Database) -> list[str]:
     """Agents with suggestions in the database, plus the configured one if it has none yet."""
-    from annotator.published.leaderboard import (
-        agents,  # pandas: only where agents are listed, not on every read
-    )
-
     found = agents(db)
     configured = suggestion_agent(db)
     return found if configured is None or configured in found else sorted([*found, configured])
@@ -137,7 +134,6 @@ def set_suggestion_agent(db: sqlite_utils.Database, agent: str | None, lead: str
         if agent is None:
             db.execute("DELETE FROM settings WHERE key = ?", [SUGGESTION_AGENT.key])
             return
-        from annotator.published.leaderboard import agents  # pandas: only where an agent is chosen
 
         # The agent already configured may stay even before its suggestions are imported.
         if agent not in agents(db) and agent != suggestion_agent(db):

@@ -9,9 +9,10 @@ import sqlite_utils
 import streamlit as st
 
 from annotator.agreement.report import data_version
-from annotator.published.leaderboard import HUMAN, Comparison, Leaderboard, agents, compare, leaderboard
+from annotator.published.leaderboard import HUMAN, Comparison, Leaderboard, compare, leaderboard
 from annotator.published.leaderboard_formats import format_leaderboard, leaderboard_frame, model_detail_frame
 from annotator.store import default_db_path
+from annotator.suggestions import agents
 from pages.charts import bars
 from pages.common import db, dimension_names, readable, require_access, t
 

@@ -9,12 +9,11 @@ import sqlite_utils
 import streamlit as st
 
 from annotator.agreement.report import data_version
-from annotator.published.leaderboard import check_agent_name
 from annotator.scorer.cpu import lacks_fast_instructions
 from annotator.scorer.evaluate import agent_agreement
 from annotator.scorer.settings import CPU_BATCH_SIZE, DEFAULT_BATCH_SIZE, PRECISIONS, Precision
 from annotator.store import default_db_path, project_rubric
-from annotator.suggestions import suggestion_counts
+from annotator.suggestions import check_agent_name, suggestion_counts
 from pages.common import db, dimension_names, refusal, require_access, t
 
 user = require_access("scorer")

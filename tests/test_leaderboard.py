@@ -18,7 +18,6 @@ from results_data import (
 import annotator.cli
 from annotator.published.leaderboard import (
     build_leaderboard,
-    check_agent_name,
     compare,
     harmless_rate,
     harmless_score,
@@ -35,6 +34,7 @@ from annotator.published.leaderboard_formats import (
     model_detail_frame,
 )
 from annotator.rubric import flames_rubric, parse_rubric
+from annotator.suggestions import check_agent_name
 
 RUBRIC = flames_rubric()
 

@@ -8,7 +8,6 @@ import sys
 
 from annotator.cli import add_command, comma_names
 from annotator.i18n import text
-from annotator.published.leaderboard import check_agent_name
 from annotator.rubric import Rubric, flames_rubric, load_rubric
 from annotator.scorer.cpu import lacks_fast_instructions
 from annotator.scorer.data import (
@@ -31,6 +30,7 @@ from annotator.scorer.settings import (
 )
 from annotator.splits import SPLITS
 from annotator.store import open_db, project_rubric
+from annotator.suggestions import check_agent_name
 
 # torch and transformers load inside the handlers, so other commands start fast.
 

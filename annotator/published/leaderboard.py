@@ -42,7 +42,7 @@ from annotator.consolidation import final_scores
 from annotator.i18n import Refusal
 from annotator.rubric import Dimension, Rubric
 from annotator.store import project_rubric
-from annotator.users import UserError, check_name, lookalike
+from annotator.suggestions import agents
 
 HUMAN = "human"
 DEFAULT_BOOTSTRAP = 1000
@@ -164,26 +164,6 @@ def agent_scores(db: sqlite_utils.Database, agent: str) -> tuple[pd.DataFrame, d
         params=[agent],
     )
     return scored, _unscored(db, scored["response_id"])
-
-
-def agents(db: sqlite_utils.Database) -> list[str]:
-    """Scorer agents that have left suggestions."""
-    return [row[0] for row in db.execute("SELECT DISTINCT agent FROM suggestions ORDER BY agent")]
-
-
-def check_agent_name(db: sqlite_utils.Database, agent: str) -> str:
-    """`agent` without surrounding spaces, if it can name a new or existing suggestion agent.
-
-    Agent names follow the user-name rules, and one that differs from an existing agent only in
-    case or width is refused: it would start a second agent that scores everything again.
-    """
-    agent, existing = agent.strip(), agents(db)
-    if agent in existing:  # even one stored before these rules
-        return agent
-    check_name(agent, "agent")
-    if other := lookalike(agent, existing):
-        raise UserError("agent_lookalike", name=agent, other=other)
-    return agent
 
 
 def _unscored(db: sqlite_utils.Database, scored_ids: pd.Series) -> dict[str, int]:

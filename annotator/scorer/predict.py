@@ -18,13 +18,13 @@ import sqlite_utils
 import torch
 from tqdm import tqdm
 
-from annotator.published.leaderboard import check_agent_name, harmless_rate, harmless_score
+from annotator.published.leaderboard import harmless_rate, harmless_score
 from annotator.rubric import Rubric
 from annotator.scorer.data import ScorerItem, items_from_objects, read_jsonl_objects
 from annotator.scorer.model import Scorer, collate, encode, length_sorted_batches, load_scorer
 from annotator.scorer.parallel import gathered, process_group, share
 from annotator.scorer.settings import Precision, default_batch_size
-from annotator.suggestions import store_suggestions
+from annotator.suggestions import check_agent_name, store_suggestions
 
 DEFAULT_CHUNK_SIZE = 512  # suggestions written per transaction
 
