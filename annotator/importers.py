@@ -29,6 +29,7 @@ from annotator import ids, users
 from annotator.rubric import Dimension, Rubric, RubricError
 from annotator.states import AssignmentStatus, LabelStatus, Role
 from annotator.store import now, project_rubric, transaction
+from annotator.suggestions import check_agent_name, store_suggestions
 
 KINDS = ("prompts", "responses", "labels", "predictions")
 FORMATS = {".jsonl": "jsonl", ".json": "jsonl", ".csv": "csv"}
@@ -700,8 +701,6 @@ def add_predictions(
     A prediction applies to every stored response to that prompt with that text (models that gave
     the very same answer get the same suggestion).
     """
-    from annotator.suggestions import check_agent_name
-
     with transaction(db):
         agent = check_agent_name(db, agent)
         rubric = project_rubric(db)
@@ -755,11 +754,9 @@ def add_predictions(
         _checked(records, source_file, "predictions", progress, _sized(records, total), check)
         existing = counts["existing"] + counts["repeated"]
         batch = _new_batch(db, "predictions", source_file, len(rows), existing) if rows else None
-        created = now()
-        db.conn.executemany(
-            "INSERT INTO suggestions (response_id, agent, score, confidence, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [(response_id, agent, score, confidence, created) for response_id, score, confidence in rows],
+        # Joins this import's transaction: the batch and its suggestions commit together.
+        store_suggestions(
+            db, [(response_id, agent, score, confidence) for response_id, score, confidence in rows]
         )
     return ImportSummary(
         "predictions", source_file, len(rows), counts["existing"], counts["repeated"], batch, agent=agent
