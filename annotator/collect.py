@@ -183,9 +183,13 @@ class ModelCoverage:
     empty: int  # collected answers that were empty or filtered
 
 
+def prompt_count(db: sqlite_utils.Database) -> int:
+    return db.execute("SELECT count(*) FROM prompts").fetchone()[0]
+
+
 def coverage(db: sqlite_utils.Database, models: Sequence[str]) -> list[ModelCoverage]:
     """Per model: how many prompts have its response and how many are missing."""
-    total = db.execute("SELECT count(*) FROM prompts").fetchone()[0]
+    total = prompt_count(db)
     rows = []
     for model in models:
         present, empty = db.execute(

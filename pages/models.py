@@ -61,7 +61,7 @@ def _limit(label: str, key: str) -> int | None:
 
 def _models_section(endpoints: Endpoints) -> None:
     st.subheader(t("md_models_header"))
-    total = db().execute("SELECT count(*) FROM prompts").fetchone()[0]
+    total = collect.prompt_count(db())
     st.caption(t("md_prompts", n=total))
     rows = collect.coverage(db(), [entry.name for entry in endpoints.models])
     ids = {entry.name: entry.model for entry in endpoints.models}
