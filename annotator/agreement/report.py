@@ -39,6 +39,7 @@ from annotator.rubric import Dimension
 from annotator.settings import SUGGESTION_MODE
 from annotator.states import LabelStatus
 from annotator.store import get_setting, now, project_rubric
+from annotator.suggestions import all_suggested_scores, suggested_scores, suggestions_version
 
 WEIGHTS = "linear"
 WEIGHTS_REASON = (
@@ -423,10 +424,7 @@ def _agents(
     db: sqlite_utils.Database, scales: dict[str, _Scale], bootstrap: int, seed: int
 ) -> list[ComparisonRow]:
     """Each scorer agent's suggestions against the human final scores, as one more annotator."""
-    suggestions = pd.DataFrame(
-        db.execute("SELECT response_id, agent, score FROM suggestions").fetchall(),
-        columns=["response_id", "agent", "score"],
-    )
+    suggestions = pd.DataFrame(all_suggested_scores(db), columns=["response_id", "agent", "score"])
     finals = final_scores(db)
     if suggestions.empty or finals.empty:
         return []
@@ -611,7 +609,7 @@ def data_version(db: sqlite_utils.Database) -> tuple:
     return (
         *db.execute("SELECT count(*), max(updated_at) FROM labels").fetchone(),
         *db.execute("SELECT count(*), max(updated_at) FROM adjudications").fetchone(),
-        *db.execute("SELECT count(*), max(created_at), total(score) FROM suggestions").fetchone(),
+        *suggestions_version(db),
         *db.execute("SELECT count(*) FROM prompts").fetchone(),
         *db.execute("SELECT count(*) FROM responses").fetchone(),
         zlib.crc32((get_setting(db, "rubric") or "").encode()),
@@ -644,9 +642,7 @@ def disagreeing_responses(
         last_week = labels.groupby("response_id", observed=True)["week"].transform("max")
         labels = labels[(last_week == week).to_numpy()]
     if agent is not None:
-        suggested = dict(
-            db.execute("SELECT response_id, score FROM suggestions WHERE agent = ?", [agent]).fetchall()
-        )
+        suggested = suggested_scores(db, agent)
         finals = final_scores(db)
         finals = finals[finals["response_id"].isin(set(labels["response_id"]))]
         return sorted(
