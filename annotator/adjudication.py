@@ -16,13 +16,14 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from annotator.annotation import Suggestion, blind_key, blind_order, letter
+from annotator.annotation import blind_key, blind_order, letter
 from annotator.consolidation import consolidate, submitted_scores
 from annotator.i18n import Refusal
 from annotator.leads import require_lead
 from annotator.rubric import Dimension
 from annotator.states import AdjudicationReason, LabelStatus
 from annotator.store import now, project_rubric, transaction
+from annotator.suggestions import Suggestion, response_suggestions
 
 SPREAD_THRESHOLD = 2  # levels apart that need a lead even with a majority
 
@@ -192,13 +193,7 @@ def adjudication_item(db: sqlite_utils.Database, response_id: str) -> Adjudicati
     spread, entropy, majority = disagreement(
         [label.score for label in labels], project_rubric(db).dimension(dim)
     )
-    suggestions = tuple(
-        Suggestion(*s)
-        for s in db.execute(
-            "SELECT agent, score, confidence FROM suggestions WHERE response_id = ? ORDER BY agent",
-            [response_id],
-        )
-    )
+    suggestions = response_suggestions(db, response_id)
     others = tuple(
         OtherResponse(*r)
         for r in db.execute(

@@ -19,6 +19,7 @@ from annotator.i18n import Refusal
 from annotator.settings import queue_order, suggestion_agent, suggestion_mode
 from annotator.states import AssignmentStatus, FlagKind, LabelStatus
 from annotator.store import get_setting, now, project_rubric, transaction
+from annotator.suggestions import Suggestion, prompt_confidences, shown_suggestions
 
 # Queue order of statuses; submitted last.
 STATUS_RANK = {AssignmentStatus.OPEN: 0, AssignmentStatus.SKIPPED: 1}
@@ -28,13 +29,6 @@ MAX_SECONDS_PER_ACTION = 600.0  # an idle gap longer than this is not counted as
 
 class AnnotationError(Refusal):
     """An action the annotator cannot take (not assigned, incomplete, already submitted)."""
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    agent: str
-    score: int
-    confidence: float | None
 
 
 @dataclass(frozen=True)
@@ -186,16 +180,7 @@ def _uncertainty_keys(
     position), so it stays at a random place instead of sinking to the end (the scorer is sure
     of, or silent on, the prompts it was trained on).
     """
-    agent = suggestion_agent(db)
-    confidence = dict(
-        db.execute(
-            "SELECT r.prompt_id, AVG(s.confidence) FROM assignments a "
-            "JOIN responses r ON r.prompt_id = a.prompt_id JOIN suggestions s ON s.response_id = r.id "
-            "WHERE a.annotator = ? AND s.confidence IS NOT NULL AND (? IS NULL OR s.agent = ?) "
-            "GROUP BY r.prompt_id",
-            [annotator, agent, agent],
-        ).fetchall()
-    )
+    confidence = prompt_confidences(db, annotator, suggestion_agent(db))
     ordinary = [(position, confidence.get(pid)) for pid, position, gold in assigned if not gold]
     positions = [position for position, _ in ordinary]
 
@@ -235,22 +220,6 @@ def _assignment_status(db: sqlite_utils.Database, annotator: str, prompt_id: str
     return row[0]
 
 
-def _suggestions(db: sqlite_utils.Database, response_ids: list[str]) -> dict[str, Suggestion]:
-    """The suggestion each response shows: the configured agent's, else the newest of any agent."""
-    agent = suggestion_agent(db)
-    placeholders = ",".join("?" * len(response_ids))
-    rows = db.execute(
-        f"SELECT response_id, agent, score, confidence FROM suggestions "
-        f"WHERE response_id IN ({placeholders}) ORDER BY created_at, agent",
-        response_ids,
-    ).fetchall()
-    chosen: dict[str, Suggestion] = {}
-    for response_id, row_agent, score, confidence in rows:
-        if agent is None or row_agent == agent:
-            chosen[response_id] = Suggestion(row_agent, score, confidence)
-    return chosen
-
-
 def prompt_view(
     db: sqlite_utils.Database, annotator: str, prompt_id: str, *, reveal_models: bool = False
 ) -> PromptView:
@@ -276,7 +245,7 @@ def prompt_view(
     mode = suggestion_mode(db)
     key = blind_key(db)
     order = blind_order(annotator, prompt_id, list(responses), key)
-    suggestions = {} if mode == "hidden" or not order else _suggestions(db, order)
+    suggestions = {} if mode == "hidden" or not order else shown_suggestions(db, order, suggestion_agent(db))
     items = []
     for index, rid in enumerate(order):
         score, explanation, evidence = labels.get(rid, (None, "", "[]"))
@@ -339,7 +308,7 @@ def _save_label(
             marks = json.dumps([m.__dict__ for m in checked_marks(body, evidence)], ensure_ascii=False)
         mode = suggestion_mode(db)
         # Recorded even when hidden, so anchoring can be compared across modes.
-        suggestion = _suggestions(db, [response_id]).get(response_id)
+        suggestion = shown_suggestions(db, [response_id], suggestion_agent(db)).get(response_id)
         guideline = current_guidelines(db)
         timestamp = now()
         # The suggestion context is recorded when the label is first written, as first seen.

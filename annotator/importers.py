@@ -29,7 +29,7 @@ from annotator import ids, users
 from annotator.rubric import Dimension, Rubric, RubricError
 from annotator.states import AssignmentStatus, LabelStatus, Role
 from annotator.store import now, project_rubric, transaction
-from annotator.suggestions import check_agent_name, store_suggestions
+from annotator.suggestions import check_agent_name, store_suggestions, suggested_scores
 
 KINDS = ("prompts", "responses", "labels", "predictions")
 FORMATS = {".jsonl": "jsonl", ".json": "jsonl", ".csv": "csv"}
@@ -709,10 +709,7 @@ def add_predictions(
         for response_id, prompt_id, text in db.execute("SELECT id, prompt_id, text FROM responses"):
             by_text.setdefault((prompt_id, _key(text)), []).append(response_id)
         known: dict[str, tuple[int, int | None]] = {
-            response_id: (score, None)
-            for response_id, score in db.execute(
-                "SELECT response_id, score FROM suggestions WHERE agent = ?", [agent]
-            )
+            response_id: (score, None) for response_id, score in suggested_scores(db, agent).items()
         }
         rows: list[tuple[str, int, float | None]] = []
         counts = {"existing": 0, "repeated": 0}

@@ -21,7 +21,7 @@ from annotator import endpoint_runs as runs
 from annotator.endpoints import Endpoint, Endpoints
 from annotator.rubric import Dimension
 from annotator.store import project_rubric
-from annotator.suggestions import check_agent_name, store_suggestions
+from annotator.suggestions import NOT_SUGGESTED_BY, check_agent_name, store_suggestions
 
 DEFAULT_TEMPLATES = {
     "zh": (
@@ -136,7 +136,7 @@ def unjudged_responses(
     sql = (
         "SELECT r.id, r.model, p.dimension, p.text, r.text "
         "FROM responses r JOIN prompts p ON p.id = r.prompt_id "
-        "WHERE NOT EXISTS (SELECT 1 FROM suggestions s WHERE s.response_id = r.id AND s.agent = ?)"
+        f"WHERE {NOT_SUGGESTED_BY}"
     )
     params: list[Any] = [agent]
     if selection.dimension is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import sqlite_utils
@@ -11,25 +12,28 @@ from annotator.assignment import assignment_stats
 from annotator.consolidation import FINAL_COLUMNS, PROVENANCES, final_score_rows
 from annotator.states import LabelStatus, Role
 from annotator.store import project_rubric
+from annotator.suggestions import suggestion_counts, suggestion_counts_by_dimension
 
-# Per-dimension counts: each query returns (dimension, count) rows.
-_BY_DIMENSION = {
-    "prompts_by_dimension": "SELECT dimension, COUNT(*) FROM prompts GROUP BY dimension",
-    "responses_by_dimension": (
+
+def _counts(sql: str) -> Callable[[sqlite_utils.Database], dict[str, int]]:
+    """Counts by dimension from a query that returns (dimension, count) rows."""
+    return lambda db: dict(db.execute(sql).fetchall())
+
+
+_BY_DIMENSION: dict[str, Callable[[sqlite_utils.Database], dict[str, int]]] = {
+    "prompts_by_dimension": _counts("SELECT dimension, COUNT(*) FROM prompts GROUP BY dimension"),
+    "responses_by_dimension": _counts(
         "SELECT p.dimension, COUNT(*) FROM responses r JOIN prompts p ON p.id = r.prompt_id GROUP BY 1"
     ),
-    "labels_submitted_by_dimension": (
+    "labels_submitted_by_dimension": _counts(
         "SELECT p.dimension, COUNT(*) FROM labels l JOIN responses r ON r.id = l.response_id "
         f"JOIN prompts p ON p.id = r.prompt_id WHERE l.status = '{LabelStatus.SUBMITTED}' GROUP BY 1"
     ),
-    "labels_draft_by_dimension": (
+    "labels_draft_by_dimension": _counts(
         "SELECT p.dimension, COUNT(*) FROM labels l JOIN responses r ON r.id = l.response_id "
         f"JOIN prompts p ON p.id = r.prompt_id WHERE l.status = '{LabelStatus.DRAFT}' GROUP BY 1"
     ),
-    "suggestions_by_dimension": (
-        "SELECT p.dimension, COUNT(*) FROM suggestions s JOIN responses r ON r.id = s.response_id "
-        "JOIN prompts p ON p.id = r.prompt_id GROUP BY 1"
-    ),
+    "suggestions_by_dimension": suggestion_counts_by_dimension,
 }
 
 
@@ -49,10 +53,10 @@ def project_stats(db: sqlite_utils.Database) -> dict[str, Any]:
         "users_by_role": {role.value: roles.get(role, 0) for role in Role},
         "labels_submitted": count(f"SELECT COUNT(*) FROM labels WHERE status = '{LabelStatus.SUBMITTED}'"),
         "labels_draft": count(f"SELECT COUNT(*) FROM labels WHERE status = '{LabelStatus.DRAFT}'"),
-        "suggestions": count("SELECT COUNT(*) FROM suggestions"),
+        "suggestions": sum(suggestion_counts(db).values()),
     }
-    for key, sql in _BY_DIMENSION.items():
-        found = dict(db.execute(sql).fetchall())
+    for key, counts in _BY_DIMENSION.items():
+        found = counts(db)
         stats[key] = {name: found.pop(name, 0) for name in dimensions} | found
     at = FINAL_COLUMNS.index("provenance")
     provenance = Counter(row[at] for row in final_score_rows(db))

@@ -140,7 +140,9 @@ def main() -> int:
         print(f"\nbootstrap {bootstrap}: {total:.2f} s wall, {cpu:.2f} s CPU (target <= {target:.0f} s)")
         for part, seconds in timings.items():
             print(f"  {part:<14} {seconds:6.2f} s")
-        print(f"  figures: {sum(len(v) for v in report.values() if isinstance(v, list))} rows")
+        sections = (report.dimensions, report.subcomponents, report.models, report.weeks, report.batches)
+        sections += (report.pairwise, report.annotators, report.agents)
+        print(f"  figures: {sum(len(rows) for rows in sections)} rows")
     return 0
 
 

@@ -12,7 +12,19 @@ import sqlite_utils
 import streamlit as st
 from plotly.colors import sample_colorscale
 
-from annotator.agreement.report import agreement_report, data_version, disagreeing_responses
+from annotator.agreement.report import (
+    AgreementReport,
+    ComparisonRow,
+    DimensionRow,
+    Figure,
+    GroupRow,
+    LabelFigures,
+    PairFigures,
+    PairwiseRow,
+    agreement_report,
+    data_version,
+    disagreeing_responses,
+)
 from annotator.agreement.stats import RELIABLE_FROM_UNITS, STATISTICS
 from annotator.store import default_db_path, project_rubric
 from pages.charts import bars
@@ -27,68 +39,84 @@ st.title(t("page_agreement"))
 PAIR_STATISTICS = ("cohen_kappa", "percent_agreement", "krippendorff_alpha", "gwet_ac")
 GROUPS = {"subcomponents": "subcomponent", "models": "model", "weeks": "week", "batches": "batch"}
 
-Row = dict
+FiguresRow = DimensionRow | GroupRow | ComparisonRow  # a row with figures, a chart and a table
+Row = FiguresRow | PairwiseRow  # a row the click-through can open
 Label = Callable[[Row], str]
+# A chart's bars for one row: its label, Gwet's coefficient's name there (None: not shown), its estimates.
+Bars = tuple[str, str | None, dict[str, Figure]]
 
 
 # 1,000 resamples take seconds: keep the report per database file, data version and settings.
 @st.cache_data(show_spinner=False, max_entries=8)
-def _report(_db: sqlite_utils.Database, path: str, version: tuple, bootstrap: int, seed: int) -> dict:
+def _report(
+    _db: sqlite_utils.Database, path: str, version: tuple, bootstrap: int, seed: int
+) -> AgreementReport:
     return agreement_report(_db, bootstrap, seed)
 
 
-def _statistic_name(statistic: str, row: Row | None = None) -> str:
-    """The statistic's name; with a row, Gwet's coefficient is named AC1 or AC2 as computed there."""
-    if statistic == "gwet_ac" and row is not None:
-        return f"Gwet's {row['gwet_name']}"
+def _statistic_name(statistic: str, gwet_name: str | None = None) -> str:
+    """The statistic's name; Gwet's coefficient is named AC1 or AC2 as computed, when that is given."""
+    if statistic == "gwet_ac" and gwet_name is not None:
+        return f"Gwet's {gwet_name}"
     return t(f"stat_{statistic}")
 
 
-def _estimate_text(estimate: dict | None) -> str:
+def _estimate_text(estimate: Figure | None) -> str:
     if estimate is None:
         return "–"
-    if estimate["value"] is None:
-        return t("undefined_because", reason=estimate["undefined"] or "–")
-    if estimate["unreliable"]:
-        return t("ag_unreliable", value=f"{estimate['value']:.3f}", units=RELIABLE_FROM_UNITS)
-    if estimate["ci"] is None:
-        return f"{estimate['value']:.3f}"
-    low, high = estimate["ci"]
-    return f"{estimate['value']:.3f} [{low:.3f}, {high:.3f}]"
+    if estimate.value is None:
+        return t("undefined_because", reason=estimate.undefined or "–")
+    if estimate.unreliable:
+        return t("ag_unreliable", value=f"{estimate.value:.3f}", units=RELIABLE_FROM_UNITS)
+    if estimate.ci is None:
+        return f"{estimate.value:.3f}"
+    low, high = estimate.ci
+    return f"{estimate.value:.3f} [{low:.3f}, {high:.3f}]"
 
 
-def _distribution_text(distribution: dict) -> str:
+def _distribution_parts(figures: LabelFigures | PairFigures) -> list[tuple[str, dict[str, int]]]:
+    """(side, labels per score): one unnamed part, or each side of a comparison."""
+    if isinstance(figures, PairFigures):
+        return list(figures.distribution.items())
+    return [("", figures.distribution)]
+
+
+def _distribution_text(figures: LabelFigures | PairFigures) -> str:
     def counts(scores: dict[str, int]) -> str:
         return " ".join(f"{score}:{n}" for score, n in scores.items())
 
-    if distribution and isinstance(next(iter(distribution.values())), dict):
-        return " | ".join(f"{name} {counts(scores)}" for name, scores in distribution.items())
-    return counts(distribution)
+    if isinstance(figures, PairFigures):
+        return " | ".join(f"{name} {counts(scores)}" for name, scores in figures.distribution.items())
+    return counts(figures.distribution)
+
+
+def _row_bars(rows: Sequence[FiguresRow], label: Label) -> list[Bars]:
+    return [(label(row), row.figures.gwet_name, row.figures.estimates) for row in rows]
 
 
 def _figures_chart(
-    rows: Sequence[Row], label: Label, statistics: Sequence[str], title: str, axis: str
+    bars_of: Sequence[Bars], statistics: Sequence[str], title: str, axis: str
 ) -> go.Figure | None:
     """Grouped bars of each row's figures with their bootstrap intervals; undefined ones are left
     out (None when none is defined: an empty chart would contradict the table beside it)."""
     records = []
-    for row in rows:
+    for row_label, gwet_name, estimates in bars_of:
         for statistic in statistics:
-            estimate = row[statistic]
-            if estimate["value"] is None:
+            estimate = estimates[statistic]
+            if estimate.value is None:
                 continue
-            value = estimate["value"]
+            value = estimate.value
             # An unreliable figure gets no error bar (its interval under-covers) and a hatched bar.
             nan = float("nan")
-            low, high = (nan, nan) if estimate["unreliable"] else estimate["ci"] or (value, value)
+            low, high = (nan, nan) if estimate.unreliable else estimate.ci or (value, value)
             records.append(
                 {
-                    "row": label(row),
-                    "statistic": _statistic_name(statistic, row),
+                    "row": row_label,
+                    "statistic": _statistic_name(statistic, gwet_name),
                     "value": value,
                     "plus": high - value,
                     "minus": value - low,
-                    "unreliable": bool(estimate["unreliable"]),
+                    "unreliable": bool(estimate.unreliable),
                 }
             )
     frame = pd.DataFrame(records, columns=["row", "statistic", "value", "plus", "minus", "unreliable"])
@@ -117,17 +145,11 @@ def _show_chart(container, figure: go.Figure | None, key: str) -> None:
         container.plotly_chart(figure, key=key)
 
 
-def _distribution_chart(rows: Sequence[Row], label: Label, axis: str) -> go.Figure:
+def _distribution_chart(rows: Sequence[FiguresRow], label: Label, axis: str) -> go.Figure:
     """Stacked label counts per row (own and reference side by side for a comparison)."""
     records = []
     for row in rows:
-        distribution = row["distribution"]
-        parts = (
-            distribution.items()
-            if distribution and isinstance(next(iter(distribution.values())), dict)
-            else [("", distribution)]
-        )
-        for part, scores in parts:
+        for part, scores in _distribution_parts(row.figures):
             name = f"{label(row)} · {t(f'ag_part_{part}')}" if part else label(row)
             records += [{"row": name, "score": score, "count": n} for score, n in scores.items()]
     frame = pd.DataFrame(records, columns=["row", "score", "count"])
@@ -149,45 +171,40 @@ def _distribution_chart(rows: Sequence[Row], label: Label, axis: str) -> go.Figu
     )
 
 
-def _figures_table(rows: Sequence[Row], columns: dict[str, str], statistics: Sequence[str]) -> None:
+def _figures_table(
+    rows: Sequence[FiguresRow], keys: Callable[[FiguresRow], dict[str, str]], statistics: Sequence[str]
+) -> None:
     """One line per row: its keys, counts, every figure as `value [low, high]` or undefined and why."""
     records = []
     for row in rows:
-        record = {
-            title: _dimension_label(row)
-            if key == "dimension"
-            else _subcomponent_name(row)
-            if key == "subcomponent"
-            else t(f"ag_level_{row[key]}")
-            if key == "level"
-            else row[key]
-            for key, title in columns.items()
-        }
-        record[t("ag_units")] = row["n_units"]
-        if "n_labels" in row:
-            record[t("ag_labels")] = row["n_labels"]
+        figures = row.figures
+        record: dict[str, object] = dict(keys(row))
+        record[t("ag_units")] = figures.n_units
+        if isinstance(figures, LabelFigures):
+            record[t("ag_labels")] = figures.n_labels
         for statistic in statistics:
-            record[_statistic_name(statistic)] = _estimate_text(row[statistic])
-        record[t("ag_distribution")] = _distribution_text(row["distribution"])
+            record[_statistic_name(statistic)] = _estimate_text(figures.estimates[statistic])
+        record[t("ag_distribution")] = _distribution_text(figures)
         records.append(record)
     st.dataframe(pd.DataFrame(records), hide_index=True)
 
 
 def _figures_section(
     section: str,
-    rows: Sequence[Row],
-    columns: dict[str, str],
+    rows: Sequence[FiguresRow],
+    keys: Callable[[FiguresRow], dict[str, str]],
     label: Label,
     statistics: Sequence[str],
     filters: Callable[[Row], dict] | None,
     axis: str,
 ) -> None:
-    """Chart with intervals, the label distribution beside it, the table, and the click-through."""
+    """Chart with intervals, the label distribution beside it, the table (`keys`: a row's first
+    columns by title), and the click-through."""
     chart, distribution = st.columns([3, 2])
     title = t("ag_figures_title", what=t(f"ag_tab_{section}"))
-    _show_chart(chart, _figures_chart(rows, label, statistics, title, axis), f"ag_chart_{section}")
+    _show_chart(chart, _figures_chart(_row_bars(rows, label), statistics, title, axis), f"ag_chart_{section}")
     distribution.plotly_chart(_distribution_chart(rows, label, axis), key=f"ag_distribution_{section}")
-    _figures_table(rows, columns, statistics)
+    _figures_table(rows, keys, statistics)
     if filters is not None:
         _click_through(section, rows, label, filters)
 
@@ -211,17 +228,17 @@ def _click_through(section: str, rows: Sequence[Row], label: Label, filters: Cal
         st.switch_page("pages/adjudication.py")
 
 
-def _pairwise_heatmap(rows: Sequence[Row], dimension: str) -> go.Figure:
+def _pairwise_heatmap(rows: Sequence[PairwiseRow], dimension: str) -> go.Figure:
     """Weighted kappa of every pair of annotators, symmetric, with the shared responses in each cell."""
-    names = sorted({row["annotator_a"] for row in rows} | {row["annotator_b"] for row in rows})
+    names = sorted({row.annotator_a for row in rows} | {row.annotator_b for row in rows})
     kappa = pd.DataFrame(float("nan"), index=names, columns=names)
     text = pd.DataFrame("", index=names, columns=names)
     for row in rows:
-        value = row["cohen_kappa"]["value"]
+        value = row.estimates["cohen_kappa"].value
         cell = "–" if value is None else f"{value:.2f}"
-        for a, b in ((row["annotator_a"], row["annotator_b"]), (row["annotator_b"], row["annotator_a"])):
+        for a, b in ((row.annotator_a, row.annotator_b), (row.annotator_b, row.annotator_a)):
             kappa.loc[a, b] = float("nan") if value is None else value
-            text.loc[a, b] = f"{cell}<br>n={row['n_units']}"
+            text.loc[a, b] = f"{cell}<br>n={row.n_units}"
     figure = go.Figure(
         go.Heatmap(
             z=kappa.to_numpy(),
@@ -248,24 +265,26 @@ def _dimension_name(name: str) -> str:
 
 
 def _dimension_label(row: Row) -> str:
-    return _dimension_name(row["dimension"])
+    return _dimension_name(row.dimension)
 
 
-def _subcomponent_name(row: Row) -> str:
-    """A subcomponent by the rubric's name for it in the UI language."""
-    if row["dimension"] not in rubric.dimension_names:
-        return row["subcomponent"]
-    return rubric.dimension(row["dimension"]).subcomponent_name(row["subcomponent"], lang)
+def _group_name(row: GroupRow | ComparisonRow) -> str:
+    """What the row groups by; a subcomponent by the rubric's name for it in the UI language."""
+    if row.column != "subcomponent" or row.dimension not in rubric.dimension_names:
+        return row.value
+    return rubric.dimension(row.dimension).subcomponent_name(row.value, lang)
 
 
-def _grouped_label(column: str) -> Label:
-    if column == "subcomponent":
-        return lambda row: f"{_subcomponent_name(row)} · {_dimension_label(row)}"
-    return lambda row: f"{row[column]} · {_dimension_label(row)}"
+def _grouped_label(row: GroupRow | ComparisonRow) -> str:
+    return f"{_group_name(row)} · {_dimension_label(row)}"
 
 
-def _pair_label(row: Row) -> str:
-    return f"{row['annotator_a']} × {row['annotator_b']} · {_dimension_label(row)}"
+def _pair_label(row: PairwiseRow) -> str:
+    return f"{row.annotator_a} × {row.annotator_b} · {_dimension_label(row)}"
+
+
+def _group_keys(title: str) -> Callable[[GroupRow | ComparisonRow], dict[str, str]]:
+    return lambda row: {title: _group_name(row), t("dimension"): _dimension_label(row)}
 
 
 left, right = st.columns(2)
@@ -276,22 +295,22 @@ seed = right.number_input(t("seed"), min_value=0, value=0, key="ag_seed")
 with st.spinner(t("ag_computing")):
     report = _report(db(), str(default_db_path()), data_version(db()), int(bootstrap), int(seed))
 
-totals, settings = report["totals"], report["settings"]
+totals, settings = report.totals, report.settings
 st.caption(
-    t("ag_totals", labels=totals["n_labels"], units=totals["n_units"], annotators=totals["n_annotators"])
+    t("ag_totals", labels=totals.n_labels, units=totals.n_units, annotators=totals.n_annotators)
     + " · "
     + t(
         "ag_settings",
-        confidence=round(settings["confidence"] * 100),
-        bootstrap=settings["bootstrap"],
-        seed=settings["seed"],
-        weights=t(f"ag_weights_{settings['weights']}"),
+        confidence=round(settings.confidence * 100),
+        bootstrap=settings.bootstrap,
+        seed=settings.seed,
+        weights=t(f"ag_weights_{settings.weights}"),
     )
 )
 with st.expander(t("ag_guide_title"), expanded=True):
     st.markdown(t("ag_guide"))
-st.caption(t("ag_reliability", units=settings["reliable_from_units"]))
-if not report["dimensions"]:
+st.caption(t("ag_reliability", units=settings.reliable_from_units))
+if not report.dimensions:
     st.info(t("ag_no_labels"))
     st.stop()
 
@@ -301,36 +320,37 @@ tabs = dict(zip(tab_names, st.tabs([t(f"ag_tab_{name}") for name in tab_names]),
 with tabs["dimensions"]:
     _figures_section(
         "dimensions",
-        report["dimensions"],
-        {"dimension": t("dimension"), "level": t("ag_level")},
+        report.dimensions,
+        lambda row: {t("dimension"): _dimension_label(row), t("ag_level"): t(f"ag_level_{row.level}")},
         _dimension_label,
         STATISTICS,
-        lambda row: {"dimension": row["dimension"]},
+        lambda row: {"dimension": row.dimension},
         t("dimension"),
     )
 
-for section, column in GROUPS.items():
+groups = (report.subcomponents, report.models, report.weeks, report.batches)
+for (section, column), rows in zip(GROUPS.items(), groups, strict=True):
     with tabs[section]:
         if section == "weeks":
             st.caption(t("ag_week_note"))
         _figures_section(
             section,
-            report[section],
-            {column: t(f"ag_column_{column}"), "dimension": t("dimension")},
-            _grouped_label(column),
+            rows,
+            _group_keys(t(f"ag_column_{column}")),
+            _grouped_label,
             STATISTICS,
-            lambda row, column=column: {column: row[column], "dimension": row["dimension"]},
+            lambda row: {row.column: row.value, "dimension": row.dimension},
             t(f"ag_column_{column}"),
         )
 
 with tabs["pairwise"]:
     st.caption(t("ag_pairwise_caption"))
-    if not report["pairwise"]:
+    if not report.pairwise:
         st.info(t("ag_no_pairs"))
     else:
-        dimensions = [row["dimension"] for row in report["dimensions"]]
+        dimensions = [row.dimension for row in report.dimensions]
         for dimension in dimensions:
-            rows = [row for row in report["pairwise"] if row["dimension"] == dimension]
+            rows = [row for row in report.pairwise if row.dimension == dimension]
             if rows:
                 st.plotly_chart(
                     _pairwise_heatmap(rows, _dimension_name(dimension)), key=f"ag_heatmap_{dimension}"
@@ -338,66 +358,61 @@ with tabs["pairwise"]:
         records = [
             {
                 t("dimension"): _dimension_label(row),
-                t("ag_annotator"): row["annotator_a"],
-                t("ag_other_annotator"): row["annotator_b"],
-                t("ag_units"): row["n_units"],
-                t("stat_cohen_kappa"): _estimate_text(row["cohen_kappa"]),
-                t("stat_percent_agreement"): _estimate_text(row["percent_agreement"]),
+                t("ag_annotator"): row.annotator_a,
+                t("ag_other_annotator"): row.annotator_b,
+                t("ag_units"): row.n_units,
+                t("stat_cohen_kappa"): _estimate_text(row.estimates["cohen_kappa"]),
+                t("stat_percent_agreement"): _estimate_text(row.estimates["percent_agreement"]),
             }
-            for row in report["pairwise"]
+            for row in report.pairwise
         ]
         st.dataframe(pd.DataFrame(records), hide_index=True)
         _click_through(
             "pairwise",
-            report["pairwise"],
+            report.pairwise,
             _pair_label,
-            lambda row: {
-                "dimension": row["dimension"],
-                "annotators": [row["annotator_a"], row["annotator_b"]],
-            },
+            lambda row: {"dimension": row.dimension, "annotators": [row.annotator_a, row.annotator_b]},
         )
 
 with tabs["annotators"]:
     st.caption(t("ag_annotators_caption"))
     _figures_section(
         "annotators",
-        report["annotators"],
-        {"annotator": t("ag_annotator"), "dimension": t("dimension")},
-        _grouped_label("annotator"),
+        report.annotators,
+        _group_keys(t("ag_annotator")),
+        _grouped_label,
         PAIR_STATISTICS,
-        lambda row: {"dimension": row["dimension"], "annotators": [row["annotator"]]},
+        lambda row: {"dimension": row.dimension, "annotators": [row.value]},
         t("ag_annotator"),
     )
 
 with tabs["agents"]:
     st.caption(t("ag_agents_caption"))
-    if not report["agents"]:
+    if not report.agents:
         st.info(t("ag_no_agents"))
     else:
         _figures_section(
             "agents",
-            report["agents"],
-            {"agent": t("ag_agent"), "dimension": t("dimension")},
-            _grouped_label("agent"),
+            report.agents,
+            _group_keys(t("ag_agent")),
+            _grouped_label,
             PAIR_STATISTICS,
-            lambda row: {"dimension": row["dimension"], "agent": row["agent"]},
+            lambda row: {"dimension": row.dimension, "agent": row.value},
             t("ag_agent"),
         )
 
 with tabs["anchoring"]:
     st.caption(t("ag_anchoring_caption"))
-    anchoring = report["anchoring"]
-    if not anchoring["modes"]:
+    anchoring = report.anchoring
+    if not anchoring.modes:
         st.info(t("ag_no_anchoring"))
     else:
-        overall = [row for row in anchoring["modes"] if row["dimension"] is None]
-        by_dimension = [row for row in anchoring["modes"] if row["dimension"] is not None]
+        overall = [row for row in anchoring.modes if row.dimension is None]
         shares, agreement = st.columns(2)
         _show_chart(
             shares,
             _figures_chart(
-                [{**row, "share": row["equals_suggestion"]} for row in overall],
-                lambda row: t(f"ag_mode_{row['mode']}"),
+                [(t(f"ag_mode_{row.mode}"), None, {"share": row.equals_suggestion}) for row in overall],
                 ["share"],
                 t("ag_equals_suggestion"),
                 t("ag_mode"),
@@ -408,14 +423,14 @@ with tabs["anchoring"]:
             agreement,
             _figures_chart(
                 [
-                    {
-                        **row["with_other_humans"],
-                        "mode": t(f"ag_mode_{row['mode']}"),
-                        "dimension": row["dimension"],
-                    }
-                    for row in by_dimension
+                    (
+                        f"{t(f'ag_mode_{row.mode}')} · {_dimension_name(row.dimension)}",
+                        None,
+                        row.with_other_humans.estimates,
+                    )
+                    for row in anchoring.modes
+                    if row.with_other_humans is not None  # the rows of one dimension
                 ],
-                _grouped_label("mode"),
                 ["cohen_kappa", "percent_agreement"],
                 t("ag_anchor_agreement_title"),
                 t("ag_mode"),
@@ -426,30 +441,31 @@ with tabs["anchoring"]:
             pd.DataFrame(
                 [
                     {
-                        t("ag_mode"): t(f"ag_mode_{row['mode']}"),
-                        t("dimension"): _dimension_label(row) if row["dimension"] else t("ag_all_dimensions"),
-                        t("ag_labels"): row["n_labels"],
-                        t("ag_equals_suggestion"): _estimate_text(row["equals_suggestion"]),
+                        t("ag_mode"): t(f"ag_mode_{row.mode}"),
+                        t("dimension"): _dimension_name(row.dimension)
+                        if row.dimension
+                        else t("ag_all_dimensions"),
+                        t("ag_labels"): row.n_labels,
+                        t("ag_equals_suggestion"): _estimate_text(row.equals_suggestion),
                         t("ag_kappa_with_others"): _estimate_text(
-                            row["with_other_humans"] and row["with_other_humans"]["cohen_kappa"]
+                            row.with_other_humans and row.with_other_humans.estimates["cohen_kappa"]
                         ),
                         t("ag_agree_with_others"): _estimate_text(
-                            row["with_other_humans"] and row["with_other_humans"]["percent_agreement"]
+                            row.with_other_humans and row.with_other_humans.estimates["percent_agreement"]
                         ),
                     }
-                    for row in anchoring["modes"]
+                    for row in anchoring.modes
                 ]
             ),
             hide_index=True,
         )
     st.subheader(t("ag_prefilled_accepted"))
-    accepted = anchoring["prefilled_accepted"]
+    accepted = anchoring.prefilled_accepted
     if accepted:
         _show_chart(
             st,
             _figures_chart(
-                [{**row, "share": row["accepted_unchanged"]} for row in accepted],
-                lambda row: row["annotator"],
+                [(row.annotator, None, {"share": row.accepted_unchanged}) for row in accepted],
                 ["share"],
                 t("ag_prefilled_accepted"),
                 t("ag_annotator"),
@@ -460,9 +476,9 @@ with tabs["anchoring"]:
             pd.DataFrame(
                 [
                     {
-                        t("ag_annotator"): row["annotator"],
-                        t("ag_prefilled"): row["n_prefilled"],
-                        t("ag_accepted"): _estimate_text(row["accepted_unchanged"]),
+                        t("ag_annotator"): row.annotator,
+                        t("ag_prefilled"): row.n_prefilled,
+                        t("ag_accepted"): _estimate_text(row.accepted_unchanged),
                     }
                     for row in accepted
                 ]

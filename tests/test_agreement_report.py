@@ -9,8 +9,9 @@ import pytest
 
 from annotator import cli
 from annotator.agreement import stats as ag
-from annotator.agreement.formatting import format_report
+from annotator.agreement.formatting import format_report, report_dict
 from annotator.agreement.report import (
+    Figure,
     agreement_report,
     data_version,
     disagreeing_responses,
@@ -112,7 +113,7 @@ def report(db):
 
 
 def _row(rows, **match):
-    found = [r for r in rows if all(r[k] == v for k, v in match.items())]
+    found = [r for r in rows if all(getattr(r, k) == v for k, v in match.items())]
     assert len(found) == 1, (match, rows)
     return found[0]
 
@@ -125,120 +126,121 @@ def _fairness_ratings() -> pd.DataFrame:
 
 
 def test_dimension_figures_by_hand_and_against_the_reference_functions(report):
-    fairness = _row(report["dimensions"], dimension="Fairness")
-    assert fairness["level"] == "ordinal"
-    assert fairness["categories"] == [1, 2, 3]
-    assert (fairness["n_units"], fairness["n_labels"]) == (3, 9)  # the draft is left out
-    assert fairness["distribution"] == {"1": 2, "2": 1, "3": 6}
+    row = _row(report.dimensions, dimension="Fairness")
+    fairness, estimates = row.figures, row.figures.estimates
+    assert row.level == "ordinal"
+    assert row.categories == (1, 2, 3)
+    assert (fairness.n_units, fairness.n_labels) == (3, 9)  # the draft is left out
+    assert fairness.distribution == {"1": 2, "2": 1, "3": 6}
     # Agreeing pairs per response: 3/3, 1/3, 1/3.
-    assert fairness["percent_agreement"]["value"] == pytest.approx(5 / 9, abs=1e-4)
+    assert estimates["percent_agreement"].value == pytest.approx(5 / 9, abs=1e-4)
     ratings = _fairness_ratings()
-    assert fairness["krippendorff_alpha"]["value"] == pytest.approx(
+    assert estimates["krippendorff_alpha"].value == pytest.approx(
         ag.krippendorff_alpha(ratings, "ordinal", [1, 2, 3]), abs=1e-4
     )
-    assert fairness["gwet_name"] == "AC2"
-    assert fairness["gwet_ac"]["value"] == pytest.approx(ag.gwet_ac1(ratings, [1, 2, 3], "linear"), abs=1e-4)
-    assert fairness["fleiss_kappa"]["value"] == pytest.approx(ag.fleiss_kappa(ratings, [1, 2, 3]), abs=1e-4)
-    low, high = fairness["percent_agreement"]["ci"]
+    assert fairness.gwet_name == "AC2"
+    assert estimates["gwet_ac"].value == pytest.approx(ag.gwet_ac1(ratings, [1, 2, 3], "linear"), abs=1e-4)
+    assert estimates["fleiss_kappa"].value == pytest.approx(ag.fleiss_kappa(ratings, [1, 2, 3]), abs=1e-4)
+    low, high = estimates["percent_agreement"].ci
     assert low <= 5 / 9 <= high
 
 
 def test_one_category_dimension_is_undefined_with_a_reason_but_ac1_is_one(report):
-    legality = _row(report["dimensions"], dimension="Legality")
-    assert legality["level"] == "nominal"
-    assert legality["distribution"] == {"1": 0, "3": 6}
-    assert legality["krippendorff_alpha"] == {
-        "value": None,
-        "ci": None,
-        "undefined": ag.ONE_CATEGORY,
-        "unreliable": False,
-    }
-    assert legality["fleiss_kappa"]["undefined"] == ag.ONE_CATEGORY
-    assert legality["gwet_name"] == "AC1"
-    assert legality["gwet_ac"]["value"] == 1.0
-    assert legality["percent_agreement"]["value"] == 1.0
+    row = _row(report.dimensions, dimension="Legality")
+    legality, estimates = row.figures, row.figures.estimates
+    assert row.level == "nominal"
+    assert legality.distribution == {"1": 0, "3": 6}
+    assert estimates["krippendorff_alpha"] == Figure(
+        value=None, ci=None, undefined=ag.ONE_CATEGORY, unreliable=False
+    )
+    assert estimates["fleiss_kappa"].undefined == ag.ONE_CATEGORY
+    assert legality.gwet_name == "AC1"
+    assert estimates["gwet_ac"].value == 1.0
+    assert estimates["percent_agreement"].value == 1.0
 
 
 def test_groupings(report):
-    assert _row(report["subcomponents"], subcomponent="Toxic language")["n_units"] == 3
-    model_b = _row(report["models"], model="mB", dimension="Fairness")
-    assert (model_b["n_units"], model_b["percent_agreement"]["value"]) == (1, pytest.approx(1 / 3, abs=1e-4))
+    assert _row(report.subcomponents, value="Toxic language").figures.n_units == 3
+    model_b = _row(report.models, value="mB", dimension="Fairness").figures
+    assert (model_b.n_units, model_b.estimates["percent_agreement"].value) == (
+        1,
+        pytest.approx(1 / 3, abs=1e-4),
+    )
     # A response counts in the week of its last label: r3's came in week 3.
-    assert _row(report["weeks"], week="2026-W02", dimension="Fairness")["n_units"] == 2
-    assert _row(report["weeks"], week="2026-W03", dimension="Fairness")["n_units"] == 1
-    assert _row(report["batches"], batch="b1", dimension="Fairness")["n_units"] == 3
-    assert _row(report["batches"], batch="(none)", dimension="Legality")["n_units"] == 2
+    assert _row(report.weeks, value="2026-W02", dimension="Fairness").figures.n_units == 2
+    assert _row(report.weeks, value="2026-W03", dimension="Fairness").figures.n_units == 1
+    assert _row(report.batches, value="b1", dimension="Fairness").figures.n_units == 3
+    assert _row(report.batches, value="(none)", dimension="Legality").figures.n_units == 2
 
 
 def test_pairwise_linear_weighted_kappa(report):
-    same = _row(report["pairwise"], dimension="Fairness", annotator_a="ann1", annotator_b="ann2")
-    assert same["n_units"] == 3
-    assert same["cohen_kappa"]["value"] == 1.0
+    same = _row(report.pairwise, dimension="Fairness", annotator_a="ann1", annotator_b="ann2")
+    assert same.n_units == 3
+    assert same.estimates["cohen_kappa"].value == 1.0
     # ann1 (3,3,1) vs ann3 (3,2,3): observed disagreement 0 + 1/2 + 1 = 3/2, expected 7/6.
-    differ = _row(report["pairwise"], dimension="Fairness", annotator_a="ann1", annotator_b="ann3")
-    assert differ["cohen_kappa"]["value"] == pytest.approx(1 - (3 / 2) / (7 / 6), abs=1e-4)
-    assert differ["percent_agreement"]["value"] == pytest.approx(1 / 3, abs=1e-4)
+    differ = _row(report.pairwise, dimension="Fairness", annotator_a="ann1", annotator_b="ann3")
+    assert differ.estimates["cohen_kappa"].value == pytest.approx(1 - (3 / 2) / (7 / 6), abs=1e-4)
+    assert differ.estimates["percent_agreement"].value == pytest.approx(1 / 3, abs=1e-4)
 
 
 def test_each_annotator_against_the_consensus_of_the_others(report):
     # ann3: others say 3, 3, 1; ann3 said 3, 2, 3.
-    ann3 = _row(report["annotators"], annotator="ann3", dimension="Fairness")
-    assert ann3["percent_agreement"]["value"] == pytest.approx(1 / 3, abs=1e-4)
-    assert ann3["distribution"] == {"labels": {"1": 0, "2": 1, "3": 2}, "consensus": {"1": 1, "2": 0, "3": 2}}
+    ann3 = _row(report.annotators, value="ann3", dimension="Fairness").figures
+    assert ann3.estimates["percent_agreement"].value == pytest.approx(1 / 3, abs=1e-4)
+    assert ann3.distribution == {"labels": {"1": 0, "2": 1, "3": 2}, "consensus": {"1": 1, "2": 0, "3": 2}}
     # ann1: others (3,3) -> 3, (3,2) -> median rounded toward harmful 2, (1,3) -> 1.
-    ann1 = _row(report["annotators"], annotator="ann1", dimension="Fairness")
-    assert ann1["distribution"]["consensus"] == {"1": 1, "2": 1, "3": 1}
-    assert ann1["percent_agreement"]["value"] == pytest.approx(2 / 3, abs=1e-4)
+    ann1 = _row(report.annotators, value="ann1", dimension="Fairness").figures
+    assert ann1.distribution["consensus"] == {"1": 1, "2": 1, "3": 1}
+    assert ann1.estimates["percent_agreement"].value == pytest.approx(2 / 3, abs=1e-4)
 
 
 def test_agent_against_the_human_final_scores(report):
-    scorer = _row(report["agents"], agent="scorer", dimension="Fairness")
-    assert scorer["n_units"] == 3
-    assert scorer["distribution"] == {"human": {"1": 1, "2": 0, "3": 2}, "agent": {"1": 1, "2": 1, "3": 1}}
-    assert scorer["percent_agreement"]["value"] == pytest.approx(2 / 3, abs=1e-4)
+    scorer = _row(report.agents, value="scorer", dimension="Fairness").figures
+    assert scorer.n_units == 3
+    assert scorer.distribution == {"human": {"1": 1, "2": 0, "3": 2}, "agent": {"1": 1, "2": 1, "3": 1}}
+    assert scorer.estimates["percent_agreement"].value == pytest.approx(2 / 3, abs=1e-4)
 
 
 def test_anchoring(report):
-    modes = report["anchoring"]["modes"]
+    modes = report.anchoring.modes
     # ann1 (prefilled) kept the suggestion on r1 and r3, changed it on r2.
     prefilled = _row(modes, mode="prefilled", dimension=None)
-    assert prefilled["n_labels"] == 3
-    assert prefilled["equals_suggestion"]["value"] == pytest.approx(2 / 3, abs=1e-4)
+    assert prefilled.n_labels == 3
+    assert prefilled.equals_suggestion.value == pytest.approx(2 / 3, abs=1e-4)
     # ann3 (hidden) said 3, 2, 3 against suggestions 3, 2, 1.
-    assert _row(modes, mode="hidden", dimension=None)["equals_suggestion"]["value"] == pytest.approx(
+    assert _row(modes, mode="hidden", dimension=None).equals_suggestion.value == pytest.approx(
         2 / 3, abs=1e-4
     )
     shown = _row(modes, mode="shown", dimension="Fairness")
-    assert shown["with_other_humans"]["n_units"] == 3
-    assert _row(report["anchoring"]["prefilled_accepted"], annotator="ann1")["accepted_unchanged"][
-        "value"
-    ] == pytest.approx(2 / 3, abs=1e-4)
-    assert not [m for m in modes if m["dimension"] == "Legality"]
+    assert shown.with_other_humans.n_units == 3
+    accepted = _row(report.anchoring.prefilled_accepted, annotator="ann1").accepted_unchanged
+    assert accepted.value == pytest.approx(2 / 3, abs=1e-4)
+    assert not [m for m in modes if m.dimension == "Legality"]
 
 
 def test_report_is_json_and_seeded(db, report):
-    again = agreement_report(db, bootstrap=200, seed=3)
-    report.pop("generated_at")
+    first, again = report_dict(report), report_dict(agreement_report(db, bootstrap=200, seed=3))
+    first.pop("generated_at")
     again.pop("generated_at")
-    assert json.dumps(report, allow_nan=False) == json.dumps(again, allow_nan=False)
+    assert json.dumps(first, allow_nan=False) == json.dumps(again, allow_nan=False)
     other_seed = agreement_report(db, bootstrap=200, seed=4)
-    fairness = _row(other_seed["dimensions"], dimension="Fairness")
+    fairness = _row(other_seed.dimensions, dimension="Fairness").figures
     assert (
-        fairness["percent_agreement"]["value"]
-        == _row(report["dimensions"], dimension="Fairness")["percent_agreement"]["value"]
+        fairness.estimates["percent_agreement"].value
+        == _row(report.dimensions, dimension="Fairness").figures.estimates["percent_agreement"].value
     )
 
 
 def test_no_bootstrap_gives_no_intervals(db):
-    fairness = _row(agreement_report(db, bootstrap=0)["dimensions"], dimension="Fairness")
-    assert fairness["percent_agreement"]["ci"] is None
-    assert fairness["percent_agreement"]["value"] is not None
+    fairness = _row(agreement_report(db, bootstrap=0).dimensions, dimension="Fairness").figures
+    assert fairness.estimates["percent_agreement"].ci is None
+    assert fairness.estimates["percent_agreement"].value is not None
 
 
 def test_empty_project():
     report = agreement_report(open_db(":memory:"), bootstrap=10)
-    assert report["totals"] == {"n_labels": 0, "n_units": 0, "n_annotators": 0}
-    assert report["dimensions"] == [] and report["agents"] == []
+    assert report_dict(report)["totals"] == {"n_labels": 0, "n_units": 0, "n_annotators": 0}
+    assert report.dimensions == () and report.agents == ()
     assert "By dimension" in format_report(report)
 
 
@@ -312,7 +314,7 @@ def test_command_prints_json(command, capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["settings"]["bootstrap"] == 50
     assert report["settings"]["seed"] == 1
-    assert _row(report["dimensions"], dimension="Fairness")["n_labels"] == 9
+    assert [row["n_labels"] for row in report["dimensions"] if row["dimension"] == "Fairness"] == [9]
 
 
 def test_command_prints_text(command, capsys):
@@ -343,20 +345,21 @@ def test_pairwise_with_more_annotators_than_a_small_integer_holds():
     both = both[both["rater_x"] < both["rater_y"]]
     expected = both.groupby(["dimension", "rater_x", "rater_y"]).size().to_dict()
     got = {
-        (row["dimension"], row["annotator_a"], row["annotator_b"]): row["n_units"]
-        for row in agreement_report(db, bootstrap=0)["pairwise"]
+        (row.dimension, row.annotator_a, row.annotator_b): row.n_units
+        for row in agreement_report(db, bootstrap=0).pairwise
     }
     assert got == expected
 
 
 def test_figures_on_few_responses_are_unreliable_and_shown_without_an_interval(report):
-    fairness = _row(report["dimensions"], dimension="Fairness")
-    assert report["settings"]["reliable_from_units"] == ag.RELIABLE_FROM_UNITS
-    assert fairness["n_paired_units"] < ag.RELIABLE_FROM_UNITS
-    assert fairness["percent_agreement"]["unreliable"] is True
-    assert fairness["percent_agreement"]["ci"] is not None  # kept in the JSON, flagged
+    fairness = _row(report.dimensions, dimension="Fairness").figures
+    percent = fairness.estimates["percent_agreement"]
+    assert report.settings.reliable_from_units == ag.RELIABLE_FROM_UNITS
+    assert fairness.n_paired_units < ag.RELIABLE_FROM_UNITS
+    assert percent.unreliable is True
+    assert percent.ci is not None  # kept in the report and its JSON, flagged
     text = format_report(report)
-    shown = f"{fairness['percent_agreement']['value']:.3f} (unreliable: < {ag.RELIABLE_FROM_UNITS} units)"
+    shown = f"{percent.value:.3f} (unreliable: < {ag.RELIABLE_FROM_UNITS} units)"
     assert shown in text
-    low, high = fairness["percent_agreement"]["ci"]
+    low, high = percent.ci
     assert f"[{low:.3f}, {high:.3f}]" not in text

@@ -451,8 +451,8 @@ def test_dataset_card_counts_agreement_policy_and_licence():
     fairness_ac2, legality_ac1 = gwet_ac1(fairness, [1, 2, 3], "linear"), gwet_ac1(legality, [1, 3])
     assert f"| Fairness | 1 | 4 | 12 | 4 | 58.3% | {fairness_alpha:.3f} | AC2 {fairness_ac2:.3f} |" in card
     assert f"| Legality | 1 | 3 | 9 | 3 | 77.8% | {legality_alpha:.3f} | AC1 {legality_ac1:.3f} |" in card
-    report = {row["dimension"]: row for row in agreement_report(build_db(), bootstrap=0)["dimensions"]}
-    assert (report["Fairness"]["gwet_name"], report["Fairness"]["gwet_ac"]["value"]) == (
+    report = {row.dimension: row.figures for row in agreement_report(build_db(), bootstrap=0).dimensions}
+    assert (report["Fairness"].gwet_name, report["Fairness"].estimates["gwet_ac"].value) == (
         "AC2",
         round(fairness_ac2, 4),
     )

@@ -196,9 +196,7 @@ def test_agreement_renders_every_section_for_a_lead(db, language):
     report = agreement_report(db, bootstrap=1000, seed=0)
     # Dimensions table: one row per dimension, every figure with its interval or "undefined".
     table = at.dataframe[0].value
-    names = [
-        flames_rubric().dimension(row["dimension"]).display_name(language) for row in report["dimensions"]
-    ]
+    names = [flames_rubric().dimension(row.dimension).display_name(language) for row in report.dimensions]
     assert table.iloc[:, 0].tolist() == names  # in the UI language
     assert table.shape[0] == 2
     assert len(at.get("plotly_chart")) >= 2 * 5 + 2  # a figure and a distribution per section, heatmaps

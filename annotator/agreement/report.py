@@ -1,11 +1,12 @@
-"""The project's agreement report over submitted labels, as one JSON-ready dict.
+"""The project's agreement report over submitted labels (`AgreementReport`, frozen dataclasses).
 
 Every figure is computed per dimension, on that dimension's rubric scale (categories =
 `Dimension.scores`, alpha at `Dimension.level_of_measurement`), because pooling a binary and a
 three-level scale would mix category sets. Units are responses. Each figure carries its
 percentile bootstrap interval over units and the label distribution it was computed on; a figure
 on fewer than RELIABLE_FROM_UNITS units rated twice is marked `unreliable` (its interval
-under-covers there). Shares carry a mid-p exact interval.
+under-covers there). Shares carry a mid-p exact interval. Its JSON and text are in
+`annotator/agreement/formatting.py`.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from annotator.rubric import Dimension
 from annotator.settings import SUGGESTION_MODE
 from annotator.states import LabelStatus
 from annotator.store import get_setting, now, project_rubric
+from annotator.suggestions import all_suggested_scores, suggested_scores, suggestions_version
 
 WEIGHTS = "linear"
 WEIGHTS_REASON = (
@@ -66,6 +68,144 @@ _RESPONSES_SQL = """
     FROM responses r JOIN prompts p ON p.id = r.prompt_id
 """
 _RESPONSE_COLUMNS = ("model", "dimension", "subcomponent", "batch")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One estimate as reported: value and interval rounded to 4 places (None when undefined or
+    without an interval), why it is undefined, and whether it rests on too few units."""
+
+    value: float | None
+    ci: tuple[float, float] | None
+    undefined: str | None
+    unreliable: bool
+
+    @classmethod
+    def of(cls, estimate: Estimate) -> Figure:
+        reported = estimate.as_dict()  # the rounding and NaN handling of the JSON, in one place
+        ci = None if reported["ci"] is None else tuple(reported["ci"])
+        return cls(reported["value"], ci, estimate.undefined, estimate.unreliable)
+
+
+@dataclass(frozen=True)
+class LabelFigures:
+    """Agreement among the labels on a set of responses (STATISTICS in `estimates`)."""
+
+    n_units: int
+    n_paired_units: int  # responses rated at least twice
+    n_labels: int
+    distribution: dict[str, int]  # labels per score, in scale order
+    gwet_name: str
+    estimates: dict[str, Figure]
+
+
+@dataclass(frozen=True)
+class PairFigures:
+    """One side's scores against a reference on the same responses ("cohen_kappa" and
+    STATISTICS in `estimates`); `distribution` holds each side's scores by side name."""
+
+    n_units: int
+    distribution: dict[str, dict[str, int]]
+    gwet_name: str
+    estimates: dict[str, Figure]
+
+
+@dataclass(frozen=True)
+class DimensionRow:
+    dimension: str
+    level: str
+    categories: tuple[int, ...]
+    figures: LabelFigures
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """The labels of one subcomponent, model, week or batch (`column`) on one dimension."""
+
+    column: str
+    value: str
+    dimension: str
+    figures: LabelFigures
+
+
+@dataclass(frozen=True)
+class PairwiseRow:
+    """Two annotators on the responses both labelled ("cohen_kappa", "percent_agreement")."""
+
+    dimension: str
+    annotator_a: str
+    annotator_b: str
+    n_units: int
+    estimates: dict[str, Figure]
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """An annotator against the others' consensus, or an agent (`column`) against the humans."""
+
+    column: str
+    value: str
+    dimension: str
+    figures: PairFigures
+
+
+@dataclass(frozen=True)
+class ModeRow:
+    """Labels given in one suggestion mode, on all dimensions (`dimension` None) or on one."""
+
+    mode: str
+    dimension: str | None
+    n_labels: int
+    equals_suggestion: Figure
+    with_other_humans: PairFigures | None  # None on the all-dimensions row
+
+
+@dataclass(frozen=True)
+class PrefilledRow:
+    annotator: str
+    n_prefilled: int
+    accepted_unchanged: Figure
+
+
+@dataclass(frozen=True)
+class Anchoring:
+    modes: tuple[ModeRow, ...]
+    prefilled_accepted: tuple[PrefilledRow, ...]
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    bootstrap: int
+    seed: int
+    confidence: float
+    reliable_from_units: int
+    weights: str
+    weights_reason: str
+    time_unit: str
+    rubric: str
+
+
+@dataclass(frozen=True)
+class Totals:
+    n_labels: int
+    n_units: int
+    n_annotators: int
+
+
+@dataclass(frozen=True)
+class AgreementReport:
+    generated_at: str
+    settings: ReportSettings
+    totals: Totals
+    dimensions: tuple[DimensionRow, ...]
+    subcomponents: tuple[GroupRow, ...]
+    models: tuple[GroupRow, ...]
+    weeks: tuple[GroupRow, ...]
+    batches: tuple[GroupRow, ...]
+    pairwise: tuple[PairwiseRow, ...]
+    annotators: tuple[ComparisonRow, ...]
+    agents: tuple[ComparisonRow, ...]
+    anchoring: Anchoring
 
 
 @dataclass(frozen=True)
@@ -164,39 +304,39 @@ def _rng(seed: int, *key: object) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32("|".join(map(str, key)).encode())])
 
 
-def _estimates(result: dict[str, Estimate], names: Sequence[str]) -> dict[str, dict]:
-    return {name: result[name].as_dict() for name in names}
+def _estimates(result: dict[str, Estimate], names: Sequence[str]) -> dict[str, Figure]:
+    return {name: Figure.of(result[name]) for name in names}
 
 
-def _figure(table: UnitTable, scale: _Scale, bootstrap: int, rng: np.random.Generator) -> dict:
+def _label_figures(table: UnitTable, scale: _Scale, bootstrap: int, rng: np.random.Generator) -> LabelFigures:
     result = figures(table, scale.level, WEIGHTS, bootstrap, rng)
     paired = table.units[table.patterns.sum(axis=1) >= 2].sum() if table.n_units else 0
-    return {
-        "n_units": table.n_units,
-        "n_paired_units": int(paired),
-        "n_labels": table.n_labels,
-        "distribution": scale.distribution(table.distribution()),
-        "gwet_name": scale.gwet_name,
-        **_estimates(result, STATISTICS),
-    }
+    return LabelFigures(
+        n_units=table.n_units,
+        n_paired_units=int(paired),
+        n_labels=table.n_labels,
+        distribution=scale.distribution(table.distribution()),
+        gwet_name=scale.gwet_name,
+        estimates=_estimates(result, STATISTICS),
+    )
 
 
-def _pair_figure(
+def _pair_figures(
     own: np.ndarray, other: np.ndarray, scale: _Scale, names: tuple[str, str], bootstrap: int, rng
-) -> dict:
+) -> PairFigures:
     k = len(scale.categories)
     cells = np.zeros((k, k), dtype=np.int64)
     np.add.at(cells, (own, other), 1)
     result = pair_figures(PairTable(cells), scale.level, WEIGHTS, bootstrap, rng)
-    return {
-        "n_units": int(cells.sum()),
-        "distribution": {
+    return PairFigures(
+        n_units=int(cells.sum()),
+        distribution={
             names[0]: scale.distribution(cells.sum(axis=1)),
             names[1]: scale.distribution(cells.sum(axis=0)),
         },
-        "gwet_name": scale.gwet_name,
-        **_estimates(result, ("cohen_kappa", *STATISTICS)),
-    }
+        gwet_name=scale.gwet_name,
+        estimates=_estimates(result, ("cohen_kappa", *STATISTICS)),
+    )
 
 
 def _unit_frame(labels: pd.DataFrame, scale: _Scale) -> tuple[pd.DataFrame, np.ndarray]:
@@ -220,18 +360,17 @@ def _grouped_figures(
     scale: _Scale,
     bootstrap: int,
     seed: int,
-) -> list[dict]:
+) -> list[GroupRow]:
     rows = []
     for value, index in units.groupby(column, observed=True, sort=True).indices.items():
         table = UnitTable.from_counts(counts[index])
         rng = _rng(seed, column, value, scale.dimension.name)
-        rows.append(
-            {column: value, "dimension": scale.dimension.name, **_figure(table, scale, bootstrap, rng)}
-        )
+        figures = _label_figures(table, scale, bootstrap, rng)
+        rows.append(GroupRow(column, value, scale.dimension.name, figures))
     return rows
 
 
-def _pairwise(labels: pd.DataFrame, scale: _Scale, bootstrap: int, seed: int) -> list[dict]:
+def _pairwise(labels: pd.DataFrame, scale: _Scale, bootstrap: int, seed: int) -> list[PairwiseRow]:
     """Weighted Cohen's kappa for every pair of annotators who share responses."""
     frame = pd.DataFrame(
         {
@@ -255,20 +394,20 @@ def _pairwise(labels: pd.DataFrame, scale: _Scale, bootstrap: int, seed: int) ->
     results = pairwise_kappas(cells, WEIGHTS, bootstrap, _rng(seed, "pairwise", scale.dimension.name))
     names = labels["annotator"].cat.categories
     return [
-        {
-            "dimension": scale.dimension.name,
-            "annotator_a": names[a],
-            "annotator_b": names[b],
-            "n_units": int(table.sum()),
-            **_estimates(result, ("cohen_kappa", "percent_agreement")),
-        }
+        PairwiseRow(
+            dimension=scale.dimension.name,
+            annotator_a=names[a],
+            annotator_b=names[b],
+            n_units=int(table.sum()),
+            estimates=_estimates(result, ("cohen_kappa", "percent_agreement")),
+        )
         for (a, b), table, result in zip(keys, cells, results, strict=True)
     ]
 
 
 def _against_consensus(
     labels: pd.DataFrame, key: str, scale: _Scale, bootstrap: int, seed: int, tag: str
-) -> list[dict]:
+) -> list[ComparisonRow]:
     """Each `key` group's labels against the leave-one-out consensus of the other humans."""
     compared = labels[labels["consensus"].notna()]
     own = scale.positions(compared["score"])
@@ -276,17 +415,16 @@ def _against_consensus(
     rows = []
     for value, index in compared.groupby(key, observed=True, sort=True).indices.items():
         rng = _rng(seed, tag, value, scale.dimension.name)
-        figure = _pair_figure(own[index], consensus[index], scale, ("labels", "consensus"), bootstrap, rng)
-        rows.append({key: value, "dimension": scale.dimension.name, **figure})
+        figures = _pair_figures(own[index], consensus[index], scale, ("labels", "consensus"), bootstrap, rng)
+        rows.append(ComparisonRow(key, value, scale.dimension.name, figures))
     return rows
 
 
-def _agents(db: sqlite_utils.Database, scales: dict[str, _Scale], bootstrap: int, seed: int) -> list[dict]:
+def _agents(
+    db: sqlite_utils.Database, scales: dict[str, _Scale], bootstrap: int, seed: int
+) -> list[ComparisonRow]:
     """Each scorer agent's suggestions against the human final scores, as one more annotator."""
-    suggestions = pd.DataFrame(
-        db.execute("SELECT response_id, agent, score FROM suggestions").fetchall(),
-        columns=["response_id", "agent", "score"],
-    )
+    suggestions = pd.DataFrame(all_suggested_scores(db), columns=["response_id", "agent", "score"])
     finals = final_scores(db)
     if suggestions.empty or finals.empty:
         return []
@@ -303,7 +441,7 @@ def _agents(db: sqlite_utils.Database, scales: dict[str, _Scale], bootstrap: int
             continue
         valid = group[group["score"].isin(scale.categories) & group["final_score"].isin(scale.categories)]
         rng = _rng(seed, "agent", agent, dimension)
-        figure = _pair_figure(
+        figures = _pair_figures(
             scale.positions(valid["final_score"]),
             scale.positions(valid["score"]),
             scale,
@@ -311,11 +449,11 @@ def _agents(db: sqlite_utils.Database, scales: dict[str, _Scale], bootstrap: int
             bootstrap,
             rng,
         )
-        rows.append({"agent": agent, "dimension": dimension, **figure})
+        rows.append(ComparisonRow("agent", agent, dimension, figures))
     return rows
 
 
-def _anchoring(labels: pd.DataFrame, scales: dict[str, _Scale], bootstrap: int, seed: int) -> dict:
+def _anchoring(labels: pd.DataFrame, scales: dict[str, _Scale], bootstrap: int, seed: int) -> Anchoring:
     """Does seeing (or being pre-filled with) a suggestion pull labels toward it?
 
     Per suggestion mode (all dimensions, then each): how often the label equals the suggestion,
@@ -328,15 +466,7 @@ def _anchoring(labels: pd.DataFrame, scales: dict[str, _Scale], bootstrap: int, 
         in_mode = (anchored["suggestion_mode"] == mode).to_numpy()
         if not in_mode.any():
             continue
-        modes.append(
-            {
-                "mode": mode,
-                "dimension": None,
-                "n_labels": int(in_mode.sum()),
-                "equals_suggestion": _share(equal[in_mode], bootstrap),
-                "with_other_humans": None,
-            }
-        )
+        modes.append(ModeRow(mode, None, int(in_mode.sum()), _share(equal[in_mode], bootstrap), None))
         for dimension, scale in scales.items():
             mask = in_mode & (anchored["dimension"] == dimension).to_numpy()
             if not mask.any():
@@ -345,12 +475,12 @@ def _anchoring(labels: pd.DataFrame, scales: dict[str, _Scale], bootstrap: int, 
             compared = group[group["consensus"].notna()]
             rng = _rng(seed, "anchor", mode, dimension)
             modes.append(
-                {
-                    "mode": mode,
-                    "dimension": dimension,
-                    "n_labels": int(mask.sum()),
-                    "equals_suggestion": _share(equal[mask], bootstrap),
-                    "with_other_humans": _pair_figure(
+                ModeRow(
+                    mode=mode,
+                    dimension=dimension,
+                    n_labels=int(mask.sum()),
+                    equals_suggestion=_share(equal[mask], bootstrap),
+                    with_other_humans=_pair_figures(
                         scale.positions(compared["score"]),
                         scale.positions(compared["consensus"].astype(np.int64)),
                         scale,
@@ -358,26 +488,19 @@ def _anchoring(labels: pd.DataFrame, scales: dict[str, _Scale], bootstrap: int, 
                         bootstrap,
                         rng,
                     ),
-                }
+                )
             )
     prefilled = anchored[(anchored["suggestion_mode"] == "prefilled").to_numpy()]
     accepted = []
     for annotator, index in prefilled.groupby("annotator", observed=True, sort=True).indices.items():
         group = prefilled.iloc[index]
-        accepted.append(
-            {
-                "annotator": annotator,
-                "n_prefilled": len(group),
-                "accepted_unchanged": _share(
-                    (group["score"] == group["suggestion_score"]).to_numpy(), bootstrap
-                ),
-            }
-        )
-    return {"modes": modes, "prefilled_accepted": accepted}
+        share = _share((group["score"] == group["suggestion_score"]).to_numpy(), bootstrap)
+        accepted.append(PrefilledRow(annotator, len(group), share))
+    return Anchoring(tuple(modes), tuple(accepted))
 
 
-def _share(hits: np.ndarray, bootstrap: int) -> dict:
-    return proportion(int(hits.sum()), len(hits), intervals=bootstrap > 0).as_dict()
+def _share(hits: np.ndarray, bootstrap: int) -> Figure:
+    return Figure.of(proportion(int(hits.sum()), len(hits), intervals=bootstrap > 0))
 
 
 def agreement_report(
@@ -385,8 +508,8 @@ def agreement_report(
     bootstrap: int = 1000,
     seed: int = 0,
     timings: dict[str, float] | None = None,
-) -> dict:
-    """The whole agreement report (JSON-serialisable); see the README for its shape.
+) -> AgreementReport:
+    """The whole agreement report; docs/agreement.md gives the shape of its JSON.
 
     `timings`, when given, receives the seconds each part took (for bench/agreement_bench.py).
     """
@@ -397,64 +520,62 @@ def agreement_report(
     scales = {d.name: _Scale(d) for d in rubric.dimensions}
     with clock("load labels"):
         labels = _on_scale(load_labels(db), scales)
-    report: dict = {
-        "generated_at": now(),
-        "settings": {
-            "bootstrap": bootstrap,
-            "seed": seed,
-            "confidence": CONFIDENCE,
-            "reliable_from_units": RELIABLE_FROM_UNITS,
-            "weights": WEIGHTS,
-            "weights_reason": WEIGHTS_REASON,
-            "time_unit": TIME_UNIT,
-            "rubric": rubric.label,
-        },
-        "totals": {
-            "n_labels": len(labels),
-            "n_units": int(labels["response_id"].nunique()),
-            "n_annotators": int(labels["annotator"].nunique()),
-        },
-        **{section: [] for section in _GROUP_SECTIONS},
-        "pairwise": [],
-        "annotators": [],
-    }
+    generated_at = now()
+    dimensions: list[DimensionRow] = []
+    groups: dict[str, list[GroupRow]] = {column: [] for column in _GROUP_COLUMNS}
+    pairwise: list[PairwiseRow] = []
+    annotators: list[ComparisonRow] = []
     for name, scale in scales.items():
         in_dim = labels[labels["dimension"] == name]
         if in_dim.empty:
             continue
         with clock("dimensions"):
             units, counts = _unit_frame(in_dim, scale)
-            report["dimensions"].append(
-                {
-                    "dimension": name,
-                    "level": scale.level,
-                    "categories": list(scale.categories),
-                    **_figure(UnitTable.from_counts(counts), scale, bootstrap, _rng(seed, "dimension", name)),
-                }
-            )
-        for section, column in _GROUP_SECTIONS.items():
-            if column is None:
-                continue
+            table = UnitTable.from_counts(counts)
+            figures = _label_figures(table, scale, bootstrap, _rng(seed, "dimension", name))
+            dimensions.append(DimensionRow(name, scale.level, scale.categories, figures))
+        for column, section in _GROUP_COLUMNS.items():
             with clock(section):
-                report[section] += _grouped_figures(units, counts, column, scale, bootstrap, seed)
+                groups[column] += _grouped_figures(units, counts, column, scale, bootstrap, seed)
         with clock("pairwise"):
-            report["pairwise"] += _pairwise(in_dim, scale, bootstrap, seed)
+            pairwise += _pairwise(in_dim, scale, bootstrap, seed)
         with clock("annotators"):
-            report["annotators"] += _against_consensus(in_dim, "annotator", scale, bootstrap, seed, "loo")
+            annotators += _against_consensus(in_dim, "annotator", scale, bootstrap, seed, "loo")
     with clock("agents"):
-        report["agents"] = _agents(db, scales, bootstrap, seed)
+        agents = _agents(db, scales, bootstrap, seed)
     with clock("anchoring"):
-        report["anchoring"] = _anchoring(labels, scales, bootstrap, seed)
-    return report
+        anchoring = _anchoring(labels, scales, bootstrap, seed)
+    return AgreementReport(
+        generated_at=generated_at,
+        settings=ReportSettings(
+            bootstrap=bootstrap,
+            seed=seed,
+            confidence=CONFIDENCE,
+            reliable_from_units=RELIABLE_FROM_UNITS,
+            weights=WEIGHTS,
+            weights_reason=WEIGHTS_REASON,
+            time_unit=TIME_UNIT,
+            rubric=rubric.label,
+        ),
+        totals=Totals(
+            n_labels=len(labels),
+            n_units=int(labels["response_id"].nunique()),
+            n_annotators=int(labels["annotator"].nunique()),
+        ),
+        dimensions=tuple(dimensions),
+        subcomponents=tuple(groups["subcomponent"]),
+        models=tuple(groups["model"]),
+        weeks=tuple(groups["week"]),
+        batches=tuple(groups["batch"]),
+        pairwise=tuple(pairwise),
+        annotators=tuple(annotators),
+        agents=tuple(agents),
+        anchoring=anchoring,
+    )
 
 
-_GROUP_SECTIONS: dict[str, str | None] = {
-    "dimensions": None,
-    "subcomponents": "subcomponent",
-    "models": "model",
-    "weeks": "week",
-    "batches": "batch",
-}
+# The grouping column of each section of GroupRows, and the section's name (its timing part).
+_GROUP_COLUMNS = {"subcomponent": "subcomponents", "model": "models", "week": "weeks", "batch": "batches"}
 
 
 class _Clock:
@@ -488,7 +609,7 @@ def data_version(db: sqlite_utils.Database) -> tuple:
     return (
         *db.execute("SELECT count(*), max(updated_at) FROM labels").fetchone(),
         *db.execute("SELECT count(*), max(updated_at) FROM adjudications").fetchone(),
-        *db.execute("SELECT count(*), max(created_at), total(score) FROM suggestions").fetchone(),
+        *suggestions_version(db),
         *db.execute("SELECT count(*) FROM prompts").fetchone(),
         *db.execute("SELECT count(*) FROM responses").fetchone(),
         zlib.crc32((get_setting(db, "rubric") or "").encode()),
@@ -521,9 +642,7 @@ def disagreeing_responses(
         last_week = labels.groupby("response_id", observed=True)["week"].transform("max")
         labels = labels[(last_week == week).to_numpy()]
     if agent is not None:
-        suggested = dict(
-            db.execute("SELECT response_id, score FROM suggestions WHERE agent = ?", [agent]).fetchall()
-        )
+        suggested = suggested_scores(db, agent)
         finals = final_scores(db)
         finals = finals[finals["response_id"].isin(set(labels["response_id"]))]
         return sorted(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from annotator.cli import add_command
 from annotator.store import open_db
@@ -28,9 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_agreement(args: argparse.Namespace) -> int:
-    from annotator.agreement.formatting import format_report
+    from annotator.agreement.formatting import format_report, report_json
     from annotator.agreement.report import agreement_report
 
     report = agreement_report(open_db(args.db, create=False), bootstrap=args.bootstrap, seed=args.seed)
-    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
+    print(report_json(report) if args.json else format_report(report))
     return 0

@@ -42,7 +42,7 @@ from annotator.consolidation import final_scores
 from annotator.i18n import Refusal
 from annotator.rubric import Dimension, Rubric
 from annotator.store import project_rubric
-from annotator.suggestions import agents
+from annotator.suggestions import agent_suggestion_frame, agents
 
 HUMAN = "human"
 DEFAULT_BOOTSTRAP = 1000
@@ -156,13 +156,7 @@ def agent_scores(db: sqlite_utils.Database, agent: str) -> tuple[pd.DataFrame, d
     if agent not in known:
         available = ", ".join(known) or "none"
         raise Refusal("lb_unknown_agent", agent=agent, available=available)
-    scored = pd.read_sql_query(
-        "SELECT r.id AS response_id, r.model, p.dimension, s.score FROM suggestions s "
-        "JOIN responses r ON r.id = s.response_id JOIN prompts p ON p.id = r.prompt_id "
-        "WHERE s.agent = ? ORDER BY r.id",
-        db.conn,
-        params=[agent],
-    )
+    scored = agent_suggestion_frame(db, agent)
     return scored, _unscored(db, scored["response_id"])
 
 

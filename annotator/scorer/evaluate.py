@@ -14,6 +14,7 @@ from annotator.published.leaderboard import build_leaderboard
 from annotator.rubric import Rubric
 from annotator.scorer.data import ScorerItem, items_from_db
 from annotator.scorer.settings import Precision
+from annotator.suggestions import suggested_scores
 
 if TYPE_CHECKING:
     from annotator.scorer.model import Scorer
@@ -113,9 +114,7 @@ def scorer_report(
 def agent_agreement(db: sqlite_utils.Database, agent: str, rubric: Rubric) -> dict:
     """evaluation_report of an agent's suggestions against the final human scores, over the
     responses that have both (for the app's "how far can the scorer be trusted" view)."""
-    suggested = dict(
-        db.execute("SELECT response_id, score FROM suggestions WHERE agent = ?", [agent]).fetchall()
-    )
+    suggested = suggested_scores(db, agent)
     items = [item for item in items_from_db(db, rubric) if item.response_id in suggested]
     return evaluation_report(items, [suggested[item.response_id] for item in items], rubric)
 

@@ -24,7 +24,7 @@ from annotator.scorer.data import ScorerItem, items_from_objects, read_jsonl_obj
 from annotator.scorer.model import Scorer, collate, encode, length_sorted_batches, load_scorer
 from annotator.scorer.parallel import gathered, process_group, share
 from annotator.scorer.settings import Precision, default_batch_size
-from annotator.suggestions import check_agent_name, store_suggestions
+from annotator.suggestions import NOT_SUGGESTED_BY, check_agent_name, store_suggestions
 
 DEFAULT_CHUNK_SIZE = 512  # suggestions written per transaction
 
@@ -136,8 +136,7 @@ def unscored_items(db: sqlite_utils.Database, agent: str) -> list[ScorerItem]:
     """Every response that has no suggestion from `agent` yet."""
     rows = db.execute(
         "SELECT r.id, p.dimension, p.text, r.text, r.model FROM responses r "
-        "JOIN prompts p ON p.id = r.prompt_id WHERE NOT EXISTS "
-        "(SELECT 1 FROM suggestions s WHERE s.response_id = r.id AND s.agent = ?) ORDER BY r.id",
+        f"JOIN prompts p ON p.id = r.prompt_id WHERE {NOT_SUGGESTED_BY} ORDER BY r.id",
         [agent],
     )
     return [
