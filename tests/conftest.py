@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh database per test."""
+"""Shared fixtures: a fresh database per test, named after what it holds (built by tests/builders.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from argon2 import PasswordHasher
 
 import annotator
 from annotator import users
+from annotator.states import Role
 from annotator.store import open_db
+from tests import builders
 
 
 @pytest.fixture
@@ -27,6 +29,79 @@ def tmp_db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "annotations.db"
     monkeypatch.setenv("ANNOTATOR_DB", str(path))
     return path
+
+
+@pytest.fixture
+def annotator_db() -> sqlite_utils.Database:
+    """One annotator, alice, who can log in with builders.PASSWORD."""
+    database = open_db(":memory:")
+    builders.add_users(database, ["alice"], password=builders.PASSWORD)
+    return database
+
+
+@pytest.fixture
+def staff_db() -> sqlite_utils.Database:
+    """A lead (lead), an admin (root), an annotator (ann) and a deactivated lead (former); no prompts."""
+    database = open_db(":memory:")
+    builders.add_users(database, ["lead"], Role.LEAD)
+    builders.add_users(database, ["root"], Role.ADMIN)
+    builders.add_users(database, ["ann"])
+    builders.add_users(database, ["former"], Role.LEAD, active=False)
+    return database
+
+
+@pytest.fixture
+def team_db() -> sqlite_utils.Database:
+    """Annotators builders.TEAM, a lead (lead) and an admin (root); no prompts."""
+    database = open_db(":memory:")
+    builders.add_users(database, builders.TEAM)
+    builders.add_users(database, ["lead"], Role.LEAD)
+    builders.add_users(database, ["root"], Role.ADMIN)
+    return database
+
+
+@pytest.fixture
+def agents_db() -> sqlite_utils.Database:
+    """A lead (lea), an annotator (ann) and one response that agents scorer-v2 and gpt-judge scored 3."""
+    database = open_db(":memory:")
+    builders.add_users(database, ["lea"], Role.LEAD)
+    builders.add_users(database, ["ann"])
+    rid = builders.add_response(database, builders.add_prompts(database, 1)[0])
+    for agent in ("scorer-v2", "gpt-judge"):
+        builders.add_suggestion(database, rid, agent, 3)
+    return database
+
+
+@pytest.fixture
+def workspace_db() -> sqlite_utils.Database:
+    """builders.build_workspace in memory: nothing scored yet."""
+    database = open_db(":memory:")
+    builders.build_workspace(database)
+    return database
+
+
+@pytest.fixture
+def workspace_file_db(tmp_db_path: Path) -> sqlite_utils.Database:
+    """builders.build_workspace in a database file that is also ANNOTATOR_DB, for the app's pages."""
+    database = open_db(tmp_db_path)
+    builders.build_workspace(database)
+    return database
+
+
+@pytest.fixture
+def staffed_workspace_db(workspace_file_db: sqlite_utils.Database) -> sqlite_utils.Database:
+    """The workspace file with an admin (ada) and a third annotator without a queue (carol)."""
+    builders.add_users(workspace_file_db, ["ada"], Role.ADMIN, password=builders.PASSWORD)
+    builders.add_users(workspace_file_db, ["carol"], password=builders.PASSWORD)
+    return workspace_file_db
+
+
+@pytest.fixture
+def results_db(fast_hashing: None, workspace_file_db: sqlite_utils.Database) -> sqlite_utils.Database:
+    """The workspace file fully scored by alice and bob (builders.RESULT_SCORES) in week 2026-W02,
+    with an agent's suggestion on every response."""
+    builders.score_workspace(workspace_file_db)
+    return workspace_file_db
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from annotator.rubric import flames_rubric
 from annotator.stats import project_stats
 from annotator.store import open_db, transaction
 from tests.browser_support import chromium, log_in, streamlit_server, wait_until
-from tests.lead_data import add_label
-from tests.workspace_data import PASSWORD, build_workspace
+from tests.builders import PASSWORD, add_label, build_workspace
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,7 @@ from annotator.store import open_db, transaction
 from annotator.users import add_user
 from pages.common import PAGE_ROLES
 from tests.browser_support import chromium, log_in, streamlit_server
-from tests.lead_data import add_label
-from tests.workspace_data import PASSWORD, build_workspace
+from tests.builders import PASSWORD, add_label, build_workspace
 
 pytestmark = pytest.mark.browser
 
