@@ -11,8 +11,8 @@ import sqlite_utils
 from argon2 import PasswordHasher
 
 import annotator
-from annotator import users
-from annotator.states import Role
+from annotator import annotation, gold, users
+from annotator.states import FlagKind, Role
 from annotator.store import open_db
 from tests import builders
 
@@ -69,6 +69,38 @@ def agents_db() -> sqlite_utils.Database:
     rid = builders.add_response(database, builders.add_prompts(database, 1)[0])
     for agent in ("scorer-v2", "gpt-judge"):
         builders.add_suggestion(database, rid, agent, 3)
+    return database
+
+
+@pytest.fixture
+def progress_db() -> sqlite_utils.Database:
+    """Work under way, for the progress figures. Annotators a and b, c (deactivated, no work) and a
+    lead. Fairness prompts p0000-p0002, Safety s0000-s0001; responses p0000/m1 and /m2, p0001/m1
+    (gold, score 1), s0000/m1. a submitted p0000 on 2026-01-05 (30 s and 5 s), left a 100 s draft on
+    p0001, skipped s0000 and raised two flags on p0001. b submitted p0001 on 2026-01-05 (8 s) and
+    p0000 on 2026-01-06: p0000/m1 imported (no time recorded), p0000/m2 scored in 60 s."""
+    database = open_db(":memory:")
+    builders.add_users(database, ["a", "b"])
+    builders.add_users(database, ["c"], active=False)
+    builders.add_users(database, ["lead"], Role.LEAD)
+    builders.add_prompts(database, 3)
+    builders.add_prompts(database, 2, dimension="Safety", subcomponent="Physical harm", prefix="s")
+    r0, r0b, r1 = (
+        builders.add_response(database, p, m) for p, m in (("p0000", "m1"), ("p0000", "m2"), ("p0001", "m1"))
+    )
+    builders.add_response(database, "s0000")
+    builders.assign_to(database, "a", ["p0000", "p0001", "s0000"])
+    builders.assign_to(database, "b", ["p0000", "p0001"])
+    builders.score_prompt(database, "a", "p0000", {r0: (3, "", 30), r0b: (2, "", 5)})
+    builders.score_prompt(database, "a", "p0001", {r1: (2, "", 100)}, submit=False)
+    with builders.at():
+        annotation.skip_prompt(database, "a", "s0000", "needs context")
+        gold.set_gold(database, r1, 1, "lead")
+    builders.score_prompt(database, "b", "p0001", {r1: (1, "", 8)})
+    builders.add_label(database, r0, "b", 3, submitted_at=builders.WEEK2)
+    builders.score_prompt(database, "b", "p0000", {r0b: (2, "", 60)}, at_stamp=builders.WEEK2)
+    for _ in range(2):
+        builders.add_flag(database, "a", "p0001", FlagKind.OTHER)
     return database
 
 
