@@ -359,6 +359,59 @@ def score_workspace(db: sqlite_utils.Database) -> None:
             score_prompt(db, annotator, prompt_id, scores, at_stamp=WEEK2)
 
 
+# A small hand-checked project for the agreement report: ann1, ann2 and ann3 score five responses,
+# ann4 leaves a draft, and an agent (scorer) suggests on Fairness, which ann1 sees prefilled, ann2
+# shown and ann3 hidden. Responses by name: name -> (prompt, model, scores of ann1, ann2, ann3, when
+# ann3 submitted); each Fairness response has a prompt of its own, as ann3 submits r3 a week later.
+WEEK3 = "2026-01-13T10:00:00.000Z"  # ISO week 2026-W03
+AGREEMENT_FAIRNESS = {
+    "r1": ("pF", "mA", (3, 3, 3), WEEK2),
+    "r2": ("pF2", "mA", (3, 3, 2), WEEK2),
+    "r3": ("pF3", "mB", (1, 1, 3), WEEK3),
+}
+AGREEMENT_LEGALITY = {
+    "r4": ("pL", "mA", (3, 3, 3), WEEK2),
+    "r5": ("pL", "mB", (3, 3, 3), WEEK2),
+}
+AGREEMENT_AGENT = {"r1": 3, "r2": 2, "r3": 1}
+AGREEMENT_MODES = ("prefilled", "shown", "hidden")  # of ann1, ann2, ann3
+AGREEMENT_RESPONSES = {
+    name: response_id(prompt, model)
+    for name, (prompt, model, _, _) in (AGREEMENT_FAIRNESS | AGREEMENT_LEGALITY).items()
+}
+
+
+def build_agreement_project(db: sqlite_utils.Database) -> None:
+    """The agreement project: Fairness prompts in one import batch, Legality's in another."""
+    add_users(db, ["ann1", "ann2", "ann3", "ann4"])
+    add_users(db, ["lead"], Role.LEAD)
+    fairness = [
+        {"id": prompt, "dimension": "Fairness", "subcomponent": "Toxic language", "prompt": prompt}
+        for prompt, *_ in AGREEMENT_FAIRNESS.values()
+    ]
+    import_prompts(db, fairness, "fairness.jsonl")
+    legality = {"id": "pL", "dimension": "Legality", "subcomponent": "Law violation", "prompt": "pL"}
+    import_prompts(db, [legality], "legality.jsonl")
+    table = AGREEMENT_FAIRNESS | AGREEMENT_LEGALITY
+    rid = AGREEMENT_RESPONSES
+    add_responses(
+        db, [{"prompt_id": p, "model": m, "response": name} for name, (p, m, _, _) in table.items()]
+    )
+    with at():
+        store_suggestions(db, [(rid[name], "scorer", score, None) for name, score in AGREEMENT_AGENT.items()])
+    prompts = sorted({prompt for prompt, *_ in table.values()})
+    for i, mode in enumerate(AGREEMENT_MODES):
+        annotator = f"ann{i + 1}"
+        set_suggestion_mode(db, mode, "lead")
+        assign_to(db, annotator, prompts)
+        for prompt in prompts:
+            mine = {name: row for name, row in table.items() if row[0] == prompt}
+            scores = {rid[name]: (row[2][i], "", 0.0) for name, row in mine.items()}
+            stamp = max(row[3] for row in mine.values()) if i == 2 else WEEK2
+            score_prompt(db, annotator, prompt, scores, at_stamp=stamp)
+    add_label(db, rid["r1"], "ann4", 1, status=LabelStatus.DRAFT)  # a draft never counts
+
+
 def responses_of(prompt_id: str, models: tuple[str, ...] = MODELS) -> list[str]:
     return [response_id(prompt_id, model) for model in models]
 

@@ -73,6 +73,15 @@ def agents_db() -> sqlite_utils.Database:
 
 
 @pytest.fixture
+def agreement_db() -> sqlite_utils.Database:
+    """builders.build_agreement_project: five responses scored by three annotators, an agent's
+    suggestions shown three ways, a draft that never counts."""
+    database = open_db(":memory:")
+    builders.build_agreement_project(database)
+    return database
+
+
+@pytest.fixture
 def progress_db() -> sqlite_utils.Database:
     """Work under way, for the progress figures. Annotators a and b, c (deactivated, no work) and a
     lead. Fairness prompts p0000-p0002, Safety s0000-s0001; responses p0000/m1 and /m2, p0001/m1
