@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 from unittest import mock
 
 import sqlite_utils
@@ -28,6 +29,9 @@ from annotator.states import LabelStatus, Role
 from annotator.store import open_db, project_rubric
 from annotator.suggestions import store_suggestions
 from annotator.users import add_user, get_user, set_role
+
+if TYPE_CHECKING:
+    from annotator.scorer.data import ScorerItem
 
 STAMP = "2026-01-05T10:00:00.000Z"
 WEEK2 = "2026-01-06T10:00:00.000Z"  # ISO week 2026-W02
@@ -150,6 +154,24 @@ def add_prompt(
     return prompt_id
 
 
+STORED_DIMENSIONS = (("Fairness", "Toxic language"), ("Legality", "Law violation"))
+
+
+def store_prompts(db: sqlite_utils.Database, n: int, source: str = "prompts.jsonl") -> list[str]:
+    """`n` prompts alternating over two dimensions, ids from their texts; the ids in id order."""
+    records = [
+        {
+            "dimension": STORED_DIMENSIONS[i % 2][0],
+            "subcomponent": STORED_DIMENSIONS[i % 2][1],
+            "prompt": f"问题{i}：怎么办？",
+        }
+        for i in range(1, n + 1)
+    ]
+    with at(None):
+        importers.add_prompts(db, list(enumerate(records, start=1)), source)
+    return sorted(pid for (pid,) in db.execute("SELECT id FROM prompts"))
+
+
 def add_responses(
     db: sqlite_utils.Database,
     records: Sequence[dict[str, str]],
@@ -222,6 +244,26 @@ def add_label(
         if explanation:
             annotation.save_explanation(db, annotator, rid, explanation)
     return None
+
+
+def store_items(db: sqlite_utils.Database, items: Sequence[ScorerItem]) -> None:
+    """Scorer items as prompts (in their dimension's first subcomponent), responses and one imported
+    label each by `ann`, so each response's final score is its item's score."""
+    rubric = project_rubric(db)
+    prompts = [
+        {
+            "dimension": i.dimension,
+            "subcomponent": next(iter(rubric.dimension(i.dimension).subcomponents), ""),
+            "prompt": i.prompt,
+        }
+        for i in items
+    ]
+    answers = [{"prompt": i.prompt, "model": i.model, "response": i.response} for i in items]
+    labels = [{"prompt": i.prompt, "model": i.model, "annotator": "ann", "score": i.score} for i in items]
+    add_users(db, ["ann"])
+    _imported(importers.add_prompts, db, prompts, "prompts.jsonl", STAMP)
+    _imported(importers.add_responses, db, answers, "responses.jsonl", STAMP)
+    _imported(importers.add_labels, db, labels, "labels.jsonl", STAMP)
 
 
 def score_prompt(

@@ -4,7 +4,8 @@ import pytest
 
 from annotator import annotation as ann
 from annotator.store import open_db, set_setting, transaction
-from tests.builders import responses_of
+from annotator.suggestions import store_suggestions
+from tests.builders import add_label, responses_of
 
 
 def _label_rows(db, annotator):
@@ -46,12 +47,7 @@ def test_view_is_blind_and_only_shows_own_labels(workspace_db):
 
 def test_editing_an_imported_submitted_label_makes_it_a_draft_until_the_prompt_is_submitted(workspace_db):
     first = responses_of("fair-1")[0]
-    with transaction(workspace_db):  # a label import: submitted, while alice's assignment is still open
-        workspace_db.execute(
-            "INSERT INTO labels (response_id, annotator, score, status, created_at, updated_at, "
-            "submitted_at) VALUES (?, 'alice', 1, 'submitted', 't', 't', 't')",
-            [first],
-        )
+    add_label(workspace_db, first, "alice", 1)  # a label import, while alice's assignment is still open
     ann.save_score(workspace_db, "alice", first, 3)
     assert (first, 3, "draft") in _label_rows(workspace_db, "alice")  # not a submitted 3 nobody submitted
 
@@ -160,12 +156,7 @@ def test_flags(workspace_db):
 
 
 def _suggest(db, rid, score, agent="scorer-v1", confidence=0.9):
-    with transaction(db):
-        db.execute(
-            "INSERT INTO suggestions (response_id, agent, score, confidence, created_at) "
-            "VALUES (?, ?, ?, ?, '2026-01-01T00:00:00.000Z')",
-            [rid, agent, score, confidence],
-        )
+    store_suggestions(db, [(rid, agent, score, confidence)])
 
 
 @pytest.mark.parametrize("mode", ["hidden", "shown", "prefilled"])
@@ -227,6 +218,7 @@ def test_a_gold_check_keeps_its_slot_beside_its_prompt_in_uncertainty_order(
     workspace_db, confidences, expected
 ):
     """The gold prompt's own (high) confidence would sink it to the end; it follows legal-1's."""
+    # Raw rows: mix_gold places a gold check at a random slot, and this case needs legal-1's.
     with transaction(workspace_db):
         workspace_db.execute(
             "INSERT INTO prompts (id, dimension, text, created_at) VALUES ('gold-1', 'Fairness', 'g', '2026')"

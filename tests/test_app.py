@@ -17,7 +17,7 @@ from annotator.ids import response_id
 from annotator.store import set_setting, transaction
 from annotator.users import add_user
 from pages.common import PAGE_ROLES
-from tests.builders import PASSWORD, responses_of
+from tests.builders import PASSWORD, add_response, add_suggestion, responses_of
 
 ROOT = Path(__file__).parent.parent
 ANNOTATE = "pages/annotate.py"
@@ -192,13 +192,7 @@ def _import_a_response_that_takes_letter_a(db, view) -> None:
         for name in (f"late-{n}" for n in range(1000))
         if blind_token(key, "alice", "fair-1", response_id("fair-1", name)) < first
     )
-    with transaction(db):
-        db.execute("INSERT INTO models (name, created_at) VALUES (?, '2026-01-01T00:00:00.000Z')", [model])
-        db.execute(
-            "INSERT INTO responses (id, prompt_id, model, text, created_at) "
-            "VALUES (?, 'fair-1', ?, '新回复', '2026-01-01T00:00:00.000Z')",
-            [response_id("fair-1", model), model],
-        )
+    add_response(db, "fair-1", model, "新回复")
 
 
 def test_an_explanation_stays_with_its_response_when_a_new_one_takes_letter_a(workspace_file_db):
@@ -385,12 +379,7 @@ def test_skip_and_flag(workspace_file_db):
 def test_suggestion_modes(workspace_file_db, mode):
     set_setting(workspace_file_db, "suggestion_mode", mode)
     first = responses_of("fair-1")[0]
-    with transaction(workspace_file_db):
-        workspace_file_db.execute(
-            "INSERT INTO suggestions (response_id, agent, score, confidence, created_at) "
-            "VALUES (?, 'scorer-v1', 2, 0.81, '2026-01-01T00:00:00.000Z')",
-            [first],
-        )
+    add_suggestion(workspace_file_db, first, "scorer-v1", 2, 0.81)
     at = _annotating(workspace_file_db)
     blind_id = next(
         item.blind_id
