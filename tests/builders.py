@@ -286,19 +286,12 @@ def score_prompt(
 
 
 def add_flag(
-    db: sqlite_utils.Database,
-    reporter: str,
-    prompt_id: str,
-    kind: str,
-    note: str = "",
-    response_id: str | None = None,
-    *,
-    stamp: str = STAMP,
+    db: sqlite_utils.Database, reporter: str, prompt_id: str, kind: str, *, note: str = "", response: str = ""
 ) -> int:
-    """A flag raised at `stamp` by `reporter`, to whom the prompt is assigned first; its id."""
+    """A flag raised by `reporter` (to whom the prompt is assigned first) on the prompt, or on one of
+    its responses; its id. Stamped by the clock: inside `at` for a fixed stamp."""
     assign_to(db, reporter, [prompt_id])
-    with at(stamp):
-        return annotation.flag(db, reporter, prompt_id, kind, note, response_id)
+    return annotation.flag(db, reporter, prompt_id, kind, note, response or None)
 
 
 def add_suggestion(

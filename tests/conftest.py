@@ -102,14 +102,14 @@ def progress_db() -> sqlite_utils.Database:
     builders.assign_to(database, "b", ["p0000", "p0001"])
     builders.score_prompt(database, "a", "p0000", {r0: (3, "", 30), r0b: (2, "", 5)})
     builders.score_prompt(database, "a", "p0001", {r1: (2, "", 100)}, submit=False)
-    with builders.at():
-        annotation.skip_prompt(database, "a", "s0000", "needs context")
-        gold.set_gold(database, r1, 1, "lead")
     builders.score_prompt(database, "b", "p0001", {r1: (1, "", 8)})
     builders.add_label(database, r0, "b", 3, submitted_at=builders.WEEK2)
     builders.score_prompt(database, "b", "p0000", {r0b: (2, "", 60)}, at_stamp=builders.WEEK2)
-    for _ in range(2):
-        builders.add_flag(database, "a", "p0001", FlagKind.OTHER)
+    with builders.at():
+        annotation.skip_prompt(database, "a", "s0000", "needs context")
+        gold.set_gold(database, r1, 1, "lead")
+        for _ in range(2):
+            builders.add_flag(database, "a", "p0001", FlagKind.OTHER)
     return database
 
 

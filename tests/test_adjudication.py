@@ -19,7 +19,16 @@ from annotator.annotation import blind_key, blind_order, letter
 from annotator.consolidation import final_scores
 from annotator.rubric import RubricError
 from annotator.users import UserError
-from tests.builders import TEAM, add_flag, add_label, add_prompts, add_response, add_responses, add_suggestion
+from tests.builders import (
+    TEAM,
+    add_flag,
+    add_label,
+    add_prompts,
+    add_response,
+    add_responses,
+    add_suggestion,
+    at,
+)
 
 ANNOTATORS = TEAM
 
@@ -156,8 +165,10 @@ def test_bad_adjudications_are_refused_and_change_nothing(
 
 def test_open_flags_and_resolving_them(team_db):
     add_prompts(team_db, 2)
-    add_flag(team_db, "b", "p0001", "not_chinese", "hmm", stamp="2026-01-06T00:00:00.000Z")
-    add_flag(team_db, "a", "p0000", "prompt_unclear", "hmm")
+    with at("2026-01-06T00:00:00.000Z"):
+        add_flag(team_db, "b", "p0001", "not_chinese", note="hmm")
+    with at():
+        add_flag(team_db, "a", "p0000", "prompt_unclear", note="hmm")
     flags = open_flags(team_db)
     assert [(f.prompt_id, f.reporter, f.kind, f.dimension) for f in flags] == [
         ("p0000", "a", "prompt_unclear", "Fairness"),
@@ -198,7 +209,8 @@ def test_reporter_letter_is_the_letter_the_reporter_saw(team_db):
     [prompt] = add_prompts(team_db, 1)
     ids = [add_response(team_db, prompt, model) for model in ("m1", "m2", "m3")]
     for response, reporter, kind in ((ids[2], "a", "other"), (None, "b", "prompt_unclear")):
-        add_flag(team_db, reporter, prompt, kind, response_id=response)
+        with at():
+            add_flag(team_db, reporter, prompt, kind, response=response or "")
     response_flag, prompt_flag = open_flags(team_db)
     assert reporter_letter(team_db, response_flag) == letter(
         blind_order("a", prompt, ids, blind_key(team_db)).index(ids[2])
