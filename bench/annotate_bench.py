@@ -37,7 +37,7 @@ from tests.browser_support import (  # noqa: E402
     streamlit_process,
     wait_until,
 )
-from tests.workspace_data import flames_length  # noqa: E402
+from tests.builders import flames_length  # noqa: E402
 
 PASSWORD = "bench-password-1"
 ANNOTATOR = demo_content.ANNOTATORS[0]

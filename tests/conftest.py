@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh database per test."""
+"""Shared fixtures: a fresh database per test, named after what it holds (built by tests/builders.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ import sqlite_utils
 from argon2 import PasswordHasher
 
 import annotator
-from annotator import users
+from annotator import annotation, gold, users
+from annotator.states import FlagKind, Role
 from annotator.store import open_db
+from tests import builders
 
 
 @pytest.fixture
@@ -27,6 +29,120 @@ def tmp_db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "annotations.db"
     monkeypatch.setenv("ANNOTATOR_DB", str(path))
     return path
+
+
+@pytest.fixture
+def annotator_db() -> sqlite_utils.Database:
+    """One annotator, alice, who can log in with builders.PASSWORD."""
+    database = open_db(":memory:")
+    builders.add_users(database, ["alice"], password=builders.PASSWORD)
+    return database
+
+
+@pytest.fixture
+def staff_db() -> sqlite_utils.Database:
+    """A lead (lead), an admin (root), an annotator (ann) and a deactivated lead (former); no prompts."""
+    database = open_db(":memory:")
+    builders.add_users(database, ["lead"], Role.LEAD)
+    builders.add_users(database, ["root"], Role.ADMIN)
+    builders.add_users(database, ["ann"])
+    builders.add_users(database, ["former"], Role.LEAD, active=False)
+    return database
+
+
+@pytest.fixture
+def team_db() -> sqlite_utils.Database:
+    """Annotators builders.TEAM, a lead (lead) and an admin (root); no prompts."""
+    database = open_db(":memory:")
+    builders.add_users(database, builders.TEAM)
+    builders.add_users(database, ["lead"], Role.LEAD)
+    builders.add_users(database, ["root"], Role.ADMIN)
+    return database
+
+
+@pytest.fixture
+def agents_db() -> sqlite_utils.Database:
+    """A lead (lea), an annotator (ann) and one response that agents scorer-v2 and gpt-judge scored 3."""
+    database = open_db(":memory:")
+    builders.add_users(database, ["lea"], Role.LEAD)
+    builders.add_users(database, ["ann"])
+    rid = builders.add_response(database, builders.add_prompts(database, 1)[0])
+    for agent in ("scorer-v2", "gpt-judge"):
+        builders.add_suggestion(database, rid, agent, 3)
+    return database
+
+
+@pytest.fixture
+def agreement_db() -> sqlite_utils.Database:
+    """builders.build_agreement_project: five responses scored by three annotators, an agent's
+    suggestions shown three ways, a draft that never counts."""
+    database = open_db(":memory:")
+    builders.build_agreement_project(database)
+    return database
+
+
+@pytest.fixture
+def progress_db() -> sqlite_utils.Database:
+    """Work under way, for the progress figures. Annotators a and b, c (deactivated, no work) and a
+    lead. Fairness prompts p0000-p0002, Safety s0000-s0001; responses p0000/m1 and /m2, p0001/m1
+    (gold, score 1), s0000/m1. a submitted p0000 on 2026-01-05 (30 s and 5 s), left a 100 s draft on
+    p0001, skipped s0000 and raised two flags on p0001. b submitted p0001 on 2026-01-05 (8 s) and
+    p0000 on 2026-01-06: p0000/m1 imported (no time recorded), p0000/m2 scored in 60 s."""
+    database = open_db(":memory:")
+    builders.add_users(database, ["a", "b"])
+    builders.add_users(database, ["c"], active=False)
+    builders.add_users(database, ["lead"], Role.LEAD)
+    builders.add_prompts(database, 3)
+    builders.add_prompts(database, 2, dimension="Safety", subcomponent="Physical harm", prefix="s")
+    r0, r0b, r1 = (
+        builders.add_response(database, p, m) for p, m in (("p0000", "m1"), ("p0000", "m2"), ("p0001", "m1"))
+    )
+    builders.add_response(database, "s0000")
+    builders.assign_to(database, "a", ["p0000", "p0001", "s0000"])
+    builders.assign_to(database, "b", ["p0000", "p0001"])
+    builders.score_prompt(database, "a", "p0000", {r0: (3, "", 30), r0b: (2, "", 5)})
+    builders.score_prompt(database, "a", "p0001", {r1: (2, "", 100)}, submit=False)
+    builders.score_prompt(database, "b", "p0001", {r1: (1, "", 8)})
+    builders.add_label(database, r0, "b", 3, submitted_at=builders.WEEK2)
+    builders.score_prompt(database, "b", "p0000", {r0b: (2, "", 60)}, at_stamp=builders.WEEK2)
+    with builders.at():
+        annotation.skip_prompt(database, "a", "s0000", "needs context")
+        gold.set_gold(database, r1, 1, "lead")
+        for _ in range(2):
+            builders.add_flag(database, "a", "p0001", FlagKind.OTHER)
+    return database
+
+
+@pytest.fixture
+def workspace_db() -> sqlite_utils.Database:
+    """builders.build_workspace in memory: nothing scored yet."""
+    database = open_db(":memory:")
+    builders.build_workspace(database)
+    return database
+
+
+@pytest.fixture
+def workspace_file_db(tmp_db_path: Path) -> sqlite_utils.Database:
+    """builders.build_workspace in a database file that is also ANNOTATOR_DB, for the app's pages."""
+    database = open_db(tmp_db_path)
+    builders.build_workspace(database)
+    return database
+
+
+@pytest.fixture
+def staffed_workspace_db(workspace_file_db: sqlite_utils.Database) -> sqlite_utils.Database:
+    """The workspace file with an admin (ada) and a third annotator without a queue (carol)."""
+    builders.add_users(workspace_file_db, ["ada"], Role.ADMIN, password=builders.PASSWORD)
+    builders.add_users(workspace_file_db, ["carol"], password=builders.PASSWORD)
+    return workspace_file_db
+
+
+@pytest.fixture
+def results_db(fast_hashing: None, workspace_file_db: sqlite_utils.Database) -> sqlite_utils.Database:
+    """The workspace file fully scored by alice and bob (builders.RESULT_SCORES) in week 2026-W02,
+    with an agent's suggestion on every response."""
+    builders.score_workspace(workspace_file_db)
+    return workspace_file_db
 
 
 @pytest.fixture

@@ -1,33 +1,11 @@
-"""Prompts and endpoints files for the collect and judge tests."""
+"""Endpoints files and a command runner for the collect and judge tests."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-import sqlite_utils
-
 from annotator.cli import main
-from annotator.importers import add_prompts
-
-DIMENSIONS = (("Fairness", "Toxic language"), ("Legality", "Law violation"))
-
-
-def store_prompts(db: sqlite_utils.Database, n: int, source: str = "prompts.jsonl") -> list[str]:
-    """`n` prompts over two dimensions; their ids in id order."""
-    records = [
-        (
-            i,
-            {
-                "dimension": DIMENSIONS[i % 2][0],
-                "subcomponent": DIMENSIONS[i % 2][1],
-                "prompt": f"问题{i}：怎么办？",
-            },
-        )
-        for i in range(1, n + 1)
-    ]
-    add_prompts(db, records, source)
-    return sorted(pid for (pid,) in db.execute("SELECT id FROM prompts"))
 
 
 def entry(kind: str, name: str, base_url: str, model: str | Path, **keys: object) -> str:

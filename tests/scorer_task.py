@@ -15,7 +15,6 @@ import random
 from dataclasses import replace
 from pathlib import Path
 
-import sqlite_utils
 import torch
 from tokenizers import Regex, Tokenizer, models, pre_tokenizers
 from transformers import (
@@ -27,7 +26,6 @@ from transformers import (
     PreTrainedTokenizerFast,
 )
 
-from annotator.ids import prompt_id, response_id
 from annotator.rubric import Rubric
 from annotator.scorer.data import TEMPLATES, ScorerItem
 
@@ -35,7 +33,6 @@ MARKERS = {3: "拒", 2: "嗯", 1: "好"}
 FILLER = [chr(0x4E00 + k) for k in range(200)]
 TRAIN_MODELS = ("A", "B", "C", "D", "E")
 MODELS = (*TRAIN_MODELS, "MOSS-16B", "InternLM-7B")  # validation and test by the FLAMES defaults
-STAMP = "2026-01-05T10:00:00.000Z"
 
 
 def synthetic_items(rubric: Rubric, n_prompts: int = 40, seed: int = 0) -> list[ScorerItem]:
@@ -128,25 +125,3 @@ def write_export(path: Path, items: list[ScorerItem]) -> Path:
     ]
     path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
     return path
-
-
-def store_items(db: sqlite_utils.Database, items: list[ScorerItem]) -> None:
-    """Prompts, responses and one submitted label per item, so its final score is the item's score."""
-    db.execute("INSERT INTO users (name, role, created_at) VALUES ('ann', 'annotator', ?)", [STAMP])
-    for item in items:
-        pid = prompt_id(item.prompt)
-        rid = response_id(pid, item.model)
-        db.execute(
-            "INSERT OR IGNORE INTO prompts (id, dimension, text, created_at) VALUES (?, ?, ?, ?)",
-            [pid, item.dimension, item.prompt, STAMP],
-        )
-        db.execute("INSERT OR IGNORE INTO models (name, created_at) VALUES (?, ?)", [item.model, STAMP])
-        db.execute(
-            "INSERT INTO responses (id, prompt_id, model, text, created_at) VALUES (?, ?, ?, ?, ?)",
-            [rid, pid, item.model, item.response, STAMP],
-        )
-        db.execute(
-            "INSERT INTO labels (response_id, annotator, score, status, created_at, updated_at) "
-            "VALUES (?, 'ann', ?, 'submitted', ?, ?)",
-            [rid, item.score, STAMP, STAMP],
-        )

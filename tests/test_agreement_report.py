@@ -19,97 +19,15 @@ from annotator.agreement.report import (
 )
 from annotator.cli import agreement as agreement_cli
 from annotator.store import open_db
+from tests.builders import AGREEMENT_FAIRNESS, AGREEMENT_RESPONSES, batch_of, build_agreement_project
 
-STAMP = "2026-01-05T09:00:00.000Z"
-WEEK2 = "2026-01-06T10:00:00.000Z"  # ISO week 2026-W02
-WEEK3 = "2026-01-13T10:00:00.000Z"  # ISO week 2026-W03
-
-# response -> (prompt, model, scores of ann1, ann2, ann3, submitted_at of ann3's label)
-FAIRNESS = {
-    "r1": ("pF", "mA", (3, 3, 3), WEEK2),
-    "r2": ("pF2", "mA", (3, 3, 2), WEEK2),
-    "r3": ("pF", "mB", (1, 1, 3), WEEK3),
-}
-LEGALITY = {
-    "r4": ("pL", "mA", (3, 3, 3), WEEK2),
-    "r5": ("pL", "mB", (3, 3, 3), WEEK2),
-}
-AGENT = {"r1": 3, "r2": 2, "r3": 1}
-MODES = ("prefilled", "shown", "hidden")  # ann1, ann2, ann3 on Fairness
-
-
-def build(db) -> None:
-    db["import_batches"].insert(
-        {
-            "id": "b1",
-            "kind": "prompts",
-            "source_file": "f.jsonl",
-            "created_at": STAMP,
-            "added": 1,
-            "existing": 0,
-        }
-    )
-    for name in ("ann1", "ann2", "ann3", "ann4"):
-        db["users"].insert({"name": name, "role": "annotator", "created_at": STAMP})
-    for model in ("mA", "mB"):
-        db["models"].insert({"name": model, "created_at": STAMP})
-    db["prompts"].insert_all(
-        {**prompt, "text": prompt["id"], "created_at": STAMP}
-        for prompt in [
-            {"id": "pF", "dimension": "Fairness", "subcomponent": "Toxic language", "batch": "b1"},
-            {"id": "pF2", "dimension": "Fairness", "subcomponent": "Toxic language", "batch": "b1"},
-            {"id": "pL", "dimension": "Legality", "subcomponent": "Law violation", "batch": None},
-        ]
-    )
-    for table, dimension in ((FAIRNESS, "Fairness"), (LEGALITY, "Legality")):
-        for rid, (prompt, model, scores, last) in table.items():
-            db["responses"].insert(
-                {"id": rid, "prompt_id": prompt, "model": model, "text": rid, "created_at": STAMP}
-            )
-            for i, score in enumerate(scores):
-                anchored = dimension == "Fairness"
-                submitted = last if i == 2 else WEEK2
-                db["labels"].insert(
-                    {
-                        "response_id": rid,
-                        "annotator": f"ann{i + 1}",
-                        "score": score,
-                        "status": "submitted",
-                        "created_at": submitted,
-                        "updated_at": submitted,
-                        "submitted_at": submitted,
-                        "suggestion_mode": MODES[i] if anchored else "none",
-                        "suggestion_agent": "scorer" if anchored else None,
-                        "suggestion_score": AGENT[rid] if anchored else None,
-                    }
-                )
-    # A draft never counts.
-    db["labels"].insert(
-        {
-            "response_id": "r1",
-            "annotator": "ann4",
-            "score": 1,
-            "status": "draft",
-            "created_at": STAMP,
-            "updated_at": STAMP,
-        }
-    )
-    db["suggestions"].insert_all(
-        {"response_id": rid, "agent": "scorer", "score": score, "created_at": STAMP}
-        for rid, score in AGENT.items()
-    )
+FAIRNESS = AGREEMENT_FAIRNESS
+R = AGREEMENT_RESPONSES  # response name -> id
 
 
 @pytest.fixture
-def db():
-    database = open_db(":memory:")
-    build(database)
-    return database
-
-
-@pytest.fixture
-def report(db):
-    return agreement_report(db, bootstrap=200, seed=3)
+def report(agreement_db):
+    return agreement_report(agreement_db, bootstrap=200, seed=3)
 
 
 def _row(rows, **match):
@@ -120,7 +38,9 @@ def _row(rows, **match):
 
 def _fairness_ratings() -> pd.DataFrame:
     rows = [
-        (rid, f"ann{i + 1}", s) for rid, (_, _, scores, _) in FAIRNESS.items() for i, s in enumerate(scores)
+        (R[name], f"ann{i + 1}", s)
+        for name, (_, _, scores, _) in FAIRNESS.items()
+        for i, s in enumerate(scores)
     ]
     return pd.DataFrame(rows, columns=["unit", "rater", "value"])
 
@@ -159,7 +79,7 @@ def test_one_category_dimension_is_undefined_with_a_reason_but_ac1_is_one(report
     assert estimates["percent_agreement"].value == 1.0
 
 
-def test_groupings(report):
+def test_groupings(agreement_db, report):
     assert _row(report.subcomponents, value="Toxic language").figures.n_units == 3
     model_b = _row(report.models, value="mB", dimension="Fairness").figures
     assert (model_b.n_units, model_b.estimates["percent_agreement"].value) == (
@@ -169,8 +89,8 @@ def test_groupings(report):
     # A response counts in the week of its last label: r3's came in week 3.
     assert _row(report.weeks, value="2026-W02", dimension="Fairness").figures.n_units == 2
     assert _row(report.weeks, value="2026-W03", dimension="Fairness").figures.n_units == 1
-    assert _row(report.batches, value="b1", dimension="Fairness").figures.n_units == 3
-    assert _row(report.batches, value="(none)", dimension="Legality").figures.n_units == 2
+    assert _row(report.batches, value=batch_of(agreement_db, "pF"), dimension="Fairness").figures.n_units == 3
+    assert _row(report.batches, value=batch_of(agreement_db, "pL"), dimension="Legality").figures.n_units == 2
 
 
 def test_pairwise_linear_weighted_kappa(report):
@@ -218,12 +138,12 @@ def test_anchoring(report):
     assert not [m for m in modes if m.dimension == "Legality"]
 
 
-def test_report_is_json_and_seeded(db, report):
-    first, again = report_dict(report), report_dict(agreement_report(db, bootstrap=200, seed=3))
+def test_report_is_json_and_seeded(agreement_db, report):
+    first, again = report_dict(report), report_dict(agreement_report(agreement_db, bootstrap=200, seed=3))
     first.pop("generated_at")
     again.pop("generated_at")
     assert json.dumps(first, allow_nan=False) == json.dumps(again, allow_nan=False)
-    other_seed = agreement_report(db, bootstrap=200, seed=4)
+    other_seed = agreement_report(agreement_db, bootstrap=200, seed=4)
     fairness = _row(other_seed.dimensions, dimension="Fairness").figures
     assert (
         fairness.estimates["percent_agreement"].value
@@ -231,8 +151,8 @@ def test_report_is_json_and_seeded(db, report):
     )
 
 
-def test_no_bootstrap_gives_no_intervals(db):
-    fairness = _row(agreement_report(db, bootstrap=0).dimensions, dimension="Fairness").figures
+def test_no_bootstrap_gives_no_intervals(agreement_db):
+    fairness = _row(agreement_report(agreement_db, bootstrap=0).dimensions, dimension="Fairness").figures
     assert fairness.estimates["percent_agreement"].ci is None
     assert fairness.estimates["percent_agreement"].value is not None
 
@@ -244,9 +164,9 @@ def test_empty_project():
     assert "By dimension" in format_report(report)
 
 
-def test_leave_one_out_consensus_column(db):
-    labels = load_labels(db).sort_values(["response_id", "annotator"])
-    r2 = labels[labels["response_id"] == "r2"]
+def test_leave_one_out_consensus_column(agreement_db):
+    labels = load_labels(agreement_db).sort_values(["response_id", "annotator"])
+    r2 = labels[labels["response_id"] == R["r2"]]
     assert r2["consensus"].tolist() == [2.0, 2.0, 3.0]
 
 
@@ -256,8 +176,8 @@ def test_leave_one_out_consensus_column(db):
         ({}, ["r2", "r3"]),
         ({"model": "mB"}, ["r3"]),
         ({"week": "2026-W03"}, ["r3"]),
-        ({"week": "2026-W02", "batch": "b1"}, ["r2"]),
-        ({"batch": "(none)"}, []),
+        ({"week": "2026-W02", "batch": "pF"}, ["r2"]),
+        ({"batch": "pL"}, []),
         ({"dimension": "Legality"}, []),
         ({"annotators": ["ann1", "ann2"]}, []),
         ({"annotators": ["ann1", "ann3"], "dimension": "Fairness"}, ["r2", "r3"]),
@@ -266,31 +186,43 @@ def test_leave_one_out_consensus_column(db):
         ({"agent": "scorer"}, ["r2"]),
     ],
 )
-def test_disagreeing_responses(db, selection, expected):
-    assert disagreeing_responses(db, **selection) == expected
+def test_disagreeing_responses(agreement_db, selection, expected):
+    if "batch" in selection:  # named by a prompt it brought
+        selection = {**selection, "batch": batch_of(agreement_db, selection["batch"])}
+    assert disagreeing_responses(agreement_db, **selection) == sorted(R[name] for name in expected)
 
 
-def test_data_version_changes_with_labels_adjudications_and_suggestions(db):
-    seen = {data_version(db)}
-    assert data_version(db) in seen  # stable while nothing changes
+def test_data_version_changes_with_labels_adjudications_and_suggestions(agreement_db):
+    seen = {data_version(agreement_db)}
+    assert data_version(agreement_db) in seen  # stable while nothing changes
+    # Edits made in the tables themselves, as a restore or a hand fix would: the version must see them.
     changes = [
-        "UPDATE labels SET score = 1, updated_at = '2026-02-01T00:00:00.000Z' WHERE response_id = 'r1' "
-        "AND annotator = 'ann1'",
-        "INSERT INTO adjudications (response_id, final_score, lead, reason, created_at, updated_at) "
-        "VALUES ('r3', 1, 'ann4', 'other', '2026-02-01', '2026-02-01')",
-        "UPDATE suggestions SET score = 3 WHERE response_id = 'r3'",
-        "INSERT INTO labels (response_id, annotator, score, status, created_at, updated_at) "
-        "VALUES ('r4', 'ann4', 3, 'submitted', '2026-01-01', '2026-01-01')",
+        (
+            "UPDATE labels SET score = 1, updated_at = '2026-02-01T00:00:00.000Z' WHERE response_id = ? "
+            "AND annotator = 'ann1'",
+            [R["r1"]],
+        ),
+        (
+            "INSERT INTO adjudications (response_id, final_score, lead, reason, created_at, updated_at) "
+            "VALUES (?, 1, 'lead', 'other', '2026-02-01', '2026-02-01')",
+            [R["r3"]],
+        ),
+        ("UPDATE suggestions SET score = 3 WHERE response_id = ?", [R["r3"]]),
+        (
+            "INSERT INTO labels (response_id, annotator, score, status, created_at, updated_at) "
+            "VALUES (?, 'ann4', 3, 'submitted', '2026-01-01', '2026-01-01')",
+            [R["r4"]],
+        ),
     ]
     for change in changes:
-        db.execute(change)
-        assert data_version(db) not in seen, change
-        seen.add(data_version(db))
+        agreement_db.execute(*change)
+        assert data_version(agreement_db) not in seen, change
+        seen.add(data_version(agreement_db))
 
 
-def test_disagreeing_responses_refuses_three_annotators(db):
+def test_disagreeing_responses_refuses_three_annotators(agreement_db):
     with pytest.raises(ValueError, match="at most two"):
-        disagreeing_responses(db, annotators=["ann1", "ann2", "ann3"])
+        disagreeing_responses(agreement_db, annotators=["ann1", "ann2", "ann3"])
 
 
 def test_text_report_shows_every_section(report):
@@ -304,7 +236,7 @@ def test_text_report_shows_every_section(report):
 @pytest.fixture
 def command(monkeypatch, tmp_path):
     path = tmp_path / "project.db"
-    build(open_db(path))
+    build_agreement_project(open_db(path))
     monkeypatch.setattr(cli, "COMMAND_MODULES", [agreement_cli.__name__])  # no torch import here
     return path
 

@@ -6,8 +6,8 @@ from collections import Counter
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lead_data import add_label, add_prompts, add_response, add_users, assignment_rows, new_db
 
+from annotator.annotation import skip_prompt
 from annotator.assignment import (
     AssignmentError,
     assign,
@@ -18,6 +18,19 @@ from annotator.assignment import (
 )
 from annotator.rubric import RubricError
 from annotator.users import UserError, set_active
+from tests.builders import (
+    WEEK2,
+    add_label,
+    add_prompts,
+    add_response,
+    add_users,
+    assign_to,
+    assignment_rows,
+    import_prompts,
+    new_db,
+    prompt_records,
+    score_prompt,
+)
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -155,15 +168,8 @@ def test_partly_assigned_prompts_are_topped_up_and_complete_ones_left_alone():
     db = new_db()
     add_users(db, [*team(4), "x"])
     p = add_prompts(db, 2)
-    db.execute(
-        "INSERT INTO assignments (prompt_id, annotator, position, assigned_at) VALUES (?, 'x', 0, 't')",
-        [p[0]],
-    )
-    for name in team(3):
-        db.execute(
-            "INSERT INTO assignments (prompt_id, annotator, position, assigned_at) VALUES (?, ?, 0, 't')",
-            [p[1], name],
-        )
+    assign_to(db, "x", [p[0]])
+    assign(db, team(3), 3, prompt_ids=[p[1]])
     summary = assign(db, team(4), 3)
     got = members(db)
     assert sorted(got[p[0]])[-1] == "x" and len(got[p[0]]) == 3
@@ -189,8 +195,12 @@ def test_drafts_left_behind_by_a_reassignment_do_not_count_toward_the_overlap():
     db = new_db()
     add_users(db, team(3))
     p = add_prompts(db, 1)
-    add_label(db, add_response(db, p[0]), "a0", 1, status="draft")  # its assignment moved away
-    assert assign(db, team(3), 3).rows_added == 3
+    add_label(db, add_response(db, p[0]), "a0", 1, status="draft")
+    set_active(db, "a0", False)
+    reassign_unfinished(db, "a0", ["a1"])  # its assignment moves away, the draft stays
+    set_active(db, "a0", True)
+    assert assign(db, team(3), 3).rows_added == 2  # a0 again, and a2: the draft made a0 no member
+    assert sorted(members(db)[p[0]]) == team(3)
 
 
 def test_queue_positions_continue_after_the_existing_queue():
@@ -213,13 +223,15 @@ def test_assigned_by_and_filters_choose_the_prompts():
     add_users(db, team(2))
     add_users(db, ["lead"], role="lead")
     fair = add_prompts(db, 3, prefix="f")
-    safe = add_prompts(db, 2, dimension="Safety", subcomponent="Physical harm", prefix="s", batch="b1")
-    add_prompts(db, 2, dimension="Safety", subcomponent="Mental harm", prefix="m", batch="b1")
+    safe = prompt_records(2, dimension="Safety", subcomponent="Physical harm", prefix="s")
+    mental = prompt_records(2, dimension="Safety", subcomponent="Mental harm", prefix="m")
+    b1 = import_prompts(db, safe + mental)
+    safe = [record["id"] for record in safe]
     assert assign(db, team(2), 1, dimension="Fairness", assigned_by="lead").prompts_selected == 3
     assert set(members(db)) == set(fair)
     assert assign(db, team(2), 1, subcomponent="Physical harm").prompts_selected == 2
     assert set(members(db)) == set(fair) | set(safe)
-    assert assign(db, team(2), 1, batch="b1").prompts_assigned == 2
+    assert assign(db, team(2), 1, batch=b1).prompts_assigned == 2
     assert db.execute(
         "SELECT DISTINCT assigned_by FROM assignments WHERE prompt_id LIKE 'f%'"
     ).fetchall() == [("lead",)]
@@ -263,14 +275,9 @@ def test_reassign_moves_only_unfinished_prompts_and_keeps_labels():
     mine = [pid for pid, a, *_ in assignment_rows(db) if a == "old"]
     assert len(mine) == 4
     done, partly, skipped, drafted = mine
-    db.execute(
-        "UPDATE assignments SET status = 'submitted' WHERE prompt_id = ? AND annotator = 'old'", [done]
-    )
-    add_label(db, responses[p.index(done)], "old", 3)
+    score_prompt(db, "old", done, {responses[p.index(done)]: (3, "", 0.0)})
     add_label(db, responses[p.index(partly)], "old", 2)  # submitted label, assignment still open
-    db.execute(
-        "UPDATE assignments SET status = 'skipped' WHERE prompt_id = ? AND annotator = 'old'", [skipped]
-    )
+    skip_prompt(db, "old", skipped, "needs context")
     add_label(db, responses[p.index(drafted)], "old", 1, status="draft")
     with pytest.raises(AssignmentError, match="still active"):
         reassign_unfinished(db, "old", ["b", "c", "d"])
@@ -320,10 +327,7 @@ def test_assignment_stats_count_rows_per_annotator_and_prompts_per_overlap():
 
 def test_prompt_batches_are_the_batches_that_brought_prompts():
     db = new_db()
-    add_prompts(db, 1, prefix="late", batch="b2")
-    add_prompts(db, 1, prefix="early", batch="b1")
-    db.execute(
-        "INSERT INTO import_batches (id, kind, source_file, created_at, added, existing) "
-        "VALUES ('r1', 'responses', 'r.jsonl', '2026-01-01T00:00:00.000Z', 0, 0)"
-    )
-    assert prompt_batches(db) == ["b1", "b2"]
+    late = import_prompts(db, prompt_records(1, prefix="late"), stamp=WEEK2)
+    early = import_prompts(db, prompt_records(1, prefix="early"))
+    add_response(db, "early0000")  # a responses batch brings no prompts
+    assert prompt_batches(db) == [early, late]

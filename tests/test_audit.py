@@ -1,32 +1,22 @@
 from __future__ import annotations
 
-import pytest
-
 from annotator import annotation as ann
 from annotator.adjudication import adjudicate
 from annotator.audit import changes
-from annotator.store import open_db
-from tests.workspace_data import build_workspace, responses_of
+from tests.builders import responses_of
 
 
-@pytest.fixture
-def db():
-    database = open_db(":memory:")
-    build_workspace(database)
-    return database
-
-
-def test_changes_say_who_changed_what_from_what_to_what(db):
+def test_changes_say_who_changed_what_from_what_to_what(workspace_db):
     target = responses_of("legal-1")[0]
-    ann.save_score(db, "alice", target, 3)
-    ann.save_score(db, "alice", target, 1)
+    ann.save_score(workspace_db, "alice", target, 3)
+    ann.save_score(workspace_db, "alice", target, 1)
     for other in responses_of("legal-1")[1:]:
-        ann.save_score(db, "alice", other, 3)
-    ann.submit_prompt(db, "alice", "legal-1")
-    ann.save_score(db, "bob", target, 3)
-    adjudicate(db, target, 1, "lea", "annotator_error", "指出了违法")
-    adjudicate(db, target, 3, "lea", "other", "改判")
-    log = changes(db, response_id=target)
+        ann.save_score(workspace_db, "alice", other, 3)
+    ann.submit_prompt(workspace_db, "alice", "legal-1")
+    ann.save_score(workspace_db, "bob", target, 3)
+    adjudicate(workspace_db, target, 1, "lea", "annotator_error", "指出了违法")
+    adjudicate(workspace_db, target, 3, "lea", "other", "改判")
+    log = changes(workspace_db, response_id=target)
     steps = list(
         log.sort_values(["kind", "changed_at"], kind="stable")[
             ["who", "kind", "from_score", "to_score", "from_status", "to_status"]
@@ -39,12 +29,12 @@ def test_changes_say_who_changed_what_from_what_to_what(db):
     assert ("alice", "label", 3, 1, "draft", "draft") in steps
     assert ("alice", "label", 1, 1, "draft", "submitted") in steps
     assert ("bob", "label", None, 3, None, "draft") in steps
-    assert set(changes(db, who="bob")["who"]) == {"bob"}
+    assert set(changes(workspace_db, who="bob")["who"]) == {"bob"}
 
 
-def test_limit_and_newest_first(db):
+def test_limit_and_newest_first(workspace_db):
     for rid in responses_of("fair-1"):
-        ann.save_score(db, "alice", rid, 2)
-    log = changes(db, limit=2)
+        ann.save_score(workspace_db, "alice", rid, 2)
+    log = changes(workspace_db, limit=2)
     assert len(log) == 2
     assert list(log["changed_at"]) == sorted(log["changed_at"], reverse=True)

@@ -6,13 +6,13 @@ import time
 from pathlib import Path
 
 import pytest
-from workspace_data import build_workspace, responses_of
 
 from annotator import annotation, auth, cli
 from annotator.backup import BackupError, backup, restore
 from annotator.cli import main
 from annotator.migrations import LATEST_VERSION, migrate
 from annotator.store import open_db
+from tests.builders import build_workspace, responses_of
 
 DEADLINE_SECONDS = 60
 

@@ -24,7 +24,7 @@ from tests.browser_support import (
     streamlit_server,
     wait_until,
 )
-from tests.workspace_data import PASSWORD, build_workspace, flames_length, responses_of
+from tests.builders import PASSWORD, build_workspace, flames_length, responses_of
 
 pytestmark = pytest.mark.browser
 

@@ -8,13 +8,13 @@ from urllib.parse import urlparse
 
 import pytest
 
+from annotator.guidelines import save_guidelines
 from annotator.ids import response_id
 from annotator.rubric import flames_rubric
 from annotator.stats import project_stats
-from annotator.store import open_db, transaction
+from annotator.store import open_db
 from tests.browser_support import chromium, log_in, streamlit_server, wait_until
-from tests.lead_data import add_label
-from tests.workspace_data import PASSWORD, build_workspace
+from tests.builders import PASSWORD, add_label, at, build_workspace
 
 pytestmark = pytest.mark.browser
 
@@ -31,13 +31,10 @@ def app(tmp_path_factory):
     path = tmp_path_factory.mktemp("browser_lead") / "app.db"
     db = open_db(path)
     build_workspace(db)
-    with transaction(db):
-        add_label(db, DISAGREED, "alice", 3, explanation="没问题")
-        add_label(db, DISAGREED, "bob", 1, explanation="有偏见")
-        db.execute(
-            "INSERT INTO guidelines (version, markdown, author, created_at) VALUES (1, ?, 'lea', ?)",
-            [GUIDELINES, "2026-01-05T10:00:00.000Z"],
-        )
+    add_label(db, DISAGREED, "alice", 3, explanation="没问题")
+    add_label(db, DISAGREED, "bob", 1, explanation="有偏见")
+    with at():
+        save_guidelines(db, GUIDELINES, "lea")
     with streamlit_server(path) as url, chromium() as browser:
         yield url, browser, path
 

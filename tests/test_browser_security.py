@@ -9,13 +9,13 @@ from urllib.parse import urlparse
 import pytest
 
 from annotator.annotation import flag, skip_prompt
+from annotator.guidelines import save_guidelines
 from annotator.ids import response_id
 from annotator.store import open_db, transaction
-from annotator.users import add_user
+from annotator.users import set_role
 from pages.common import PAGE_ROLES
 from tests.browser_support import chromium, log_in, streamlit_server
-from tests.lead_data import add_label
-from tests.workspace_data import PASSWORD, build_workspace
+from tests.builders import PASSWORD, add_label, at, build_workspace
 
 pytestmark = pytest.mark.browser
 
@@ -31,22 +31,16 @@ ATTACK = (
 def app(tmp_path_factory):
     path = tmp_path_factory.mktemp("browser_security") / "app.db"
     db = open_db(path)
-    build_workspace(db)
-    add_user(db, "root", "admin", PASSWORD)
+    build_workspace(db, annotators=("alice", "bob", "root"))
+    set_role(db, "root", "admin")  # an admin with a queue
     target = response_id("fair-1", "model-a")
-    with transaction(db):
+    with transaction(db):  # the attack in texts an import stores as they are
         db.execute("UPDATE prompts SET text = ? WHERE id = 'fair-1'", ["提示" + ATTACK])
         db.execute("UPDATE responses SET text = ? WHERE id = ?", ["回复" + ATTACK, target])
-        add_label(db, target, "alice", 3, explanation="理由" + ATTACK)
-        add_label(db, target, "bob", 1, explanation=ATTACK)
-        db.execute(
-            "INSERT INTO guidelines (version, markdown, author, created_at) VALUES (1, ?, 'lea', ?)",
-            ["# 指南\n\n" + ATTACK, "2026-01-05T10:00:00.000Z"],
-        )
-        db.execute(
-            "INSERT INTO assignments (prompt_id, annotator, position, assigned_at) "
-            "VALUES ('fair-1', 'root', 0, '2026-01-05T10:00:00.000Z')"
-        )
+    add_label(db, target, "alice", 3, explanation="理由" + ATTACK)
+    add_label(db, target, "bob", 1, explanation=ATTACK)
+    with at():
+        save_guidelines(db, "# 指南\n\n" + ATTACK, "lea")
     flag(db, "alice", "fair-1", "other", ATTACK, response_id=target)
     skip_prompt(db, "bob", "legal-1", ATTACK)
     with streamlit_server(path) as url, chromium() as browser:

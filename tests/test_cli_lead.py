@@ -3,13 +3,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from lead_data import add_label, add_prompts, add_response, add_users
 
 from annotator import cli
 from annotator.cli import main
 from annotator.consolidation import final_scores
 from annotator.store import open_db
 from annotator.users import set_active
+from tests.builders import add_label, add_prompts, add_response, add_users
 
 
 @pytest.fixture

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 import torch
-from scorer_task import store_items, synthetic_items, tiny_base, write_export
+from scorer_task import synthetic_items, tiny_base, write_export
 
 import annotator.cli
 from annotator.published.export_files import rows_to_bytes
 from annotator.published.exports import SCHEMAS
 from annotator.rubric import flames_rubric
 from annotator.store import open_db
+from tests.builders import store_items
 
 RUBRIC = flames_rubric()
 FAST = ["--epochs", "12", "--batch-size", "16", "--lr", "0.01", "--max-length", "64", "--patience", "3"]

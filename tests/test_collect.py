@@ -18,8 +18,9 @@ from annotator.importers import add_labels
 from annotator.published.exports import ExportOptions, build_export, read_export_data
 from annotator.store import open_db
 from tests.browser_support import free_port, wait_until
+from tests.builders import store_prompts
 from tests.chat_server import FakeEndpoint, TransformersServer, completion_body, echo_reply
-from tests.endpoint_data import endpoints_file, entry, run_cli, store_prompts
+from tests.endpoint_data import endpoints_file, entry, run_cli
 
 ROOT = Path(__file__).parent.parent
 

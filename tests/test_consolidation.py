@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
-from lead_data import add_label, add_prompts, add_response, add_users, new_db
 
 from annotator.consolidation import FINAL_COLUMNS, PROVENANCES, consolidate, final_scores
+from tests.builders import add_adjudication, add_label, add_prompts, add_response, add_users, new_db
 
 CASES = [
     ([], None, None),
@@ -47,12 +47,14 @@ def test_final_scores_use_submitted_labels_and_adjudications_only():
     add_label(db, rids[0], "b", 1, status="draft")  # drafts never count
     add_label(db, rids[1], "a", 3)
     add_label(db, rids[1], "b", 2)
-    add_label(db, rids[2], "a", None)  # submitted without a score: ignored
+    # Submitted without a score, which only a hand-edited database holds (the library never submits
+    # one): ignored.
     db.execute(
-        "INSERT INTO adjudications (response_id, final_score, lead, reason, created_at, updated_at) "
-        "VALUES (?, 1, 'lead', 'other', 't', 't')",
-        [rids[3]],
+        "INSERT INTO labels (response_id, annotator, score, status, created_at, updated_at) "
+        "VALUES (?, 'a', NULL, 'submitted', 't', 't')",
+        [rids[2]],
     )
+    add_adjudication(db, rids[3], 1)
     frame = final_scores(db)
     assert list(frame.columns) == FINAL_COLUMNS
     got = {row.response_id: (row.final_score, row.provenance, row.n_labels) for row in frame.itertuples()}

@@ -8,18 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from results_data import (
-    add_adjudication,
-    add_label,
-    add_prompt,
-    add_response,
-    add_user,
-    new_db,
-)
 
 from annotator import cli, i18n
 from annotator.agreement.report import agreement_report
 from annotator.agreement.stats import RELIABLE_FROM_UNITS, gwet_ac1, krippendorff_alpha
+from annotator.auth import login
 from annotator.published.exports import (
     FILE_FORMATS,
     KINDS,
@@ -32,8 +25,16 @@ from annotator.published.exports import (
     scorer_splits,
     selected_responses,
 )
-from annotator.store import now
-from annotator.users import hash_password
+from annotator.users import reset_password
+from tests.builders import (
+    add_adjudication,
+    add_label,
+    add_prompt,
+    add_response,
+    add_users,
+    batch_of,
+    new_db,
+)
 
 MODELS = ("GPT-4", "InternLM-7B", "m1", "m2")
 # Final scores per (prompt, model): p1 (Fairness, 3-level), p2 (Legality, binary).
@@ -51,14 +52,15 @@ ANNOTATORS = ("zhou", "chen", "li")
 
 def build_db(path: str = ":memory:"):
     db = new_db(path)
-    add_prompt(db, "p1", "Fairness", "Bias and discrimination", "如何看待某个群体？", batch="b1")
-    add_prompt(db, "p2", "Legality", "Law violation", "怎样逃税？", batch="b2")
+    add_prompt(db, "p1", "Fairness", "Bias and discrimination", "如何看待某个群体？")
+    add_prompt(db, "p2", "Legality", "Law violation", "怎样逃税？")
     add_prompt(db, "p3", "Safety", "Physical harm", "没有人标注的问题")
+    # drafts never leave (saved first: once zhou's labels on p2 are imported, p2 cannot be assigned to zhou)
+    add_label(db, add_response(db, "p2", "m2"), "zhou", 1, status="draft")
     for (prompt, model), scores in SCORES.items():
         rid = add_response(db, prompt, model)
         for name, score in zip(ANNOTATORS, scores, strict=True):
             add_label(db, rid, name, score, f"{name} 的理由")
-    add_label(db, add_response(db, "p2", "m2"), "zhou", 1, status="draft")  # drafts never leave
     add_response(db, "p3", "m1")  # unlabelled
     return db
 
@@ -78,7 +80,8 @@ def test_pointwise_rows_by_hand():
     assert [(r["prompt_id"], r["model"]) for r in exported] == sorted(SCORES)
     m2 = next(r for r in exported if (r["prompt_id"], r["model"]) == ("p1", "m2"))
     assert m2["prompt"] == "如何看待某个群体？"
-    assert (m2["dimension"], m2["subcomponent"], m2["batch"]) == ("Fairness", "Bias and discrimination", "b1")
+    assert (m2["dimension"], m2["subcomponent"]) == ("Fairness", "Bias and discrimination")
+    assert m2["batch"] == batch_of(db, "p1")
     assert m2["labels"] == [
         {"annotator": "chen", "score": 2, "explanation": "chen 的理由"},
         {"annotator": "li", "score": 1, "explanation": "li 的理由"},
@@ -129,13 +132,16 @@ def test_pseudonyms_are_stable_by_sorted_name_and_hide_names():
     ("options", "expected"),
     [
         ({"dimensions": ["Legality"]}, {("p2", "GPT-4"), ("p2", "InternLM-7B"), ("p2", "m1")}),
-        ({"batches": ["b1"]}, {("p1", m) for m in MODELS}),
+        ({"batches": ["p1"]}, {("p1", m) for m in MODELS}),  # the batch that brought p1
         ({"models": ["m1", "m2"]}, {("p1", "m1"), ("p1", "m2"), ("p2", "m1")}),
         ({"models": ["m1"], "dimensions": ["Fairness"]}, {("p1", "m1")}),
     ],
 )
 def test_filters(options, expected):
-    exported = rows(build_db(), "pointwise", **options)
+    db = build_db()
+    if "batches" in options:
+        options = {**options, "batches": [batch_of(db, prompt_id) for prompt_id in options["batches"]]}
+    exported = rows(db, "pointwise", **options)
     assert {(r["prompt_id"], r["model"]) for r in exported} == expected
 
 
@@ -183,18 +189,20 @@ def test_scorer_options_that_would_be_ignored_are_refused(options, message):
 
 def test_a_batch_of_labels_is_refused_as_a_filter_naming_the_batches_that_filter():
     db = build_db()
-    db.execute(
-        "INSERT INTO import_batches (id, kind, source_file, created_at, added, existing) "
-        "VALUES ('labels-20260105-abc123', 'labels', 'labels.jsonl', '2026-01-05', 21, 0)"
-    )
+    labels = add_label(db, add_response(db, "p3", "m2"), "zhou", 3)
     data = read_export_data(db)
-    assert data.known["batch"] == {"b1", "b2"}  # what the Exports page offers
+    filtering = {
+        batch for (batch,) in db.execute("SELECT batch FROM prompts UNION SELECT batch FROM responses")
+    }
+    assert labels not in filtering
+    assert data.known["batch"] == filtering  # what the Exports page offers
     with pytest.raises(
         ValueError,
-        match=r"batch labels-20260105-abc123 is an import of labels: the batch filter keeps the responses "
-        r"whose prompt or response came in a batch of prompts or responses \(those: b1, b2\)",
+        match=rf"batch {labels} is an import of labels: the batch filter keeps the responses "
+        r"whose prompt or response came in a batch of prompts or responses "
+        rf"\(those: {', '.join(sorted(filtering))}\)",
     ):
-        build_export(data, "pointwise", ExportOptions(batches=["b1", "labels-20260105-abc123"]))
+        build_export(data, "pointwise", ExportOptions(batches=[batch_of(db, "p1"), labels]))
 
 
 def test_pairs_by_hand_and_min_margin():
@@ -307,8 +315,8 @@ def test_exporting_twice_gives_byte_identical_files(tmp_path, kind, fmt):
     # And a database built again from the same data in another order gives the same bytes too.
     other = new_db(str(tmp_path / "b.db"))
     add_prompt(other, "p3", "Safety", "Physical harm", "没有人标注的问题")
-    add_prompt(other, "p2", "Legality", "Law violation", "怎样逃税？", batch="b2")
-    add_prompt(other, "p1", "Fairness", "Bias and discrimination", "如何看待某个群体？", batch="b1")
+    add_prompt(other, "p2", "Legality", "Law violation", "怎样逃税？")
+    add_prompt(other, "p1", "Fairness", "Bias and discrimination", "如何看待某个群体？")
     for (prompt, model), scores in reversed(SCORES.items()):
         rid = add_response(other, prompt, model)
         for name, score in reversed(list(zip(ANNOTATORS, scores, strict=True))):
@@ -480,15 +488,13 @@ def test_nothing_secret_is_exported(tmp_path):
     db = build_db()
     secrets = []
     for name in ANNOTATORS:
-        password_hash = hash_password(f"{name}-secret-password")
-        db.execute("UPDATE users SET password_hash = ? WHERE name = ?", [password_hash, name])
-        token = f"token-hash-{name}-0123456789abcdef"
-        db.execute(
-            "INSERT INTO sessions (token_hash, user, created_at, expires_at) VALUES (?, ?, ?, ?)",
-            [token, name, now(), now()],
-        )
-        secrets += [password_hash, token, password_hash.split("$")[-1]]
-    add_user(db, "admin", hash_password("admin-password"))
+        reset_password(db, name, f"{name}-secret-password")
+        token = login(db, name, f"{name}-secret-password").token
+        [(password_hash, token_hash)] = db.execute(
+            "SELECT password_hash, token_hash FROM users JOIN sessions ON user = name WHERE name = ?", [name]
+        ).fetchall()
+        secrets += [password_hash, token, token_hash, password_hash.split("$")[-1]]
+    add_users(db, ["admin"], password="admin-password")
     for kind in KINDS:
         for fmt in FILE_FORMATS:
             export(db, kind, tmp_path / kind / fmt, ExportOptions(format=fmt))

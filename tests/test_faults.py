@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from workspace_data import build_workspace, responses_of
 
 from annotator import annotation, cli, importers, store
 from annotator.store import FairLock, StoreError, open_db, transaction
+from tests.builders import build_workspace, responses_of
 
 ROOT = Path(__file__).parent.parent
 DEADLINE_SECONDS = 60

@@ -3,12 +3,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lead_data import add_label, add_prompts, add_response, add_users, new_db
 
 from annotator.assignment import AssignmentError, assign
 from annotator.gold import GoldError, gold_accuracy, gold_items, mix_gold, remove_gold, set_gold
 from annotator.rubric import RubricError
 from annotator.users import UserError
+from tests.builders import add_label, add_prompts, add_response, add_users, new_db
 
 
 def gold_db(ordinary: int, gold_prompts: int, annotators: list[str]):

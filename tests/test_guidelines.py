@@ -1,54 +1,43 @@
 from __future__ import annotations
 
 import pytest
-from lead_data import add_users, new_db
 
 from annotator.guidelines import current_guidelines, guideline_history, inert_markdown, save_guidelines
 from annotator.users import UserError
 
 
-@pytest.fixture
-def db():
-    db = new_db()
-    add_users(db, ["lead"], role="lead")
-    add_users(db, ["root"], role="admin")
-    add_users(db, ["ann"])
-    add_users(db, ["former"], role="lead", active=False)
-    return db
+def test_no_guidelines_before_the_first_save(staff_db):
+    assert current_guidelines(staff_db) is None
+    assert guideline_history(staff_db) == []
 
 
-def test_no_guidelines_before_the_first_save(db):
-    assert current_guidelines(db) is None
-    assert guideline_history(db) == []
-
-
-def test_each_changed_text_is_a_new_version(db):
-    assert save_guidelines(db, "# Rules\n\nScore 2 when the bias is missed.", "lead") == 1
-    assert save_guidelines(db, "# Rules\n\nScore 2 when the bias is missed.\n\n", "root") == 1
-    assert save_guidelines(db, "# Rules\r\n\r\nScore 2 when the bias is ignored.", "root") == 2
-    current = current_guidelines(db)
+def test_each_changed_text_is_a_new_version(staff_db):
+    assert save_guidelines(staff_db, "# Rules\n\nScore 2 when the bias is missed.", "lead") == 1
+    assert save_guidelines(staff_db, "# Rules\n\nScore 2 when the bias is missed.\n\n", "root") == 1
+    assert save_guidelines(staff_db, "# Rules\r\n\r\nScore 2 when the bias is ignored.", "root") == 2
+    current = current_guidelines(staff_db)
     assert (current.version, current.author) == (2, "root")
     assert current.markdown == "# Rules\n\nScore 2 when the bias is ignored.\n"
-    history = guideline_history(db)
+    history = guideline_history(staff_db)
     assert [g.version for g in history] == [2, 1]
     assert "missed" in history[1].markdown
 
 
 @pytest.mark.parametrize("markdown", ["", "   ", "\r\n\n\t"])
-def test_blank_guidelines_are_refused_and_the_current_version_stays(db, markdown):
-    save_guidelines(db, "# Rules", "lead")
+def test_blank_guidelines_are_refused_and_the_current_version_stays(staff_db, markdown):
+    save_guidelines(staff_db, "# Rules", "lead")
     with pytest.raises(ValueError, match="the guidelines are empty"):
-        save_guidelines(db, markdown, "lead")
-    assert [g.version for g in guideline_history(db)] == [1]
+        save_guidelines(staff_db, markdown, "lead")
+    assert [g.version for g in guideline_history(staff_db)] == [1]
 
 
 @pytest.mark.parametrize(
     ("author", "message"), [("ann", "role annotator"), ("former", "inactive"), ("x", "x")]
 )
-def test_only_active_leads_and_admins_save(db, author, message):
+def test_only_active_leads_and_admins_save(staff_db, author, message):
     with pytest.raises(UserError, match=message):
-        save_guidelines(db, "text", author)
-    assert guideline_history(db) == []
+        save_guidelines(staff_db, "text", author)
+    assert guideline_history(staff_db) == []
 
 
 @pytest.mark.parametrize(

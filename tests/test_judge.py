@@ -11,8 +11,9 @@ from annotator.importers import add_labels, add_responses
 from annotator.judge import DEFAULT_TEMPLATES, ResponseSelection, judge, judge_prompt, parse_score
 from annotator.rubric import flames_rubric
 from annotator.store import open_db
+from tests.builders import store_prompts
 from tests.chat_server import FakeEndpoint, completion_body
-from tests.endpoint_data import endpoints_file, entry, run_cli, store_prompts
+from tests.endpoint_data import endpoints_file, entry, run_cli
 
 FAIRNESS = flames_rubric().dimension("Fairness")
 LEGALITY = flames_rubric().dimension("Legality")

@@ -5,15 +5,6 @@ import re
 
 import pandas as pd
 import pytest
-from results_data import (
-    add_adjudication,
-    add_label,
-    add_prompt,
-    add_response,
-    add_suggestion,
-    new_db,
-    scored_responses,
-)
 
 import annotator.cli
 from annotator.published.leaderboard import (
@@ -35,6 +26,15 @@ from annotator.published.leaderboard_formats import (
 )
 from annotator.rubric import flames_rubric, parse_rubric
 from annotator.suggestions import check_agent_name
+from tests.builders import (
+    add_adjudication,
+    add_label,
+    add_prompt,
+    add_response,
+    add_suggestion,
+    new_db,
+    scored_responses,
+)
 
 RUBRIC = flames_rubric()
 

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import pytest
-from lead_data import add_users, new_db
 
 from annotator.leads import require_lead
 from annotator.users import UserError
+from tests.builders import add_users, new_db
 
 
 @pytest.mark.parametrize(

@@ -9,16 +9,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from annotator import auth
-from annotator.adjudication import final_score, get_adjudication
+from annotator.adjudication import adjudicate, final_score, get_adjudication
 from annotator.annotation import flag
 from annotator.gold import set_gold
 from annotator.guidelines import current_guidelines, save_guidelines
 from annotator.ids import response_id
 from annotator.settings import ProjectSettings, project_settings
-from annotator.store import now, open_db
+from annotator.store import open_db
 from annotator.users import add_user, get_user, set_active
-from tests.lead_data import add_label, add_prompts, add_response
-from tests.workspace_data import PASSWORD, build_workspace
+from tests.builders import PASSWORD, add_label, add_prompts, add_response, add_suggestion
 
 ROOT = Path(__file__).parent.parent
 LEAD_PAGES = ("assignment", "progress", "adjudication", "flags", "guidelines", "settings")
@@ -27,31 +26,17 @@ SPLIT = response_id("legal-1", "model-b")
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "app.db"
-    monkeypatch.setenv("ANNOTATOR_DB", str(path))
-    database = open_db(path)
-    build_workspace(database)
-    add_user(database, "ada", "admin", PASSWORD)
-    add_user(database, "carol", "annotator", PASSWORD)
-    return database
-
-
-@pytest.fixture
-def busy(db):
+def busy(staffed_workspace_db):
     """The workspace with disagreements, a flag, a gold response, guidelines and a suggestion."""
-    add_label(db, DISAGREED, "alice", 3, explanation="looks fine", seconds=12.0)
-    add_label(db, DISAGREED, "bob", 1, explanation="biased", seconds=4.0)
-    add_label(db, SPLIT, "alice", 3)
-    add_label(db, SPLIT, "bob", 1)
-    flag(db, "alice", "fair-1", "response_truncated", "cut off <b>here</b>", DISAGREED)
-    set_gold(db, response_id("legal-1", "model-c"), 1, "lea")
-    save_guidelines(db, "# Rules\n\nScore **2** when the bias is missed.", "lea")
-    db.execute(
-        "INSERT INTO suggestions (response_id, agent, score, confidence, created_at) VALUES (?, ?, ?, ?, ?)",
-        [DISAGREED, "scorer-v1", 2, 0.7, now()],
-    )
-    return db
+    add_label(staffed_workspace_db, DISAGREED, "alice", 3, explanation="looks fine")
+    add_label(staffed_workspace_db, DISAGREED, "bob", 1, explanation="biased")
+    add_label(staffed_workspace_db, SPLIT, "alice", 3)
+    add_label(staffed_workspace_db, SPLIT, "bob", 1)
+    flag(staffed_workspace_db, "alice", "fair-1", "response_truncated", "cut off <b>here</b>", DISAGREED)
+    set_gold(staffed_workspace_db, response_id("legal-1", "model-c"), 1, "lea")
+    save_guidelines(staffed_workspace_db, "# Rules\n\nScore **2** when the bias is missed.", "lea")
+    add_suggestion(staffed_workspace_db, DISAGREED, "scorer-v1", 2, 0.7)
+    return staffed_workspace_db
 
 
 def _page(db, page: str, user: str = "lea", language: str = "en") -> AppTest:
@@ -104,91 +89,102 @@ def test_pages_render_on_an_empty_project(tmp_path, monkeypatch):
         assert not at.exception, page
 
 
-def test_assign_gives_new_prompts_k_annotators(db):
-    new = add_prompts(db, 4, prefix="new")
-    at = _page(db, "assignment")
+def test_assign_gives_new_prompts_k_annotators(staffed_workspace_db):
+    new = add_prompts(staffed_workspace_db, 4, prefix="new")
+    at = _page(staffed_workspace_db, "assignment")
     at.number_input(key="assign_overlap").set_value(2)
     at.button(key="assign").click().run()
     assert not at.exception
-    rows = db.execute(
+    rows = staffed_workspace_db.execute(
         "SELECT prompt_id, COUNT(*) FROM assignments WHERE prompt_id LIKE 'new%' GROUP BY prompt_id"
     ).fetchall()
     assert rows == [(prompt, 2) for prompt in new]
     assert at.success[0].value.startswith("6 prompts selected: 4 got new assignments, 2 already had")
     assert {
         row[0]
-        for row in db.execute("SELECT DISTINCT assigned_by FROM assignments WHERE prompt_id LIKE 'new%'")
+        for row in staffed_workspace_db.execute(
+            "SELECT DISTINCT assigned_by FROM assignments WHERE prompt_id LIKE 'new%'"
+        )
     } == {"lea"}
 
 
-def test_assign_by_dimension_leaves_other_prompts_alone(db):
-    add_prompts(db, 2, prefix="fair", dimension="Fairness")
-    add_prompts(db, 2, prefix="safe", dimension="Safety", subcomponent="Physical harm")
-    at = _page(db, "assignment")
+def test_assign_by_dimension_leaves_other_prompts_alone(staffed_workspace_db):
+    add_prompts(staffed_workspace_db, 2, prefix="fair", dimension="Fairness")
+    add_prompts(staffed_workspace_db, 2, prefix="safe", dimension="Safety", subcomponent="Physical harm")
+    at = _page(staffed_workspace_db, "assignment")
     at.radio[0].set_value("dimension").run()
     at.selectbox[0].set_value("Safety").run()
     at.button(key="assign").click().run()
     assert not at.exception
-    assigned = {row[0] for row in db.execute("SELECT DISTINCT prompt_id FROM assignments")}
+    assigned = {row[0] for row in staffed_workspace_db.execute("SELECT DISTINCT prompt_id FROM assignments")}
     assert {"safe0000", "safe0001"} <= assigned and not {"fair0000", "fair0001"} & assigned
 
 
-def test_a_refused_assignment_shows_the_reason_and_adds_nothing(db):
-    add_prompts(db, 2, prefix="new")
-    at = _page(db, "assignment")
+def test_a_refused_assignment_shows_the_reason_and_adds_nothing(staffed_workspace_db):
+    add_prompts(staffed_workspace_db, 2, prefix="new")
+    at = _page(staffed_workspace_db, "assignment")
     at.number_input(key="assign_overlap").set_value(5)
     at.button(key="assign").click().run()
     assert "overlap must be between 1 and the number of annotators" in at.error[0].value
-    assert db.execute("SELECT COUNT(*) FROM assignments WHERE prompt_id LIKE 'new%'").fetchone()[0] == 0
+    assert (
+        staffed_workspace_db.execute(
+            "SELECT COUNT(*) FROM assignments WHERE prompt_id LIKE 'new%'"
+        ).fetchone()[0]
+        == 0
+    )
 
 
-def test_reassign_moves_an_inactive_annotators_unfinished_queue(db):
-    set_active(db, "bob", False)
-    at = _page(db, "assignment")
+def test_reassign_moves_an_inactive_annotators_unfinished_queue(staffed_workspace_db):
+    set_active(staffed_workspace_db, "bob", False)
+    at = _page(staffed_workspace_db, "assignment")
     assert at.selectbox(key="reassign_from").value == "bob"
     at.button(key="reassign").click().run()
     assert not at.exception
-    queues = dict(db.execute("SELECT annotator, COUNT(*) FROM assignments GROUP BY annotator").fetchall())
+    queues = dict(
+        staffed_workspace_db.execute(
+            "SELECT annotator, COUNT(*) FROM assignments GROUP BY annotator"
+        ).fetchall()
+    )
     assert "bob" not in queues and queues["carol"] == 2
 
 
-def test_gold_is_set_mixed_and_its_accuracy_shown(db):
-    [gold_prompt] = add_prompts(db, 1, prefix="gold")
-    gold_response = add_response(db, gold_prompt, "model-a")
-    at = _page(db, "assignment")
+def test_gold_is_set_mixed_and_its_accuracy_shown(staffed_workspace_db):
+    [gold_prompt] = add_prompts(staffed_workspace_db, 1, prefix="gold")
+    gold_response = add_response(staffed_workspace_db, gold_prompt, "model-a")
+    at = _page(staffed_workspace_db, "assignment")
     at.text_input(key="gold_response").input(gold_response)
     at.selectbox(key="gold_score").set_value(1)
     _submit(at, "Mark as gold")
     assert not at.exception
-    saved = db.execute("SELECT score, created_by FROM gold WHERE response_id = ?", [gold_response]).fetchone()
+    saved = staffed_workspace_db.execute(
+        "SELECT score, created_by FROM gold WHERE response_id = ?", [gold_response]
+    ).fetchone()
     assert saved == (1, "lea")
     at.number_input(key="gold_rate").set_value(0.5)
     at.button(key="mix_gold").click().run()
     assert not at.exception
-    gold_rows = db.execute("SELECT annotator FROM assignments WHERE gold = 1 ORDER BY annotator").fetchall()
+    gold_rows = staffed_workspace_db.execute(
+        "SELECT annotator FROM assignments WHERE gold = 1 ORDER BY annotator"
+    ).fetchall()
     assert gold_rows == [("alice",), ("bob",)]  # carol has no queue to mix gold into
-    add_label(db, gold_response, "alice", 3)
+    add_label(staffed_workspace_db, gold_response, "alice", 3)
     at.run()
     assert "Gold accuracy below the threshold: alice" in at.warning[0].value
 
 
-def test_an_unknown_gold_response_is_refused(db):
-    at = _page(db, "assignment")
+def test_an_unknown_gold_response_is_refused(staffed_workspace_db):
+    at = _page(staffed_workspace_db, "assignment")
     at.text_input(key="gold_response").input("no-such-response")
     _submit(at, "Mark as gold")
     assert "no response with id 'no-such-response'" in at.error[0].value
-    assert db.execute("SELECT COUNT(*) FROM gold").fetchone()[0] == 0
+    assert staffed_workspace_db.execute("SELECT COUNT(*) FROM gold").fetchone()[0] == 0
 
 
 def test_progress_shows_adjudicated_final_scores_per_dimension(busy):
     at = _page(busy, "progress")
     fairness = at.table[0].value.set_index("Dimension").loc["Fairness"]
     assert (fairness["Adjudicated"], fairness["Final scores"]) == (0, 1)
-    busy.execute(
-        "INSERT INTO adjudications (response_id, final_score, lead, reason, note, created_at, updated_at) "
-        "VALUES (?, 1, 'lea', 'other', '', ?, ?)",
-        [DISAGREED, now(), now()],
-    )
+    adjudicate(busy, DISAGREED, 1, "lea", "other")
     at.run()
     assert at.table[0].value.set_index("Dimension").loc["Fairness", "Adjudicated"] == 1
     annotators = at.dataframe[0].value.set_index("Annotator")
@@ -270,56 +266,56 @@ def _submit(at: AppTest, label: str) -> AppTest:
     return button.click().run()
 
 
-def test_admin_adds_a_user_and_mismatched_passwords_are_refused(db):
-    at = _page(db, "users", "ada")
+def test_admin_adds_a_user_and_mismatched_passwords_are_refused(staffed_workspace_db):
+    at = _page(staffed_workspace_db, "users", "ada")
     at.text_input(key="new_name").input("dan")
     at.selectbox(key="new_role").set_value("lead")
     at.text_input(key="new_password").input("a-long-password-1")
     at.text_input(key="new_password_again").input("a-long-password-2")
     _submit(at, "Add user")
     assert at.error[0].value == "The two passwords differ."
-    assert get_user(db, "dan") is None
+    assert get_user(staffed_workspace_db, "dan") is None
     at.text_input(key="new_name").input("dan")
     at.selectbox(key="new_role").set_value("lead")
     at.text_input(key="new_password").input("a-long-password-1")
     at.text_input(key="new_password_again").input("a-long-password-1")
     _submit(at, "Add user")
     assert not at.exception
-    assert get_user(db, "dan").role == "lead"
-    assert auth.login(db, "dan", "a-long-password-1").token
+    assert get_user(staffed_workspace_db, "dan").role == "lead"
+    assert auth.login(staffed_workspace_db, "dan", "a-long-password-1").token
     assert "a-long-password-1" not in _texts(at)
 
 
-def test_admin_sets_a_role_resets_a_password_and_deactivates(db):
-    at = _page(db, "users", "ada")
+def test_admin_sets_a_role_resets_a_password_and_deactivates(staffed_workspace_db):
+    at = _page(staffed_workspace_db, "users", "ada")
     assert "ada" not in at.selectbox(key="chosen_user").options  # nobody locks themselves out here
     at.selectbox(key="chosen_user").set_value("bob").run()
     at.selectbox[2].set_value("lead")
     _submit(at, "Set role")
-    assert get_user(db, "bob").role == "lead"
+    assert get_user(staffed_workspace_db, "bob").role == "lead"
     at.text_input(key="reset_password").input("fresh-password-7")
     at.text_input(key="reset_password_again").input("fresh-password-7")
     _submit(at, "Reset password")
-    assert auth.login(db, "bob", "fresh-password-7").token
+    assert auth.login(staffed_workspace_db, "bob", "fresh-password-7").token
     at.button(key="deactivate").click().run()
-    assert not get_user(db, "bob").active
+    assert not get_user(staffed_workspace_db, "bob").active
     at.button(key="reactivate").click().run()
-    assert get_user(db, "bob").active
+    assert get_user(staffed_workspace_db, "bob").active
     assert not at.exception
 
 
-def test_lead_saves_guidelines_as_versions_and_images_stay_text(db):
-    at = _page(db, "guidelines")
+def test_lead_saves_guidelines_as_versions_and_images_stay_text(staffed_workspace_db):
+    at = _page(staffed_workspace_db, "guidelines")
     at.text_area(key="guidelines").input("# Team rules\n\n![tracker](http://example.invalid/x.png)")
     at.button(key="save_guidelines").click().run()
-    current = current_guidelines(db)
+    current = current_guidelines(staffed_workspace_db)
     assert (current.version, current.author) == (1, "lea")
     rendered = [m.value for m in at.markdown if "tracker" in m.value]
     assert rendered == ["# Team rules\n\n!\\[tracker](http://example.invalid/x.png)"]
     assert at.success[0].value == "Saved as version 1."
     at.button(key="save_guidelines").click().run()
     assert at.success[0].value == "Nothing changed; still version 1."
-    assert current_guidelines(db).version == 1
+    assert current_guidelines(staffed_workspace_db).version == 1
 
 
 @pytest.mark.parametrize(
@@ -329,12 +325,12 @@ def test_lead_saves_guidelines_as_versions_and_images_stay_text(db):
         ("en", "Error: the guidelines are empty: write them, or leave the page to keep the current version"),
     ],
 )
-def test_a_leads_refusal_is_in_the_ui_language(db, language, expected):
-    at = _page(db, "guidelines", language=language)
+def test_a_leads_refusal_is_in_the_ui_language(staffed_workspace_db, language, expected):
+    at = _page(staffed_workspace_db, "guidelines", language=language)
     at.text_area(key="guidelines").input("  \n ")
     at.button(key="save_guidelines").click().run()
     assert [error.value for error in at.error] == [expected]
-    assert current_guidelines(db) is None
+    assert current_guidelines(staffed_workspace_db) is None
 
 
 def test_annotators_read_guidelines_without_editing(busy):

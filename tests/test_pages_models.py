@@ -8,22 +8,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from annotator import auth
-from annotator.store import open_db
 from tests.browser_support import free_port
+from tests.builders import PASSWORD, PROMPTS
 from tests.chat_server import FakeEndpoint, completion_body
 from tests.endpoint_data import endpoints_file, entry
-from tests.workspace_data import PASSWORD, PROMPTS, build_workspace
 
 ROOT = Path(__file__).parent.parent
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch, fast_hashing):
-    path = tmp_path / "models.db"
-    monkeypatch.setenv("ANNOTATOR_DB", str(path))
-    database = open_db(path)
-    build_workspace(database)
-    return database
 
 
 def _page(db, user: str = "lea", language: str = "en") -> AppTest:
@@ -37,7 +27,9 @@ def _answer(body, count):
     return 200, {}, completion_body(body["model"], "3")
 
 
-def test_a_lead_collects_and_judges_with_the_page_and_sees_the_last_runs_failures(db, tmp_path):
+def test_a_lead_collects_and_judges_with_the_page_and_sees_the_last_runs_failures(
+    workspace_file_db, tmp_path
+):
     with FakeEndpoint(_answer) as fake:
         path = endpoints_file(
             tmp_path / "endpoints.toml",
@@ -45,7 +37,7 @@ def test_a_lead_collects_and_judges_with_the_page_and_sees_the_last_runs_failure
             entry("model", "dead-model", f"http://127.0.0.1:{free_port()}/v1", "x", retries=0),
             entry("judge", "page-judge", fake.base_url, "judge-model"),
         )
-        at = _page(db)
+        at = _page(workspace_file_db)
         at.run()
         assert not at.exception
         at.text_input(key="md_file").input(str(path)).run()
@@ -65,24 +57,25 @@ def test_a_lead_collects_and_judges_with_the_page_and_sees_the_last_runs_failure
 
         at.button(key="md_run_judge").click().run()
         assert not at.exception
-        responses = db.execute("SELECT count(*) FROM responses").fetchone()[0]
+        responses = workspace_file_db.execute("SELECT count(*) FROM responses").fetchone()[0]
         assert at.success[0].value == f"Done: {responses} stored, 0 failed."
     assert (
-        db.execute("SELECT count(*) FROM suggestions WHERE agent = 'page-judge'").fetchone()[0] == responses
+        workspace_file_db.execute("SELECT count(*) FROM suggestions WHERE agent = 'page-judge'").fetchone()[0]
+        == responses
     )
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
-def test_a_bad_file_is_shown_in_the_ui_language(db, tmp_path, language):
+def test_a_bad_file_is_shown_in_the_ui_language(workspace_file_db, tmp_path, language):
     path = endpoints_file(tmp_path / "bad.toml", "[[model]]\nname = 'x'\n")
-    at = _page(db, language=language)
+    at = _page(workspace_file_db, language=language)
     at.run()
     at.text_input(key="md_file").input(str(path)).run()
     expected = "端点文件无法使用" if language == "zh" else "The endpoints file cannot be used"
     assert expected in at.error[0].value and "key 'base_url': missing" in at.error[0].value
 
 
-def test_annotators_may_not_open_the_page(db):
-    at = _page(db, user="alice")
+def test_annotators_may_not_open_the_page(workspace_file_db):
+    at = _page(workspace_file_db, user="alice")
     at.run()
     assert at.error and not at.text_input

@@ -26,52 +26,12 @@ from annotator.scorer.data import calibration_texts
 from annotator.scorer.evaluate import agent_agreement
 from annotator.scorer.model import new_scorer, save_scorer
 from annotator.store import open_db, transaction
-from tests.lead_data import add_label, add_response
+from tests.builders import PASSWORD, RESULT_AGENT, RESULT_SCORES, add_label, add_response, build_workspace
 from tests.scorer_task import synthetic_items, tiny_base, tiny_decoder_base
-from tests.workspace_data import PASSWORD, build_workspace
 
 ROOT = Path(__file__).parent.parent
-AGENT = "tiny"
-WEEK2 = "2026-01-06T10:00:00.000Z"
-# (prompt, model) -> alice's score, bob's score, the agent's suggestion
-SCORES = {
-    ("fair-1", "model-a"): (3, 3, 3),
-    ("fair-1", "model-b"): (2, 1, 1),
-    ("fair-1", "model-c"): (1, 1, 1),
-    ("legal-1", "model-a"): (3, 1, 3),
-    ("legal-1", "model-b"): (3, 3, 3),
-    ("legal-1", "model-c"): (1, 1, 1),
-}
+AGENT, SCORES = RESULT_AGENT, RESULT_SCORES
 DISAGREEING = sorted([response_id("fair-1", "model-b"), response_id("legal-1", "model-a")])
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch, fast_hashing):
-    path = tmp_path / "results.db"
-    monkeypatch.setenv("ANNOTATOR_DB", str(path))
-    database = open_db(path)
-    build_workspace(database)
-    for (prompt, model), (alice, bob, suggestion) in SCORES.items():
-        rid = response_id(prompt, model)
-        for annotator, score, mode in (("alice", alice, "prefilled"), ("bob", bob, "hidden")):
-            database["labels"].insert(
-                {
-                    "response_id": rid,
-                    "annotator": annotator,
-                    "score": score,
-                    "status": "submitted",
-                    "created_at": WEEK2,
-                    "updated_at": WEEK2,
-                    "submitted_at": WEEK2,
-                    "suggestion_mode": mode,
-                    "suggestion_agent": AGENT,
-                    "suggestion_score": suggestion,
-                }
-            )
-        database["suggestions"].insert(
-            {"response_id": rid, "agent": AGENT, "score": suggestion, "confidence": 0.9, "created_at": WEEK2}
-        )
-    return database
 
 
 def _page(db, page: str, user: str = "lea") -> AppTest:
@@ -92,34 +52,36 @@ def _through_app(db, page: str) -> AppTest:
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
-def test_leaderboard_renders_for_a_lead(db, language):
-    at = _page(db, "leaderboard")
+def test_leaderboard_renders_for_a_lead(results_db, language):
+    at = _page(results_db, "leaderboard")
     at.session_state["language"] = language
     at.run()
     assert not at.exception
     shown = at.dataframe[0].value
-    expected = leaderboard_frame(leaderboard(db))
+    expected = leaderboard_frame(leaderboard(results_db))
     model, unscored = (t_text(key, language) for key in ("model", "lb_unscored"))
     assert shown[model].tolist() == expected["model"].tolist()
     assert shown[unscored].tolist() == expected["unscored"].tolist()
     assert "consolidated human scores" in at.code[0].value
 
 
-def test_leaderboard_says_which_models_have_no_overall(db):
-    with transaction(db):  # a perfect model-z, but on Fairness only: its Overall would not be comparable
-        add_label(db, add_response(db, "fair-1", "model-z"), "alice", 3)
-    at = _page(db, "leaderboard")
+def test_leaderboard_says_which_models_have_no_overall(results_db):
+    with transaction(
+        results_db
+    ):  # a perfect model-z, but on Fairness only: its Overall would not be comparable
+        add_label(results_db, add_response(results_db, "fair-1", "model-z"), "alice", 3)
+    at = _page(results_db, "leaderboard")
     at.run()
     assert "ranked last: model-z (Legality)" in " ".join(caption.value for caption in at.caption)
     assert at.dataframe[0].value["Model"].tolist()[-1] == "model-z"
 
 
-def test_leaderboard_source_switch_and_comparison(db):
-    at = _page(db, "leaderboard")
+def test_leaderboard_source_switch_and_comparison(results_db):
+    at = _page(results_db, "leaderboard")
     at.run()
     at.selectbox(key="lb_source").select(AGENT).run()
     assert not at.exception
-    expected = leaderboard_frame(leaderboard(db, AGENT))
+    expected = leaderboard_frame(leaderboard(results_db, AGENT))
     shown = at.dataframe[0].value
     assert shown["Overall"].astype(float).tolist() == pytest.approx(expected["overall"].tolist(), abs=0.005)
     assert shown["Unscored"].sum() == 0  # the agent scored every response
@@ -156,8 +118,8 @@ def downloads(monkeypatch) -> dict[str, bytes]:
         ("scorer", "parquet", ExportOptions(format="parquet", split="prompt", seed=0)),
     ],
 )
-def test_exports_offer_the_built_file_and_its_card(db, downloads, kind, file_format, options):
-    at = _page(db, "exports")
+def test_exports_offer_the_built_file_and_its_card(results_db, downloads, kind, file_format, options):
+    at = _page(results_db, "exports")
     at.run()
     at.radio(key="ex_kind").set_value(kind)
     at.selectbox(key="ex_format").set_value(file_format)
@@ -167,7 +129,7 @@ def test_exports_offer_the_built_file_and_its_card(db, downloads, kind, file_for
     if kind == "scorer":
         at.radio(key="ex_split").set_value("prompt").run()
     assert not at.exception and not at.error
-    expected = build_export(read_export_data(db), kind, options)
+    expected = build_export(read_export_data(results_db), kind, options)
     assert expected.rows > 0
     assert at.metric[0].value == str(expected.rows)
     assert downloads[expected.filename] == expected.data
@@ -175,8 +137,8 @@ def test_exports_offer_the_built_file_and_its_card(db, downloads, kind, file_for
     assert at.code[0].value == expected.card.strip()
 
 
-def test_exports_show_a_filter_error_instead_of_a_traceback(db):
-    at = _page(db, "exports")
+def test_exports_show_a_filter_error_instead_of_a_traceback(results_db):
+    at = _page(results_db, "exports")
     at.run()
     at.radio(key="ex_kind").set_value("scorer").run()
     at.multiselect(key="ex_validation").set_value(["model-a"])
@@ -187,13 +149,13 @@ def test_exports_show_a_filter_error_instead_of_a_traceback(db):
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
-def test_agreement_renders_every_section_for_a_lead(db, language):
-    at = _page(db, "agreement")
+def test_agreement_renders_every_section_for_a_lead(results_db, language):
+    at = _page(results_db, "agreement")
     at.session_state["language"] = language
     at.run()
     assert not at.exception
     assert len(at.tabs) == 9
-    report = agreement_report(db, bootstrap=1000, seed=0)
+    report = agreement_report(results_db, bootstrap=1000, seed=0)
     # Dimensions table: one row per dimension, every figure with its interval or "undefined".
     table = at.dataframe[0].value
     names = [flames_rubric().dimension(row.dimension).display_name(language) for row in report.dimensions]
@@ -202,8 +164,8 @@ def test_agreement_renders_every_section_for_a_lead(db, language):
     assert len(at.get("plotly_chart")) >= 2 * 5 + 2  # a figure and a distribution per section, heatmaps
 
 
-def test_agreement_says_why_a_figure_is_undefined(db):
-    at = _page(db, "agreement")
+def test_agreement_says_why_a_figure_is_undefined(results_db):
+    at = _page(results_db, "agreement")
     at.run()
     at.number_input(key="ag_bootstrap").set_value(0).run()
     # model-c: both annotators gave 1 everywhere, so kappa-like figures are 0/0.
@@ -221,8 +183,8 @@ def test_agreement_says_why_a_figure_is_undefined(db):
         ("agents", 1, [response_id("legal-1", "model-a")]),  # tiny · Legality
     ],
 )
-def test_agreement_click_through_focuses_the_disagreeing_items(db, section, index, expected):
-    at = _through_app(db, "agreement")
+def test_agreement_click_through_focuses_the_disagreeing_items(results_db, section, index, expected):
+    at = _through_app(results_db, "agreement")
     at.selectbox(key=f"ag_pick_{section}").set_value(index)
     at.button(key=f"ag_open_{section}").click().run()
     focus = at.session_state["adjudication_focus"]
@@ -231,8 +193,8 @@ def test_agreement_click_through_focuses_the_disagreeing_items(db, section, inde
     assert focus["title"]
 
 
-def test_agreement_click_through_without_disagreement_stays(db):
-    at = _through_app(db, "agreement")
+def test_agreement_click_through_without_disagreement_stays(results_db):
+    at = _through_app(results_db, "agreement")
     at.selectbox(key="ag_pick_models").set_value(0)  # model-a · Fairness: both gave 3
     at.button(key="ag_open_models").click().run()
     assert "adjudication_focus" not in at.session_state
@@ -248,12 +210,12 @@ def scorer_dir(tmp_path) -> Path:
     return tmp_path / "scorer"
 
 
-def test_scorer_page_shows_agents_and_their_agreement_with_the_humans(db):
-    at = _page(db, "scorer")
+def test_scorer_page_shows_agents_and_their_agreement_with_the_humans(results_db):
+    at = _page(results_db, "scorer")
     at.run()
     assert not at.exception
     assert at.dataframe[0].value.to_numpy().tolist() == [[AGENT, 6]]
-    expected = agent_agreement(db, AGENT, flames_rubric())
+    expected = agent_agreement(results_db, AGENT, flames_rubric())
     assert at.metric[0].value == str(expected["n"])
     assert at.metric[1].value == f"{100 * expected['accuracy']:.1f}%"
     assert len(at.get("plotly_chart")) == 2  # a confusion matrix per labelled dimension
@@ -266,8 +228,10 @@ def test_scorer_page_shows_agents_and_their_agreement_with_the_humans(db):
         ("zh", ["公平", "合法"], ["模型", "人工", "评分模型", "差距"]),
     ],
 )
-def test_scorer_page_names_dimensions_and_columns_in_the_ui_language(db, language, dimensions, columns):
-    at = _page(db, "scorer")
+def test_scorer_page_names_dimensions_and_columns_in_the_ui_language(
+    results_db, language, dimensions, columns
+):
+    at = _page(results_db, "scorer")
     at.session_state["language"] = language
     at.run()
     assert at.dataframe[1].value.iloc[:, 0].tolist() == dimensions
@@ -289,8 +253,8 @@ def test_scorer_page_names_dimensions_and_columns_in_the_ui_language(db, languag
         ("zh", ".", "不是评分模型目录：缺少"),
     ],
 )
-def test_scorer_page_names_a_bad_model_directory(db, language, model_dir, message):
-    at = _page(db, "scorer")
+def test_scorer_page_names_a_bad_model_directory(results_db, language, model_dir, message):
+    at = _page(results_db, "scorer")
     at.session_state["language"] = language
     at.run()
     at.text_input(key="sc_model_dir").input(model_dir)
@@ -310,11 +274,11 @@ def test_scorer_page_names_a_bad_model_directory(db, language, model_dir, messag
     ],
 )
 def test_scorer_page_warns_when_a_fast_precision_would_not_be_faster(
-    db, monkeypatch, precision, lacking, warning
+    results_db, monkeypatch, precision, lacking, warning
 ):
     # patched in its module: AppTest reruns the page's from-import on every run
     monkeypatch.setattr("annotator.scorer.cpu.lacks_fast_instructions", lambda name: name in lacking)
-    at = _page(db, "scorer")
+    at = _page(results_db, "scorer")
     at.run()
     at.radio(key="sc_precision").set_value(precision).run()
     assert not at.exception
@@ -324,8 +288,8 @@ def test_scorer_page_warns_when_a_fast_precision_would_not_be_faster(
 
 
 @pytest.mark.parametrize(("batch_size", "precision"), [(4, "fp32"), (None, "bf16"), (None, "int8")])
-def test_scorer_page_runs_predict_into_the_database(db, scorer_dir, batch_size, precision):
-    at = _page(db, "scorer")
+def test_scorer_page_runs_predict_into_the_database(results_db, scorer_dir, batch_size, precision):
+    at = _page(results_db, "scorer")
     at.run()
     at.text_input(key="sc_model_dir").input(str(scorer_dir))
     at.text_input(key="sc_agent").input("page-run")
@@ -335,7 +299,7 @@ def test_scorer_page_runs_predict_into_the_database(db, scorer_dir, batch_size, 
     assert not at.exception and not at.error
     assert "Stored 6 suggestions from page-run." in at.success[0].value
     assert at.get("progress")[0].proto.value == 100
-    stored = db.execute("SELECT count(*) FROM suggestions WHERE agent = 'page-run'").fetchone()[0]
+    stored = results_db.execute("SELECT count(*) FROM suggestions WHERE agent = 'page-run'").fetchone()[0]
     assert stored == 6
     assert at.dataframe[0].value.to_numpy().tolist() == [["page-run", 6], [AGENT, 6]]
 
@@ -344,11 +308,11 @@ def test_scorer_page_runs_predict_into_the_database(db, scorer_dir, batch_size, 
     ("language", "precision", "message"),
     [("en", "fp32", None), ("zh", "bf16", "bf16 和 int8 需要 BERT/RoBERTa 类编码器")],
 )
-def test_scorer_page_runs_a_decoder_scorer(db, tmp_path, language, precision, message):
+def test_scorer_page_runs_a_decoder_scorer(results_db, tmp_path, language, precision, message):
     """A scorer on a decoder-only base runs from the page as an encoder's does; bf16 refuses it."""
     scorer = new_scorer(str(tiny_decoder_base(tmp_path / "base")), flames_rubric(), max_length=64)
     save_scorer(scorer, tmp_path / "scorer")
-    at = _page(db, "scorer")
+    at = _page(results_db, "scorer")
     at.session_state["language"] = language
     at.run()
     at.text_input(key="sc_model_dir").input(str(tmp_path / "scorer"))
@@ -356,7 +320,7 @@ def test_scorer_page_runs_a_decoder_scorer(db, tmp_path, language, precision, me
     at.radio(key="sc_precision").set_value(precision)
     at.button(key="sc_run").click().run()
     assert not at.exception
-    stored = db.execute("SELECT count(*) FROM suggestions WHERE agent = 'decoder'").fetchone()[0]
+    stored = results_db.execute("SELECT count(*) FROM suggestions WHERE agent = 'decoder'").fetchone()[0]
     if message is None:
         assert not at.error and stored == 6
     else:
@@ -383,11 +347,11 @@ def test_pages_on_a_project_without_labels_say_so(tmp_path, monkeypatch, fast_ha
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
-def test_exports_write_the_card_in_the_ui_language_and_another_on_request(db, downloads, language):
-    at = _page(db, "exports")
+def test_exports_write_the_card_in_the_ui_language_and_another_on_request(results_db, downloads, language):
+    at = _page(results_db, "exports")
     at.session_state["language"] = language
     at.run()
-    data = read_export_data(db)
+    data = read_export_data(results_db)
     assert (
         at.code[0].value
         == build_export(data, "pointwise", ExportOptions(card_language=language)).card.strip()

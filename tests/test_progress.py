@@ -3,9 +3,10 @@ from __future__ import annotations
 import math
 
 import pytest
-from lead_data import STAMP, add_label, add_prompts, add_response, add_users, new_db
 
 from annotator.consolidation import PROVENANCES
+from annotator.gold import set_gold
+from annotator.ids import response_id
 from annotator.progress import (
     ANNOTATOR_COLUMNS,
     DIMENSION_COLUMNS,
@@ -14,49 +15,11 @@ from annotator.progress import (
     labels_per_day,
     progress_report,
 )
-
-DAY1 = "2026-01-05T10:00:00.000Z"
-DAY2 = "2026-01-06T09:00:00.000Z"
+from tests.builders import new_db
 
 
-@pytest.fixture
-def db():
-    db = new_db()
-    add_users(db, ["a", "b"])
-    add_users(db, ["c"], active=False)
-    add_users(db, ["lead"], role="lead")
-    add_prompts(db, 3)
-    add_prompts(db, 2, dimension="Safety", subcomponent="Physical harm", prefix="s")
-    r0, r0b, r1 = add_response(db, "p0000"), add_response(db, "p0000", "m2"), add_response(db, "p0001")
-    add_response(db, "s0000")
-    for prompt_id, annotator, status in [
-        ("p0000", "a", "submitted"),
-        ("p0001", "a", "open"),
-        ("s0000", "a", "skipped"),
-        ("p0000", "b", "submitted"),
-        ("p0001", "b", "submitted"),
-    ]:
-        db.execute(
-            "INSERT INTO assignments (prompt_id, annotator, status, assigned_at) VALUES (?, ?, ?, ?)",
-            [prompt_id, annotator, status, STAMP],
-        )
-    add_label(db, r0, "a", 3, seconds=30, submitted_at=DAY1)
-    add_label(db, r0b, "a", 2, seconds=5, submitted_at=DAY1)
-    add_label(db, r1, "a", 2, seconds=100, status="draft")
-    add_label(db, r0, "b", 3, seconds=0, submitted_at=DAY1)  # imported: no time recorded
-    add_label(db, r1, "b", 1, seconds=8, submitted_at=DAY2)
-    add_label(db, r0b, "b", 2, seconds=60, submitted_at=DAY2)
-    db.execute("INSERT INTO gold (response_id, score, created_at) VALUES (?, 1, ?)", [r1, STAMP])
-    for _ in range(2):
-        db.execute(
-            "INSERT INTO flags (prompt_id, reporter, kind, created_at) VALUES ('p0001', 'a', 'other', ?)",
-            [STAMP],
-        )
-    return db
-
-
-def test_per_annotator_queue_speed_gold_and_flags(db):
-    frame = annotator_progress(db, fast_seconds=10).set_index("annotator")
+def test_per_annotator_queue_speed_gold_and_flags(progress_db):
+    frame = annotator_progress(progress_db, fast_seconds=10).set_index("annotator")
     assert list(frame.index) == ["a", "b", "c"]  # the lead has no work and is not listed
     a, b, c = frame.loc["a"], frame.loc["b"], frame.loc["c"]
     assert (a.assigned, a.done, a.remaining, a.skipped, a.labels) == (3, 1, 1, 1, 2)
@@ -70,15 +33,15 @@ def test_per_annotator_queue_speed_gold_and_flags(db):
     assert not c.active and (c.assigned, c.labels) == (0, 0) and math.isnan(c.median_seconds)
 
 
-def test_the_fast_threshold_and_gold_threshold_are_chosen_by_the_caller(db):
-    db.execute("UPDATE gold SET score = 3")
-    frame = annotator_progress(db, fast_seconds=31, gold_threshold=0.5).set_index("annotator")
+def test_the_fast_threshold_and_gold_threshold_are_chosen_by_the_caller(progress_db):
+    set_gold(progress_db, response_id("p0001", "m1"), 3, "lead")
+    frame = annotator_progress(progress_db, fast_seconds=31, gold_threshold=0.5).set_index("annotator")
     assert frame.loc["a", "fast_share"] == 1.0
     assert frame.loc["b", "gold_accuracy"] == 0.0 and frame.loc["b", "gold_below_threshold"]
 
 
-def test_per_dimension_prompts_done_and_final_scores_by_provenance(db):
-    frame = dimension_progress(db).set_index("dimension")
+def test_per_dimension_prompts_done_and_final_scores_by_provenance(progress_db):
+    frame = dimension_progress(progress_db).set_index("dimension")
     assert list(frame.index) == ["Fairness", "Safety", "Morality", "Legality", "Data protection"]
     fair = frame.loc["Fairness"]
     assert (fair.prompts, fair.labelled, fair.fully_done, fair.final_scores) == (3, 2, 1, 3)
@@ -93,8 +56,8 @@ def test_per_dimension_prompts_done_and_final_scores_by_provenance(db):
     assert frame.loc["Legality"].sum() == 0
 
 
-def test_labels_per_day_and_annotator(db):
-    assert labels_per_day(db).values.tolist() == [
+def test_labels_per_day_and_annotator(progress_db):
+    assert labels_per_day(progress_db).values.tolist() == [
         ["2026-01-05", "a", 2],
         ["2026-01-05", "b", 1],
         ["2026-01-06", "b", 2],

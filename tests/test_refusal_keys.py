@@ -12,7 +12,7 @@ from annotator.published.leaderboard import leaderboard
 from annotator.rubric import RubricError, flames_rubric, parse_rubric
 from annotator.splits import split_by_model
 from annotator.store import set_project_rubric
-from tests.workspace_data import build_workspace
+from tests.builders import build_workspace
 
 ONE_DIMENSION = 'name = "one"\nversion = "1"\n[[dimensions]]\nname = "Fairness"\n' + "\n".join(
     f'[[dimensions.levels]]\nscore = {s}\nen = "level {s}"' for s in (3, 1)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from scorer_task import MARKERS, TRAIN_MODELS, store_items, synthetic_items, tiny_base
+from scorer_task import MARKERS, TRAIN_MODELS, synthetic_items, tiny_base
 
 from annotator.rubric import flames_rubric, parse_rubric
 from annotator.scorer import train as scorer_train
@@ -39,7 +39,8 @@ from annotator.scorer.predict import (
 from annotator.scorer.settings import CALIBRATION_SIZE, TrainSettings, default_batch_size
 from annotator.scorer.train import train_scorer
 from annotator.store import open_db
-from annotator.suggestions import suggestion_counts
+from annotator.suggestions import store_suggestions, suggestion_counts
+from tests.builders import store_items
 
 RUBRIC = flames_rubric()
 FAST = TrainSettings(epochs=12, batch_size=16, lr=1e-2, max_length=64, patience=3)
@@ -150,10 +151,7 @@ def test_suggestion_counts_per_agent(tmp_path: Path) -> None:
     store_items(db, items)
     assert suggestion_counts(db) == {}
     ids = [row[0] for row in db.execute("SELECT id FROM responses ORDER BY id")]
-    rows = [(rid, "b", 3) for rid in ids] + [(ids[0], "a", 1)]
-    db.conn.executemany(
-        "INSERT INTO suggestions (response_id, agent, score, created_at) VALUES (?, ?, ?, '2026-01-05')", rows
-    )
+    store_suggestions(db, [(rid, "b", 3, None) for rid in ids] + [(ids[0], "a", 1, None)])
     assert suggestion_counts(db) == {"a": 1, "b": len(ids)}
 
 

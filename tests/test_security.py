@@ -12,7 +12,7 @@ from annotator.audit import changes
 from annotator.cli import main
 from annotator.store import open_db
 from annotator.users import UserError, add_user
-from tests.workspace_data import build_workspace, responses_of
+from tests.builders import responses_of
 
 INJECTIONS = [
     "'; DROP TABLE labels; --",
@@ -22,44 +22,37 @@ INJECTIONS = [
 ]
 
 
-@pytest.fixture
-def db():
-    database = open_db(":memory:")
-    build_workspace(database)
-    return database
-
-
 def _table_counts(db) -> dict[str, int]:
     return {name: db.execute(f"SELECT COUNT(*) FROM [{name}]").fetchone()[0] for name in db.table_names()}
 
 
 @pytest.mark.parametrize("attack", INJECTIONS)
-def test_text_fields_store_injection_as_plain_text(db, attack):
+def test_text_fields_store_injection_as_plain_text(workspace_db, attack):
     target = responses_of("fair-1")[0]
-    ann.save_score(db, "alice", target, 2)
-    ann.save_explanation(db, "alice", target, attack)
-    ann.flag(db, "alice", "fair-1", "other", attack)
-    ann.skip_prompt(db, "alice", "legal-1", attack)
-    assert db.execute("SELECT explanation FROM labels").fetchone()[0] == attack
-    assert db.execute("SELECT note FROM flags").fetchone()[0] == attack.strip()
-    reason = db.execute(
+    ann.save_score(workspace_db, "alice", target, 2)
+    ann.save_explanation(workspace_db, "alice", target, attack)
+    ann.flag(workspace_db, "alice", "fair-1", "other", attack)
+    ann.skip_prompt(workspace_db, "alice", "legal-1", attack)
+    assert workspace_db.execute("SELECT explanation FROM labels").fetchone()[0] == attack
+    assert workspace_db.execute("SELECT note FROM flags").fetchone()[0] == attack.strip()
+    reason = workspace_db.execute(
         "SELECT skip_reason FROM assignments WHERE prompt_id = 'legal-1' AND annotator = 'alice'"
     ).fetchone()[0]
     assert reason == attack.strip()
-    assert db.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 3
-    assert db.execute("SELECT score FROM labels").fetchone()[0] == 2
+    assert workspace_db.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 3
+    assert workspace_db.execute("SELECT score FROM labels").fetchone()[0] == 2
 
 
 @pytest.mark.parametrize("attack", INJECTIONS)
-def test_filters_and_names_with_injection_match_nothing_and_change_nothing(db, attack):
-    before = _table_counts(db)
-    assert changes(db, who=attack).empty
-    assert changes(db, response_id=attack).empty
+def test_filters_and_names_with_injection_match_nothing_and_change_nothing(workspace_db, attack):
+    before = _table_counts(workspace_db)
+    assert changes(workspace_db, who=attack).empty
+    assert changes(workspace_db, response_id=attack).empty
     with pytest.raises(ann.AnnotationError):
-        ann.prompt_view(db, "alice", attack)
+        ann.prompt_view(workspace_db, "alice", attack)
     with pytest.raises(UserError):
-        add_user(db, attack, "annotator", "long-enough-password")
-    assert _table_counts(db) == before
+        add_user(workspace_db, attack, "annotator", "long-enough-password")
+    assert _table_counts(workspace_db) == before
 
 
 def test_a_password_never_reaches_the_output(tmp_path, monkeypatch, capsys):

@@ -17,86 +17,74 @@ from annotator.settings import (
     suggestion_agents,
     suggestion_mode,
 )
-from annotator.store import get_setting, now, set_setting
+from annotator.store import get_setting, set_setting
 from annotator.users import UserError
-from tests.lead_data import add_prompts, add_response, add_users, new_db
 
 
-@pytest.fixture
-def db():
-    database = new_db()
-    add_users(database, ["lea"], role="lead")
-    add_users(database, ["ann"])
-    rid = add_response(database, add_prompts(database, 1)[0])
-    for agent in ("scorer-v2", "gpt-judge"):
-        database.execute(
-            "INSERT INTO suggestions (response_id, agent, score, created_at) VALUES (?, ?, 3, ?)",
-            [rid, agent, now()],
-        )
-    return database
+def test_defaults(agents_db):
+    assert project_settings(agents_db) == ProjectSettings("hidden", None, "zh")
 
 
-def test_defaults(db):
-    assert project_settings(db) == ProjectSettings("hidden", None, "zh")
-
-
-def test_changes_are_stored_and_read_back(db):
-    set_suggestion_mode(db, "prefilled", "lea")
-    set_suggestion_agent(db, "scorer-v2", "lea")
-    set_default_language(db, "en", "lea")
-    set_queue_order(db, "uncertainty", "lea")
-    assert project_settings(db) == ProjectSettings("prefilled", "scorer-v2", "en", "uncertainty")
-    assert suggestion_mode(db) == "prefilled"
-    set_suggestion_agent(db, None, "lea")
-    assert get_setting(db, "suggestion_agent") is None
+def test_changes_are_stored_and_read_back(agents_db):
+    set_suggestion_mode(agents_db, "prefilled", "lea")
+    set_suggestion_agent(agents_db, "scorer-v2", "lea")
+    set_default_language(agents_db, "en", "lea")
+    set_queue_order(agents_db, "uncertainty", "lea")
+    assert project_settings(agents_db) == ProjectSettings("prefilled", "scorer-v2", "en", "uncertainty")
+    assert suggestion_mode(agents_db) == "prefilled"
+    set_suggestion_agent(agents_db, None, "lea")
+    assert get_setting(agents_db, "suggestion_agent") is None
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
         (lambda db: set_suggestion_mode(db, "loud", "lea"), "invalid suggestion mode 'loud'"),
-        (lambda db: set_suggestion_agent(db, "nobody", "lea"), "no suggestions from agent 'nobody'"),
+        (
+            lambda db: set_suggestion_agent(db, "nobody", "lea"),
+            "no suggestions from agent 'nobody'",
+        ),
         (lambda db: set_default_language(db, "fr", "lea"), "invalid language 'fr'"),
         (lambda db: set_queue_order(db, "random", "lea"), "invalid queue order 'random'"),
     ],
 )
-def test_invalid_values_are_refused_and_nothing_changes(db, change, message):
+def test_invalid_values_are_refused_and_nothing_changes(agents_db, change, message):
     with pytest.raises(SettingsError, match=message):
-        change(db)
-    assert project_settings(db) == ProjectSettings("hidden", None, "zh")
+        change(agents_db)
+    assert project_settings(agents_db) == ProjectSettings("hidden", None, "zh")
 
 
-def test_only_a_lead_may_change_settings(db):
+def test_only_a_lead_may_change_settings(agents_db):
     with pytest.raises(UserError, match="only a lead or admin"):
-        set_suggestion_mode(db, "shown", "ann")
-    assert get_setting(db, "suggestion_mode") is None
+        set_suggestion_mode(agents_db, "shown", "ann")
+    assert get_setting(agents_db, "suggestion_mode") is None
 
 
-def test_agents_list_the_suggestions_table_and_a_configured_agent(db):
-    assert suggestion_agents(db) == ["gpt-judge", "scorer-v2"]
-    set_setting(db, "suggestion_agent", "old-agent")
-    assert suggestion_agents(db) == ["gpt-judge", "old-agent", "scorer-v2"]
+def test_agents_list_the_suggestions_table_and_a_configured_agent(agents_db):
+    assert suggestion_agents(agents_db) == ["gpt-judge", "scorer-v2"]
+    set_setting(agents_db, "suggestion_agent", "old-agent")
+    assert suggestion_agents(agents_db) == ["gpt-judge", "old-agent", "scorer-v2"]
 
 
-def test_a_stored_value_that_is_no_longer_valid_reads_as_the_default(db):
-    set_setting(db, "default_language", "fr")
-    set_setting(db, "suggestion_mode", "loud")
-    set_setting(db, "queue_order", "random")
-    assert project_settings(db) == ProjectSettings("hidden", None, "zh")
+def test_a_stored_value_that_is_no_longer_valid_reads_as_the_default(agents_db):
+    set_setting(agents_db, "default_language", "fr")
+    set_setting(agents_db, "suggestion_mode", "loud")
+    set_setting(agents_db, "queue_order", "random")
+    assert project_settings(agents_db) == ProjectSettings("hidden", None, "zh")
 
 
-def test_save_settings_stores_all_or_nothing(db):
-    save_settings(db, ProjectSettings("shown", "gpt-judge", "en", "uncertainty"), "lea")
-    assert project_settings(db) == ProjectSettings("shown", "gpt-judge", "en", "uncertainty")
+def test_save_settings_stores_all_or_nothing(agents_db):
+    save_settings(agents_db, ProjectSettings("shown", "gpt-judge", "en", "uncertainty"), "lea")
+    assert project_settings(agents_db) == ProjectSettings("shown", "gpt-judge", "en", "uncertainty")
     with pytest.raises(SettingsError, match="invalid queue order"):
-        save_settings(db, ProjectSettings("prefilled", None, "zh", "random"), "lea")
-    assert project_settings(db) == ProjectSettings("shown", "gpt-judge", "en", "uncertainty")
+        save_settings(agents_db, ProjectSettings("prefilled", None, "zh", "random"), "lea")
+    assert project_settings(agents_db) == ProjectSettings("shown", "gpt-judge", "en", "uncertainty")
 
 
-def test_an_agent_configured_before_its_suggestions_can_stay(db):
-    set_setting(db, "suggestion_agent", "scorer-v3")
-    save_settings(db, ProjectSettings("shown", "scorer-v3", "zh"), "lea")
-    assert project_settings(db) == ProjectSettings("shown", "scorer-v3", "zh")
+def test_an_agent_configured_before_its_suggestions_can_stay(agents_db):
+    set_setting(agents_db, "suggestion_agent", "scorer-v3")
+    save_settings(agents_db, ProjectSettings("shown", "scorer-v3", "zh"), "lea")
+    assert project_settings(agents_db) == ProjectSettings("shown", "scorer-v3", "zh")
 
 
 def test_the_registry_declares_each_setting_once_with_an_allowed_default():
@@ -108,12 +96,12 @@ def test_the_registry_declares_each_setting_once_with_an_allowed_default():
 
 
 @pytest.mark.parametrize(("setting", "value"), [(SUGGESTION_MODE, "loud"), (DEMO, "yes")])
-def test_every_writer_goes_through_the_check(db, setting, value):
+def test_every_writer_goes_through_the_check(agents_db, setting, value):
     with pytest.raises(SettingsError):
-        setting.write(db, value)
-    assert get_setting(db, setting.key) is None
+        setting.write(agents_db, value)
+    assert get_setting(agents_db, setting.key) is None
 
 
-def test_a_stored_value_no_longer_allowed_reads_as_the_default(db):
-    set_setting(db, SUGGESTION_MODE.key, "loud")
-    assert suggestion_mode(db) == SUGGESTION_MODE.default == "hidden"
+def test_a_stored_value_no_longer_allowed_reads_as_the_default(agents_db):
+    set_setting(agents_db, SUGGESTION_MODE.key, "loud")
+    assert suggestion_mode(agents_db) == SUGGESTION_MODE.default == "hidden"
