@@ -5,6 +5,9 @@ Each area of the app keeps its messages in its own module under `annotator/messa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from annotator.messages import (
     annotate,
     audit,
@@ -43,10 +46,30 @@ AREAS = (
 MESSAGES: dict[str, dict[str, str]] = {key: entry for area in AREAS for key, entry in area.MESSAGES.items()}
 
 
+@dataclass(frozen=True)
+class Phrase:
+    """A value that is itself UI text (a split's or filter's name, "none"), so a message reads in
+    one language: `text` fills it in the message's language."""
+
+    key: str
+
+
 def text(key: str, language: str, **values: object) -> str:
     entry = MESSAGES[key]
     template = entry.get(language) or entry["en"]
-    return template.format(**values) if values else template
+    if not values:
+        return template
+    return template.format(
+        **{
+            name: text(value.key, language) if isinstance(value, Phrase) else value
+            for name, value in values.items()
+        }
+    )
+
+
+def listed(names: Iterable[str]) -> str | Phrase:
+    """Names joined with commas, or "none" in the message's language."""
+    return ", ".join(names) or Phrase("none")
 
 
 class Refusal(ValueError):

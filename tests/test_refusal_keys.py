@@ -3,6 +3,8 @@ page shows them in the UI language (the command line keeps the English text)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from annotator.gold import mix_gold, set_gold
@@ -54,6 +56,44 @@ def test_a_refusal_reads_in_either_language(workspace, action, english, chinese)
         action(workspace)
     assert english in str(refused.value)
     assert chinese in refused.value.in_language("zh")
+
+
+def _export(db, **options):
+    return build_export(read_export_data(db), "pointwise", ExportOptions(**options))
+
+
+@pytest.mark.parametrize(
+    ("action", "english", "chinese"),
+    [
+        (
+            lambda db: split_by_model([{"model": "a"}], ["b"], None),
+            "validation models not in the data: b (models present: a)",
+            "数据中没有这些验证模型：b（已有模型：a）",
+        ),
+        (
+            lambda db: split_by_model([{"model": "a"}], None, ["b"]),
+            "test models not in the data: b (models present: a)",
+            "数据中没有这些测试模型：b（已有模型：a）",
+        ),
+        (lambda db: split_by_model([], ["b"], None), "(models present: none)", "（已有模型：无）"),
+        (
+            lambda db: _export(db, dimensions=["Fairnes"]),
+            "unknown dimension Fairnes (known: ",
+            "未知的维度：Fairnes（",
+        ),
+        (lambda db: _export(db, models=["GPT-5"]), "unknown model GPT-5 (known: ", "未知的模型：GPT-5（"),
+        (lambda db: _export(db, batches=["b9"]), "unknown batch b9 (known: ", "未知的批次：b9（"),
+        (lambda db: leaderboard(db, "ghost"), "(agents with suggestions: none)", "（有建议的评分模型：无）"),
+    ],
+)
+def test_names_in_a_refusal_read_in_its_language(workspace, action, english, chinese):
+    """Split and filter names and "none" are translated with the refusal, data names are not."""
+    with pytest.raises(Refusal) as refused:
+        action(workspace)
+    assert english in str(refused.value)
+    zh = refused.value.in_language("zh")
+    assert chinese in zh
+    assert not re.search(r"(?<![A-Za-z0-9_-])(validation|test|dimension|model|batch|none)(?![A-Za-z0-9_-])", zh)
 
 
 def test_a_rubric_refusal_is_still_a_rubric_error():
