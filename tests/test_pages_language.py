@@ -30,6 +30,8 @@ PASSWORD = "demo-password"
 ANNOTATOR = "liu_yang"  # a demo annotator with a queue, whose labels were given with suggestions
 # (page, user): every page as the admin, and the Annotate page as an annotator with a queue.
 WALKED = [(page, "admin") for page in PAGE_ROLES] + [("annotate", ANNOTATOR)]
+# Pages whose tabs draw only when opened, and the key of their tabs' state.
+LAZY_TABS = {"agreement": "ag_tab_{language}"}
 SHOWN = {("annotate", ANNOTATOR): "bidi_component", ("scorer", "admin"): "plotly_chart"}
 
 
@@ -115,6 +117,13 @@ def test_every_text_on_the_page_is_in_the_ui_language(
     if (page, user) in SHOWN:  # the walk reached what it is meant to check
         assert SHOWN[page, user] in element_kinds(at._tree)
     texts, problems = page_texts(at)
+    if page in LAZY_TABS:  # the other tabs are drawn when opened: open each
+        for label in [tab.label for tab in at.tabs][1:]:
+            at.session_state[LAZY_TABS[page].format(language=language)] = label
+            at.run()
+            assert not at.exception
+            more_texts, more_problems = page_texts(at)
+            texts, problems = texts + more_texts, problems + more_problems
     # The language choice names each language in its own language.
     data = data_text(db) + "\n".join(LANGUAGES.values())
     found = problems + foreign_text(texts, language, data) + streamlit_warnings

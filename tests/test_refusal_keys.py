@@ -93,7 +93,9 @@ def test_names_in_a_refusal_read_in_its_language(workspace, action, english, chi
     assert english in str(refused.value)
     zh = refused.value.in_language("zh")
     assert chinese in zh
-    assert not re.search(r"(?<![A-Za-z0-9_-])(validation|test|dimension|model|batch|none)(?![A-Za-z0-9_-])", zh)
+    assert not re.search(
+        r"(?<![A-Za-z0-9_-])(validation|test|dimension|model|batch|none)(?![A-Za-z0-9_-])", zh
+    )
 
 
 def test_a_rubric_refusal_is_still_a_rubric_error():
