@@ -5,8 +5,8 @@ Each area of the app keeps its messages in its own module under `annotator/messa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from annotator.messages import (
     annotate,
@@ -14,6 +14,7 @@ from annotator.messages import (
     data_refusals,
     dataset_card,
     display,
+    endpoints,
     intervals,
     lead,
     models,
@@ -42,6 +43,7 @@ AREAS = (
     models,
     scorer,
     data_refusals,
+    endpoints,
 )
 MESSAGES: dict[str, dict[str, str]] = {key: entry for area in AREAS for key, entry in area.MESSAGES.items()}
 
@@ -49,19 +51,26 @@ MESSAGES: dict[str, dict[str, str]] = {key: entry for area in AREAS for key, ent
 @dataclass(frozen=True)
 class Phrase:
     """A value that is itself UI text (a split's or filter's name, "none"), so a message reads in
-    one language: `text` fills it in the message's language."""
+    one language: `text` fills it in the message's language, with its own `values` (a place in a
+    file, a nested refusal)."""
 
     key: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, refusal: Refusal) -> Phrase:
+        """A refusal's text as a value of another refusal."""
+        return cls(refusal.key, refusal.values)
 
 
-def text(key: str, language: str, **values: object) -> str:
+def text(key: str, language: str, /, **values: object) -> str:
     entry = MESSAGES[key]
     template = entry.get(language) or entry["en"]
     if not values:
         return template
     return template.format(
         **{
-            name: text(value.key, language) if isinstance(value, Phrase) else value
+            name: text(value.key, language, **value.values) if isinstance(value, Phrase) else value
             for name, value in values.items()
         }
     )
@@ -78,7 +87,7 @@ class Refusal(ValueError):
     `str()` is the English text (the command line, logs and tests read that).
     """
 
-    def __init__(self, key: str, **values: object) -> None:
+    def __init__(self, key: str, /, **values: object) -> None:
         super().__init__(text(key, "en", **values))
         self.key = key
         self.values = values

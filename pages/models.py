@@ -11,7 +11,7 @@ from annotator.endpoint_runs import ENDPOINTS_FILE_SETTING, RunSummary, last_run
 from annotator.endpoints import Endpoints, load_endpoints
 from annotator.store import get_setting
 from annotator.suggestions import suggestion_counts
-from pages.common import db, dimension_names, refusal, require_access, t
+from pages.common import db, dimension_names, refusal, refusal_text, require_access, t
 
 user = require_access("models")
 st.title(t("page_models"))
@@ -212,7 +212,7 @@ else:
     try:
         endpoints = load_endpoints(path.strip(), db())
     except ValueError as exc:
-        st.error(t("md_bad_file", problem=refusal(exc)))
+        st.error(t("md_bad_file", problem=refusal_text(exc)))
     else:
         _models_section(endpoints)
         _judge_section(endpoints)
