@@ -7,6 +7,7 @@ key. API keys are never in the file: an entry names the environment variable tha
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import re
@@ -31,10 +32,30 @@ DEFAULT_RETRIES = 4
 NO_KEY = "EMPTY"  # what local servers get when no key variable is named (the client needs a string)
 TEMPLATE_FIELDS = ("dimension", "levels", "scores", "prompt", "response")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_TOML_PLACE = re.compile(
+    r"^(?P<detail>.*) \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)$"
+)
+_OS_PROBLEMS = {errno.ENOENT: "ep_os_missing", errno.EACCES: "ep_os_denied", errno.EISDIR: "ep_os_directory"}
 
 
 class EndpointsError(Refusal):
     """An endpoints file that cannot be used, raised before any request is sent."""
+
+
+def _os_problem(exc: OSError) -> str | Phrase:
+    """The system's reason a file cannot be read, in the refusal's language when it is a common one."""
+    key = _OS_PROBLEMS.get(exc.errno or 0)
+    return Phrase(key) if key else exc.strerror or str(exc)
+
+
+def _toml_problem(exc: tomllib.TOMLDecodeError) -> str | Phrase:
+    """The TOML reader's message, its place (line and column) in the refusal's language."""
+    found = _TOML_PLACE.match(str(exc))
+    if found is None:
+        return str(exc)
+    if found["line"] is None:
+        return Phrase("ep_toml_at_end", {"detail": found["detail"]})
+    return Phrase("ep_toml_at", {"detail": found["detail"], "line": found["line"], "column": found["column"]})
 
 
 def _number(value: object) -> bool:
@@ -172,11 +193,11 @@ def load_endpoints(path: str | Path, db: sqlite_utils.Database | None = None) ->
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
-        raise EndpointsError("ep_unreadable", source=source, problem=exc.strerror or exc) from None
+        raise EndpointsError("ep_unreadable", source=source, problem=_os_problem(exc)) from None
     except UnicodeDecodeError:
         raise EndpointsError("ep_not_utf8", source=source) from None
     except tomllib.TOMLDecodeError as exc:
-        raise EndpointsError("ep_not_toml", source=source, problem=exc) from None
+        raise EndpointsError("ep_not_toml", source=source, problem=_toml_problem(exc)) from None
     for key, value in data.items():
         if key not in KINDS:
             raise EndpointsError("ep_unknown_section", source=source, key=key)
@@ -247,8 +268,10 @@ def _entry(source: str, base: Path, kind: str, index: int, raw: Mapping[str, Any
 def _read_template(at: Phrase, path: Path) -> str:
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problem = getattr(exc, "strerror", None) or Phrase("ep_not_utf8_problem")
+    except OSError as exc:
+        raise EndpointsError("ep_template_unreadable", at=at, path=path, problem=_os_problem(exc)) from None
+    except UnicodeDecodeError:
+        problem = Phrase("ep_not_utf8_problem")
         raise EndpointsError("ep_template_unreadable", at=at, path=path, problem=problem) from None
     try:
         fields = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}

@@ -15,6 +15,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ep_kind_model": {"zh": "模型", "en": "model"},
     "ep_kind_judge": {"zh": "评审", "en": "judge"},
     "ep_not_utf8_problem": {"zh": "不是有效的 `UTF-8` 文本", "en": "not valid UTF-8"},
+    # The system's and the TOML reader's words for a problem (the English is theirs).
+    "ep_os_missing": {"zh": "文件不存在", "en": "No such file or directory"},
+    "ep_os_denied": {"zh": "没有读取权限", "en": "Permission denied"},
+    "ep_os_directory": {"zh": "这是一个目录", "en": "Is a directory"},
+    "ep_toml_at": {
+        "zh": "第 {line} 行第 {column} 列：`{detail}`",
+        "en": "{detail} (at line {line}, column {column})",
+    },
+    "ep_toml_at_end": {"zh": "文件末尾：`{detail}`", "en": "{detail} (at end of document)"},
     "ep_want_0_to_2": {"zh": "0 到 2 之间的数", "en": "a number from 0 to 2"},
     "ep_want_top_p": {"zh": "大于 0 且不超过 1 的数", "en": "a number above 0, at most 1"},
     "ep_want_1_or_more": {"zh": "不小于 1 的整数", "en": "a whole number of 1 or more"},
@@ -71,7 +80,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{at}: cannot read the template {path}: {problem}",
     },
     "ep_template_invalid": {
-        "zh": "{at}：模板 {path} 不是有效的模板（{problem}；花括号请写成 `{{{{` 或 `}}}}`）",
+        "zh": "{at}：模板 {path} 不是有效的模板（`{problem}`；花括号请写成 `{{{{` 或 `}}}}`）",
         "en": "{at}: the template {path} is not a valid template ({problem}; write a brace as {{{{ or }}}})",
     },
     "ep_template_unknown_field": {
