@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 RUN_KINDS = ("collect", "judge")
 ENDPOINTS_FILE_SETTING = "endpoints_file"
 MAX_ERROR_CHARS = 300
+# Kinds of failure this tool names (others are a status code or an exception's name); the Models
+# page shows each in the UI language (message key `run_failure_` + the kind, spaces as `_`).
+FAILURE_KINDS = ("timeout", "connection", "bad reply", "unparsed reply", "no majority")
 
 
 class ReplyError(Exception):

@@ -87,6 +87,22 @@ def test_a_bad_file_is_shown_in_the_ui_language(db, tmp_path, language, expected
     assert expected.format(path=path) in at.error[0].value
 
 
+def test_a_failure_s_kind_is_shown_in_the_ui_language(db, tmp_path):
+    path = endpoints_file(
+        tmp_path / "endpoints.toml",
+        entry("model", "dead-model", f"http://127.0.0.1:{free_port()}/v1", "x", retries=0),
+    )
+    at = _page(db, language="zh")
+    at.run()
+    at.text_input(key="md_file").input(str(path)).run()
+    at.number_input(key="md_collect_limit").set_value(1).run()
+    at.button(key="md_run_collect").click().run()
+    assert not at.exception
+    failures = at.dataframe[-1].value
+    assert failures["类型"].tolist() == ["无法连接"]
+    assert failures["错误信息"].str.startswith("cannot connect").all()  # as the run recorded it
+
+
 def test_annotators_may_not_open_the_page(db):
     at = _page(db, user="alice")
     at.run()

@@ -123,6 +123,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{kind} {name!r}：环境变量 {variable}（`api_key_env`）未设置",
         "en": "{kind} {name!r}: the environment variable {variable} (api_key_env) is not set",
     },
+    # Kinds of failed request in a run's summary (endpoint_runs.FAILURE_KINDS).
+    "run_failure_timeout": {"zh": "超时", "en": "timeout"},
+    "run_failure_connection": {"zh": "无法连接", "en": "connection"},
+    "run_failure_bad_reply": {"zh": "回答格式不对", "en": "bad reply"},
+    "run_failure_unparsed_reply": {"zh": "无法解析的回答", "en": "unparsed reply"},
+    "run_failure_no_majority": {"zh": "没有多数", "en": "no majority"},
     # What a collect or judge run is asked to do.
     "run_bad_limit": {
         "zh": "数量上限须不小于 1，而不是 {limit}",
