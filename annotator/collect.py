@@ -24,6 +24,7 @@ from annotator.endpoint_runs import (
     recorded_run,
 )
 from annotator.endpoints import Endpoint, Endpoints
+from annotator.i18n import Refusal, listed
 from annotator.store import now, transaction
 
 ANSWER_KINDS = ("text", "empty", "filtered")
@@ -44,9 +45,7 @@ def check_selection(db: sqlite_utils.Database, selection: PromptSelection) -> No
         kind = db.execute("SELECT kind FROM import_batches WHERE id = ?", [selection.batch]).fetchone()
         if kind is None or kind[0] != "prompts":
             known = [b for (b,) in db.execute("SELECT id FROM import_batches WHERE kind = 'prompts'")]
-            raise ValueError(
-                f"no prompts import batch {selection.batch!r} (prompts batches: {', '.join(known) or 'none'})"
-            )
+            raise Refusal("collect_unknown_batch", batch=selection.batch, known=listed(known))
 
 
 def missing_prompts(

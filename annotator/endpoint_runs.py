@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 
 from annotator.endpoints import Endpoint
+from annotator.i18n import Refusal
 from annotator.store import now, project_rubric, set_setting, transaction
 
 if TYPE_CHECKING:
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 RUN_KINDS = ("collect", "judge")
 ENDPOINTS_FILE_SETTING = "endpoints_file"
 MAX_ERROR_CHARS = 300
+# Kinds of failure this tool names (others are a status code or an exception's name); the Models
+# page shows each in the UI language (message key `run_failure_` + the kind, spaces as `_`).
+FAILURE_KINDS = ("timeout", "connection", "bad reply", "unparsed reply", "no majority")
 
 
 class ReplyError(Exception):
@@ -269,7 +273,7 @@ def check_dimension_and_limit(db: sqlite_utils.Database, dimension: str | None, 
     if dimension is not None:
         project_rubric(db).dimension(dimension)  # RubricError names the dimensions there are
     if limit is not None and limit < 1:
-        raise ValueError(f"the limit must be 1 or more, not {limit}")
+        raise Refusal("run_bad_limit", limit=limit)
 
 
 def _start_run(db: sqlite_utils.Database, kind: str, endpoints_file: str) -> int:

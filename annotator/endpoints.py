@@ -7,6 +7,7 @@ key. API keys are never in the file: an entry names the environment variable tha
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import re
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from annotator.i18n import Phrase, Refusal, listed
 from annotator.suggestions import check_agent_name
 from annotator.users import lookalike
 
@@ -30,10 +32,30 @@ DEFAULT_RETRIES = 4
 NO_KEY = "EMPTY"  # what local servers get when no key variable is named (the client needs a string)
 TEMPLATE_FIELDS = ("dimension", "levels", "scores", "prompt", "response")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_TOML_PLACE = re.compile(
+    r"^(?P<detail>.*) \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)$"
+)
+_OS_PROBLEMS = {errno.ENOENT: "ep_os_missing", errno.EACCES: "ep_os_denied", errno.EISDIR: "ep_os_directory"}
 
 
-class EndpointsError(ValueError):
+class EndpointsError(Refusal):
     """An endpoints file that cannot be used, raised before any request is sent."""
+
+
+def _os_problem(exc: OSError) -> str | Phrase:
+    """The system's reason a file cannot be read, in the refusal's language when it is a common one."""
+    key = _OS_PROBLEMS.get(exc.errno or 0)
+    return Phrase(key) if key else exc.strerror or str(exc)
+
+
+def _toml_problem(exc: tomllib.TOMLDecodeError) -> str | Phrase:
+    """The TOML reader's message, its place (line and column) in the refusal's language."""
+    found = _TOML_PLACE.match(str(exc))
+    if found is None:
+        return str(exc)
+    if found["line"] is None:
+        return Phrase("ep_toml_at_end", {"detail": found["detail"]})
+    return Phrase("ep_toml_at", {"detail": found["detail"], "line": found["line"], "column": found["column"]})
 
 
 def _number(value: object) -> bool:
@@ -51,35 +73,35 @@ def _text_list(value: object) -> bool:
 
 
 # Generation settings, sent to the endpoint as given: key -> (check, what the check wants).
-SETTINGS: dict[str, tuple[Any, str]] = {
-    "temperature": (lambda v: _number(v) and 0 <= v <= 2, "a number from 0 to 2"),
-    "top_p": (lambda v: _number(v) and 0 < v <= 1, "a number above 0, at most 1"),
-    "max_tokens": (lambda v: _integer(v) and v >= 1, "a whole number of 1 or more"),
-    "max_completion_tokens": (lambda v: _integer(v) and v >= 1, "a whole number of 1 or more"),
-    "seed": (_integer, "a whole number"),
-    "stop": (_text_list, "text or a list of texts"),
-    "frequency_penalty": (lambda v: _number(v) and -2 <= v <= 2, "a number from -2 to 2"),
-    "presence_penalty": (lambda v: _number(v) and -2 <= v <= 2, "a number from -2 to 2"),
+SETTINGS: dict[str, tuple[Any, Phrase]] = {
+    "temperature": (lambda v: _number(v) and 0 <= v <= 2, Phrase("ep_want_0_to_2")),
+    "top_p": (lambda v: _number(v) and 0 < v <= 1, Phrase("ep_want_top_p")),
+    "max_tokens": (lambda v: _integer(v) and v >= 1, Phrase("ep_want_1_or_more")),
+    "max_completion_tokens": (lambda v: _integer(v) and v >= 1, Phrase("ep_want_1_or_more")),
+    "seed": (_integer, Phrase("ep_want_whole")),
+    "stop": (_text_list, Phrase("ep_want_texts")),
+    "frequency_penalty": (lambda v: _number(v) and -2 <= v <= 2, Phrase("ep_want_penalty")),
+    "presence_penalty": (lambda v: _number(v) and -2 <= v <= 2, Phrase("ep_want_penalty")),
 }
-COMMON_KEYS: dict[str, tuple[Any, str]] = {
-    "name": (lambda v: isinstance(v, str) and v.strip() == v and bool(v), "text without surrounding spaces"),
-    "base_url": (lambda v: isinstance(v, str) and _http_url(v), "an http:// or https:// address"),
-    "model": (lambda v: isinstance(v, str) and bool(v.strip()), "text (the model id the endpoint expects)"),
+COMMON_KEYS: dict[str, tuple[Any, Phrase]] = {
+    "name": (lambda v: isinstance(v, str) and v.strip() == v and bool(v), Phrase("ep_want_name")),
+    "base_url": (lambda v: isinstance(v, str) and _http_url(v), Phrase("ep_want_url")),
+    "model": (lambda v: isinstance(v, str) and bool(v.strip()), Phrase("ep_want_model")),
     "api_key_env": (
         lambda v: isinstance(v, str) and bool(_ENV_NAME.match(v)),
-        "an environment variable name",
+        Phrase("ep_want_env"),
     ),
-    "system": (lambda v: isinstance(v, str), "text"),
-    "concurrency": (lambda v: _integer(v) and 1 <= v <= 256, "a whole number from 1 to 256"),
-    "timeout": (lambda v: _number(v) and v > 0, "a number of seconds above 0"),
-    "retries": (lambda v: _integer(v) and 0 <= v <= 10, "a whole number from 0 to 10"),
-    "extra_body": (lambda v: isinstance(v, dict), "a table of fields sent as they are"),
+    "system": (lambda v: isinstance(v, str), Phrase("ep_want_text")),
+    "concurrency": (lambda v: _integer(v) and 1 <= v <= 256, Phrase("ep_want_concurrency")),
+    "timeout": (lambda v: _number(v) and v > 0, Phrase("ep_want_timeout")),
+    "retries": (lambda v: _integer(v) and 0 <= v <= 10, Phrase("ep_want_retries")),
+    "extra_body": (lambda v: isinstance(v, dict), Phrase("ep_want_table")),
 }
-JUDGE_KEYS: dict[str, tuple[Any, str]] = {
-    "prompt": (lambda v: isinstance(v, str) and bool(v.strip()), "a file name (the judge's prompt template)"),
-    "samples": (lambda v: _integer(v) and 1 <= v <= 25, "a whole number from 1 to 25"),
-    "logprobs": (lambda v: isinstance(v, bool), "true or false"),
-    "language": (lambda v: v in ("zh", "en"), '"zh" or "en"'),
+JUDGE_KEYS: dict[str, tuple[Any, Phrase]] = {
+    "prompt": (lambda v: isinstance(v, str) and bool(v.strip()), Phrase("ep_want_prompt")),
+    "samples": (lambda v: _integer(v) and 1 <= v <= 25, Phrase("ep_want_samples")),
+    "logprobs": (lambda v: isinstance(v, bool), Phrase("ep_want_bool")),
+    "language": (lambda v: v in ("zh", "en"), Phrase("ep_want_language")),
 }
 REQUIRED = ("name", "base_url", "model")
 
@@ -117,8 +139,10 @@ class Endpoint:
         key = os.environ.get(self.api_key_env)
         if not key:
             raise EndpointsError(
-                f"{self.kind} {self.name!r}: the environment variable {self.api_key_env} "
-                "(api_key_env) is not set"
+                "ep_key_unset_at_request",
+                kind=Phrase(f"ep_kind_{self.kind}"),
+                name=self.name,
+                variable=self.api_key_env,
             )
         return key
 
@@ -149,16 +173,16 @@ class Endpoints:
         by_name = {entry.name: entry for entry in entries}
         unknown = [name for name in names if name not in by_name]
         if unknown:
-            known = ", ".join(by_name) or "none"
-            raise EndpointsError(f"{self.path}: no [[{kind}]] named {unknown[0]!r} (the file has: {known})")
+            raise EndpointsError(
+                "ep_no_such_entry", source=self.path, kind=kind, name=unknown[0], known=listed(by_name)
+            )
         chosen = [by_name[name] for name in dict.fromkeys(names)] if names else list(entries)
         if not chosen:
-            raise EndpointsError(f"{self.path}: the file has no [[{kind}]] entry")
+            raise EndpointsError("ep_no_entries", source=self.path, kind=kind)
         for entry in chosen:
             if entry.api_key_env is not None and not os.environ.get(entry.api_key_env):
                 raise EndpointsError(
-                    f"{self.path}: [[{kind}]] {entry.name!r}, key 'api_key_env': the environment "
-                    f"variable {entry.api_key_env} is not set"
+                    "ep_key_unset", source=self.path, kind=kind, name=entry.name, variable=entry.api_key_env
                 )
         return chosen
 
@@ -169,18 +193,16 @@ def load_endpoints(path: str | Path, db: sqlite_utils.Database | None = None) ->
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
-        raise EndpointsError(f"{source}: cannot read the file: {exc.strerror or exc}") from None
+        raise EndpointsError("ep_unreadable", source=source, problem=_os_problem(exc)) from None
     except UnicodeDecodeError:
-        raise EndpointsError(f"{source}: not valid UTF-8; save the file as UTF-8") from None
+        raise EndpointsError("ep_not_utf8", source=source) from None
     except tomllib.TOMLDecodeError as exc:
-        raise EndpointsError(f"{source}: not valid TOML: {exc}") from None
+        raise EndpointsError("ep_not_toml", source=source, problem=_toml_problem(exc)) from None
     for key, value in data.items():
         if key not in KINDS:
-            raise EndpointsError(
-                f"{source}: unknown key {key!r} (the file holds [[model]] and [[judge]] entries)"
-            )
+            raise EndpointsError("ep_unknown_section", source=source, key=key)
         if not isinstance(value, list) or not all(isinstance(entry, dict) for entry in value):
-            raise EndpointsError(f"{source}: {key!r} must be written as [[{key}]] entries")
+            raise EndpointsError("ep_not_entries", source=source, key=key)
     base = Path(path).parent
     found = {
         kind: [_entry(source, base, kind, i, raw) for i, raw in enumerate(data.get(kind, []), 1)]
@@ -194,28 +216,35 @@ def load_endpoints(path: str | Path, db: sqlite_utils.Database | None = None) ->
     return endpoints
 
 
-def _where(source: str, kind: str, index: int, raw: Mapping[str, Any]) -> str:
-    name = raw.get("name")
-    return f"{source}: [[{kind}]] entry {index}" + (f" ({name!r})" if isinstance(name, str) else "")
+def _at(source: str, kind: str, index: int, name: object, key: str) -> Phrase:
+    """Where in the file a problem is: the entry (by number, and name when it has one) and the key."""
+    entry = (
+        Phrase("ep_named_entry", {"source": source, "kind": kind, "index": index, "name": name})
+        if isinstance(name, str)
+        else Phrase("ep_entry", {"source": source, "kind": kind, "index": index})
+    )
+    return Phrase("ep_entry_key", {"entry": entry, "key": key})
 
 
 def _entry(source: str, base: Path, kind: str, index: int, raw: Mapping[str, Any]) -> Endpoint:
-    where = _where(source, kind, index, raw)
+    def at(key: str) -> Phrase:
+        return _at(source, kind, index, raw.get("name"), key)
+
     allowed = {**COMMON_KEYS, **SETTINGS, **(JUDGE_KEYS if kind == "judge" else {})}
     for key, value in raw.items():
         if key not in allowed:
-            hint = " (only [[judge]] entries take it)" if key in JUDGE_KEYS else ""
-            raise EndpointsError(f"{where}, key {key!r}: unknown key{hint}")
+            refused = "ep_judge_only_key" if key in JUDGE_KEYS else "ep_unknown_key"
+            raise EndpointsError(refused, at=at(key))
         check, wanted = allowed[key]
         if not check(value):
-            raise EndpointsError(f"{where}, key {key!r}: must be {wanted}, not {value!r}")
+            raise EndpointsError("ep_bad_value", at=at(key), wanted=wanted, value=value)
     for key in REQUIRED:
         if key not in raw:
-            raise EndpointsError(f"{where}, key {key!r}: missing")
+            raise EndpointsError("ep_missing_key", at=at(key))
     template, template_file = None, None
     if "prompt" in raw:
         template_file = str(base / raw["prompt"])
-        template = _read_template(f"{where}, key 'prompt'", Path(template_file))
+        template = _read_template(at("prompt"), Path(template_file))
     return Endpoint(
         kind=kind,
         name=raw["name"],
@@ -236,35 +265,35 @@ def _entry(source: str, base: Path, kind: str, index: int, raw: Mapping[str, Any
     )
 
 
-def _read_template(where: str, path: Path) -> str:
+def _read_template(at: Phrase, path: Path) -> str:
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problem = getattr(exc, "strerror", None) or "not valid UTF-8"
-        raise EndpointsError(f"{where}: cannot read the template {path}: {problem}") from None
+    except OSError as exc:
+        raise EndpointsError("ep_template_unreadable", at=at, path=path, problem=_os_problem(exc)) from None
+    except UnicodeDecodeError:
+        problem = Phrase("ep_not_utf8_problem")
+        raise EndpointsError("ep_template_unreadable", at=at, path=path, problem=problem) from None
     try:
         fields = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
     except ValueError as exc:
-        raise EndpointsError(
-            f"{where}: the template {path} is not a valid template ({exc}; write a brace as {{{{ or }}}})"
-        ) from None
+        raise EndpointsError("ep_template_invalid", at=at, path=path, problem=exc) from None
     unknown = sorted(fields - set(TEMPLATE_FIELDS))
     if unknown:
         allowed = ", ".join(f"{{{name}}}" for name in TEMPLATE_FIELDS)
-        raise EndpointsError(f"{where}: the template {path} uses {{{unknown[0]}}}; it may use {allowed}")
+        raise EndpointsError("ep_template_unknown_field", at=at, path=path, field=unknown[0], allowed=allowed)
     if "response" not in fields:
-        raise EndpointsError(f"{where}: the template {path} never shows the response: put {{response}} in it")
+        raise EndpointsError("ep_template_no_response", at=at, path=path)
     return text
 
 
 def _check_names(source: str, kind: str, entries: Iterable[Endpoint]) -> None:
     seen: list[str] = []
     for index, entry in enumerate(entries, 1):
-        where = f"{source}: [[{kind}]] entry {index} ({entry.name!r}), key 'name'"
+        at = _at(source, kind, index, entry.name, "name")
         if entry.name in seen:
-            raise EndpointsError(f"{where}: another [[{kind}]] entry has this name")
+            raise EndpointsError("ep_duplicate_name", at=at, kind=kind)
         if other := lookalike(entry.name, seen):
-            raise EndpointsError(f"{where}: differs from the entry {other!r} only in case or width")
+            raise EndpointsError("ep_lookalike_entry", at=at, other=other)
         seen.append(entry.name)
 
 
@@ -275,13 +304,16 @@ def check_stored_names(endpoints: Endpoints, db: sqlite_utils.Database) -> None:
     for index, entry in enumerate(endpoints.models, 1):
         if other := lookalike(entry.name, stored):
             raise EndpointsError(
-                f"{endpoints.path}: [[model]] entry {index} ({entry.name!r}), key 'name': differs from the "
-                f"stored model {other!r} only in case or width; use the same spelling"
+                "ep_lookalike_stored_model",
+                at=_at(endpoints.path, "model", index, entry.name, "name"),
+                other=other,
             )
     for index, entry in enumerate(endpoints.judges, 1):
         try:
             check_agent_name(db, entry.name)
-        except ValueError as exc:
+        except Refusal as exc:
             raise EndpointsError(
-                f"{endpoints.path}: [[judge]] entry {index} ({entry.name!r}), key 'name': {exc}"
+                "ep_bad_judge_name",
+                at=_at(endpoints.path, "judge", index, entry.name, "name"),
+                problem=Phrase.of(exc),
             ) from None

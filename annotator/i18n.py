@@ -5,12 +5,16 @@ Each area of the app keeps its messages in its own module under `annotator/messa
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
 from annotator.messages import (
     annotate,
     audit,
     data_refusals,
     dataset_card,
     display,
+    endpoints,
     intervals,
     lead,
     models,
@@ -39,14 +43,42 @@ AREAS = (
     models,
     scorer,
     data_refusals,
+    endpoints,
 )
 MESSAGES: dict[str, dict[str, str]] = {key: entry for area in AREAS for key, entry in area.MESSAGES.items()}
 
 
-def text(key: str, language: str, **values: object) -> str:
+@dataclass(frozen=True)
+class Phrase:
+    """A value that is itself UI text (a split's or filter's name, "none"), so a message reads in
+    one language: `text` fills it in the message's language, with its own `values` (a place in a
+    file, a nested refusal)."""
+
+    key: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, refusal: Refusal) -> Phrase:
+        """A refusal's text as a value of another refusal."""
+        return cls(refusal.key, refusal.values)
+
+
+def text(key: str, language: str, /, **values: object) -> str:
     entry = MESSAGES[key]
     template = entry.get(language) or entry["en"]
-    return template.format(**values) if values else template
+    if not values:
+        return template
+    return template.format(
+        **{
+            name: text(value.key, language, **value.values) if isinstance(value, Phrase) else value
+            for name, value in values.items()
+        }
+    )
+
+
+def listed(names: Iterable[str]) -> str | Phrase:
+    """Names joined with commas, or "none" in the message's language."""
+    return ", ".join(names) or Phrase("none")
 
 
 class Refusal(ValueError):
@@ -55,7 +87,7 @@ class Refusal(ValueError):
     `str()` is the English text (the command line, logs and tests read that).
     """
 
-    def __init__(self, key: str, **values: object) -> None:
+    def __init__(self, key: str, /, **values: object) -> None:
         super().__init__(text(key, "en", **values))
         self.key = key
         self.values = values

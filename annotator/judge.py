@@ -19,6 +19,7 @@ import sqlite_utils
 
 from annotator import endpoint_runs as runs
 from annotator.endpoints import Endpoint, Endpoints
+from annotator.i18n import Refusal, listed
 from annotator.rubric import Dimension
 from annotator.store import project_rubric
 from annotator.suggestions import NOT_SUGGESTED_BY, check_agent_name, store_suggestions
@@ -157,9 +158,7 @@ def check_selection(db: sqlite_utils.Database, selection: ResponseSelection) -> 
     known = {name for (name,) in db.execute("SELECT name FROM models")}
     unknown = [model for model in selection.models if model not in known]
     if unknown:
-        raise ValueError(
-            f"unknown model {unknown[0]!r} (stored models: {', '.join(sorted(known)) or 'none'})"
-        )
+        raise Refusal("judge_unknown_model", model=unknown[0], known=listed(sorted(known)))
 
 
 async def _ask_samples(

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
-from annotator.i18n import Refusal
+from annotator.i18n import Phrase, Refusal, listed
 
 Split = Literal["train", "validation", "test"]
 SPLITS: tuple[Split, ...] = ("train", "validation", "test")
@@ -47,8 +47,12 @@ def _held_out(given: Sequence[str] | None, default: Sequence[str], present: set[
         return set(default) & present
     missing = sorted(set(given) - present)
     if missing:
-        known = ", ".join(sorted(present)) or "none"
-        raise Refusal("split_missing", split=split, missing=", ".join(missing), known=known)
+        raise Refusal(
+            "split_missing",
+            split=Phrase(f"split_name_{split}"),
+            missing=", ".join(missing),
+            known=listed(sorted(present)),
+        )
     return set(given)
 
 

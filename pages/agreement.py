@@ -315,175 +315,185 @@ if not report.dimensions:
     st.stop()
 
 tab_names = ["dimensions", *GROUPS, "pairwise", "annotators", "agents", "anchoring"]
-tabs = dict(zip(tab_names, st.tabs([t(f"ag_tab_{name}") for name in tab_names]), strict=True))
+# Only the open tab is drawn (a switch reruns the page, the report cached): drawing all nine tabs'
+# charts and tables took about half a second on every visit and every click. Keyed by language:
+# the chosen tab is kept by its label.
+labels = [t(f"ag_tab_{name}") for name in tab_names]
+tabs = dict(zip(tab_names, st.tabs(labels, key=f"ag_tab_{lang}", on_change="rerun"), strict=True))
 
 with tabs["dimensions"]:
-    _figures_section(
-        "dimensions",
-        report.dimensions,
-        lambda row: {t("dimension"): _dimension_label(row), t("ag_level"): t(f"ag_level_{row.level}")},
-        _dimension_label,
-        STATISTICS,
-        lambda row: {"dimension": row.dimension},
-        t("dimension"),
-    )
+    if tabs["dimensions"].open:
+        _figures_section(
+            "dimensions",
+            report.dimensions,
+            lambda row: {t("dimension"): _dimension_label(row), t("ag_level"): t(f"ag_level_{row.level}")},
+            _dimension_label,
+            STATISTICS,
+            lambda row: {"dimension": row.dimension},
+            t("dimension"),
+        )
 
 groups = (report.subcomponents, report.models, report.weeks, report.batches)
 for (section, column), rows in zip(GROUPS.items(), groups, strict=True):
     with tabs[section]:
-        if section == "weeks":
-            st.caption(t("ag_week_note"))
-        _figures_section(
-            section,
-            rows,
-            _group_keys(t(f"ag_column_{column}")),
-            _grouped_label,
-            STATISTICS,
-            lambda row: {row.column: row.value, "dimension": row.dimension},
-            t(f"ag_column_{column}"),
-        )
+        if tabs[section].open:
+            if section == "weeks":
+                st.caption(t("ag_week_note"))
+            _figures_section(
+                section,
+                rows,
+                _group_keys(t(f"ag_column_{column}")),
+                _grouped_label,
+                STATISTICS,
+                lambda row: {row.column: row.value, "dimension": row.dimension},
+                t(f"ag_column_{column}"),
+            )
 
 with tabs["pairwise"]:
-    st.caption(t("ag_pairwise_caption"))
-    if not report.pairwise:
-        st.info(t("ag_no_pairs"))
-    else:
-        dimensions = [row.dimension for row in report.dimensions]
-        for dimension in dimensions:
-            rows = [row for row in report.pairwise if row.dimension == dimension]
-            if rows:
-                st.plotly_chart(
-                    _pairwise_heatmap(rows, _dimension_name(dimension)), key=f"ag_heatmap_{dimension}"
-                )
-        records = [
-            {
-                t("dimension"): _dimension_label(row),
-                t("ag_annotator"): row.annotator_a,
-                t("ag_other_annotator"): row.annotator_b,
-                t("ag_units"): row.n_units,
-                t("stat_cohen_kappa"): _estimate_text(row.estimates["cohen_kappa"]),
-                t("stat_percent_agreement"): _estimate_text(row.estimates["percent_agreement"]),
-            }
-            for row in report.pairwise
-        ]
-        st.dataframe(pd.DataFrame(records), hide_index=True)
-        _click_through(
-            "pairwise",
-            report.pairwise,
-            _pair_label,
-            lambda row: {"dimension": row.dimension, "annotators": [row.annotator_a, row.annotator_b]},
-        )
+    if tabs["pairwise"].open:
+        st.caption(t("ag_pairwise_caption"))
+        if not report.pairwise:
+            st.info(t("ag_no_pairs"))
+        else:
+            dimensions = [row.dimension for row in report.dimensions]
+            for dimension in dimensions:
+                rows = [row for row in report.pairwise if row.dimension == dimension]
+                if rows:
+                    st.plotly_chart(
+                        _pairwise_heatmap(rows, _dimension_name(dimension)), key=f"ag_heatmap_{dimension}"
+                    )
+            records = [
+                {
+                    t("dimension"): _dimension_label(row),
+                    t("ag_annotator"): row.annotator_a,
+                    t("ag_other_annotator"): row.annotator_b,
+                    t("ag_units"): row.n_units,
+                    t("stat_cohen_kappa"): _estimate_text(row.estimates["cohen_kappa"]),
+                    t("stat_percent_agreement"): _estimate_text(row.estimates["percent_agreement"]),
+                }
+                for row in report.pairwise
+            ]
+            st.dataframe(pd.DataFrame(records), hide_index=True)
+            _click_through(
+                "pairwise",
+                report.pairwise,
+                _pair_label,
+                lambda row: {"dimension": row.dimension, "annotators": [row.annotator_a, row.annotator_b]},
+            )
 
 with tabs["annotators"]:
-    st.caption(t("ag_annotators_caption"))
-    _figures_section(
-        "annotators",
-        report.annotators,
-        _group_keys(t("ag_annotator")),
-        _grouped_label,
-        PAIR_STATISTICS,
-        lambda row: {"dimension": row.dimension, "annotators": [row.value]},
-        t("ag_annotator"),
-    )
-
-with tabs["agents"]:
-    st.caption(t("ag_agents_caption"))
-    if not report.agents:
-        st.info(t("ag_no_agents"))
-    else:
+    if tabs["annotators"].open:
+        st.caption(t("ag_annotators_caption"))
         _figures_section(
-            "agents",
-            report.agents,
-            _group_keys(t("ag_agent")),
+            "annotators",
+            report.annotators,
+            _group_keys(t("ag_annotator")),
             _grouped_label,
             PAIR_STATISTICS,
-            lambda row: {"dimension": row.dimension, "agent": row.value},
-            t("ag_agent"),
+            lambda row: {"dimension": row.dimension, "annotators": [row.value]},
+            t("ag_annotator"),
         )
 
+with tabs["agents"]:
+    if tabs["agents"].open:
+        st.caption(t("ag_agents_caption"))
+        if not report.agents:
+            st.info(t("ag_no_agents"))
+        else:
+            _figures_section(
+                "agents",
+                report.agents,
+                _group_keys(t("ag_agent")),
+                _grouped_label,
+                PAIR_STATISTICS,
+                lambda row: {"dimension": row.dimension, "agent": row.value},
+                t("ag_agent"),
+            )
+
 with tabs["anchoring"]:
-    st.caption(t("ag_anchoring_caption"))
-    anchoring = report.anchoring
-    if not anchoring.modes:
-        st.info(t("ag_no_anchoring"))
-    else:
-        overall = [row for row in anchoring.modes if row.dimension is None]
-        shares, agreement = st.columns(2)
-        _show_chart(
-            shares,
-            _figures_chart(
-                [(t(f"ag_mode_{row.mode}"), None, {"share": row.equals_suggestion}) for row in overall],
-                ["share"],
-                t("ag_equals_suggestion"),
-                t("ag_mode"),
-            ),
-            "ag_anchor_shares",
-        )
-        _show_chart(
-            agreement,
-            _figures_chart(
-                [
-                    (
-                        f"{t(f'ag_mode_{row.mode}')} · {_dimension_name(row.dimension)}",
-                        None,
-                        row.with_other_humans.estimates,
-                    )
-                    for row in anchoring.modes
-                    if row.with_other_humans is not None  # the rows of one dimension
-                ],
-                ["cohen_kappa", "percent_agreement"],
-                t("ag_anchor_agreement_title"),
-                t("ag_mode"),
-            ),
-            "ag_anchor_agreement",
-        )
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        t("ag_mode"): t(f"ag_mode_{row.mode}"),
-                        t("dimension"): _dimension_name(row.dimension)
-                        if row.dimension
-                        else t("ag_all_dimensions"),
-                        t("ag_labels"): row.n_labels,
-                        t("ag_equals_suggestion"): _estimate_text(row.equals_suggestion),
-                        t("ag_kappa_with_others"): _estimate_text(
-                            row.with_other_humans and row.with_other_humans.estimates["cohen_kappa"]
-                        ),
-                        t("ag_agree_with_others"): _estimate_text(
-                            row.with_other_humans and row.with_other_humans.estimates["percent_agreement"]
-                        ),
-                    }
-                    for row in anchoring.modes
-                ]
-            ),
-            hide_index=True,
-        )
-    st.subheader(t("ag_prefilled_accepted"))
-    accepted = anchoring.prefilled_accepted
-    if accepted:
-        _show_chart(
-            st,
-            _figures_chart(
-                [(row.annotator, None, {"share": row.accepted_unchanged}) for row in accepted],
-                ["share"],
-                t("ag_prefilled_accepted"),
-                t("ag_annotator"),
-            ),
-            "ag_prefilled_chart",
-        )
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        t("ag_annotator"): row.annotator,
-                        t("ag_prefilled"): row.n_prefilled,
-                        t("ag_accepted"): _estimate_text(row.accepted_unchanged),
-                    }
-                    for row in accepted
-                ]
-            ),
-            hide_index=True,
-        )
-    else:
-        st.info(t("ag_no_prefilled"))
+    if tabs["anchoring"].open:
+        st.caption(t("ag_anchoring_caption"))
+        anchoring = report.anchoring
+        if not anchoring.modes:
+            st.info(t("ag_no_anchoring"))
+        else:
+            overall = [row for row in anchoring.modes if row.dimension is None]
+            shares, agreement = st.columns(2)
+            _show_chart(
+                shares,
+                _figures_chart(
+                    [(t(f"ag_mode_{row.mode}"), None, {"share": row.equals_suggestion}) for row in overall],
+                    ["share"],
+                    t("ag_equals_suggestion"),
+                    t("ag_mode"),
+                ),
+                "ag_anchor_shares",
+            )
+            _show_chart(
+                agreement,
+                _figures_chart(
+                    [
+                        (
+                            f"{t(f'ag_mode_{row.mode}')} · {_dimension_name(row.dimension)}",
+                            None,
+                            row.with_other_humans.estimates,
+                        )
+                        for row in anchoring.modes
+                        if row.with_other_humans is not None  # the rows of one dimension
+                    ],
+                    ["cohen_kappa", "percent_agreement"],
+                    t("ag_anchor_agreement_title"),
+                    t("ag_mode"),
+                ),
+                "ag_anchor_agreement",
+            )
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            t("ag_mode"): t(f"ag_mode_{row.mode}"),
+                            t("dimension"): _dimension_name(row.dimension)
+                            if row.dimension
+                            else t("ag_all_dimensions"),
+                            t("ag_labels"): row.n_labels,
+                            t("ag_equals_suggestion"): _estimate_text(row.equals_suggestion),
+                            t("ag_kappa_with_others"): _estimate_text(
+                                row.with_other_humans and row.with_other_humans.estimates["cohen_kappa"]
+                            ),
+                            t("ag_agree_with_others"): _estimate_text(
+                                row.with_other_humans and row.with_other_humans.estimates["percent_agreement"]
+                            ),
+                        }
+                        for row in anchoring.modes
+                    ]
+                ),
+                hide_index=True,
+            )
+        st.subheader(t("ag_prefilled_accepted"))
+        accepted = anchoring.prefilled_accepted
+        if accepted:
+            _show_chart(
+                st,
+                _figures_chart(
+                    [(row.annotator, None, {"share": row.accepted_unchanged}) for row in accepted],
+                    ["share"],
+                    t("ag_prefilled_accepted"),
+                    t("ag_annotator"),
+                ),
+                "ag_prefilled_chart",
+            )
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            t("ag_annotator"): row.annotator,
+                            t("ag_prefilled"): row.n_prefilled,
+                            t("ag_accepted"): _estimate_text(row.accepted_unchanged),
+                        }
+                        for row in accepted
+                    ]
+                ),
+                hide_index=True,
+            )
+        else:
+            st.info(t("ag_no_prefilled"))

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import streamlit as st
+from streamlit.components.v2.types import ComponentRenderer
 
 from annotator.annotation import (
     AnnotationError,
@@ -47,13 +48,22 @@ def t(key: str, **values: object) -> str:
 rubric = project_rubric(conn)
 HERE = Path(__file__).parent
 SCORING = "scoring"  # the component's key: its state is the person's edits
-scoring_component = st.components.v2.component(
-    "flames_scoring",
-    html='<div class="fl-root"><aside class="fl-panel"></aside><div class="fl-cards"></div></div>',
-    css=(HERE / "annotate.css").read_text(encoding="utf-8"),
-    js=(HERE / "annotate.js").read_text(encoding="utf-8"),
-    isolate_styles=False,  # selections for evidence are plain document selections
-)
+
+
+@st.cache_resource(show_spinner=False)
+def _scoring_component() -> ComponentRenderer:
+    """Registered once per process, not on every key's rerun: mounting it registers it again on a
+    runtime that lacks it (a new AppTest), so one definition serves every session."""
+    return st.components.v2.component(
+        "flames_scoring",
+        html='<div class="fl-root"><aside class="fl-panel"></aside><div class="fl-cards"></div></div>',
+        css=(HERE / "annotate.css").read_text(encoding="utf-8"),
+        js=(HERE / "annotate.js").read_text(encoding="utf-8"),
+        isolate_styles=False,  # selections for evidence are plain document selections
+    )
+
+
+scoring_component = _scoring_component()
 SAVERS = {"score": save_score, "explanation": save_explanation, "evidence": save_evidence}
 
 
@@ -255,10 +265,10 @@ scoring_component(
 
 tools = st.columns(4 if user.is_lead else 3)
 if view.status != AssignmentStatus.SUBMITTED:
-    with tools[0].popover(t("skip"), use_container_width=True):
+    with tools[0].popover(t("skip"), width="stretch"):
         st.text_input(t("skip_reason"), key="skip_reason")
         st.button(t("skip"), on_click=_skip, key="skip_button")
-with tools[1].popover(t("flag"), use_container_width=True):
+with tools[1].popover(t("flag"), width="stretch"):
     # Option names are computed here: format functions may be called outside this run.
     targets = {"": t("the_prompt")}
     targets |= {item.blind_id: t("response", letter=item.letter) for item in view.items}
@@ -269,7 +279,7 @@ with tools[1].popover(t("flag"), use_container_width=True):
     st.selectbox(t("flag_kind"), list(kinds), key="flag_kind", format_func=kinds.__getitem__)
     st.text_input(t("flag_note"), key="flag_note")
     st.button(t("flag"), on_click=_flag, args=(view,), key="flag_button")
-with tools[2].popover(t("jump_to"), use_container_width=True):
+with tools[2].popover(t("jump_to"), width="stretch"):
     queued = queue(conn, user.name)
     ids = [entry.prompt_id for entry in queued]
     labels = {entry.prompt_id: f"{entry.prompt_id} · {t(f'status_{entry.status}')}" for entry in queued}

@@ -99,9 +99,14 @@ def t(key: str, **values: object) -> str:
     return _text(key, language(), **values)
 
 
+def refusal_text(exc: Exception) -> str:
+    """A refusal's text, in the UI language when the logic gives its text."""
+    return exc.in_language(language()) if isinstance(exc, Refusal) else str(exc)
+
+
 def refusal(exc: Exception) -> str:
-    """A refusal as pages show it ("Error: ..."), in the UI language when the logic gives its text."""
-    return t("error", message=exc.in_language(language()) if isinstance(exc, Refusal) else str(exc))
+    """A refusal as pages show it ("Error: ...")."""
+    return t("error", message=refusal_text(exc))
 
 
 def dimension_names() -> dict[str, str]:

@@ -7,11 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from annotator import collect, judge
-from annotator.endpoint_runs import ENDPOINTS_FILE_SETTING, RunSummary, last_run
+from annotator.endpoint_runs import ENDPOINTS_FILE_SETTING, FAILURE_KINDS, RunSummary, last_run
 from annotator.endpoints import Endpoints, load_endpoints
 from annotator.store import get_setting
 from annotator.suggestions import suggestion_counts
-from pages.common import db, dimension_names, refusal, require_access, t
+from pages.common import db, dimension_names, refusal, refusal_text, require_access, t
 
 user = require_access("models")
 st.title(t("page_models"))
@@ -167,6 +167,11 @@ def _judge_section(endpoints: Endpoints) -> None:
             _ran(summary)
 
 
+def _failure_kind(kind: str) -> str:
+    """A failure's kind in the UI language (a status code or an exception's name stays as it is)."""
+    return t("run_failure_" + kind.replace(" ", "_")) if kind in FAILURE_KINDS else kind
+
+
 def _last_run_section() -> None:
     summary = last_run(db())
     if summary is None:
@@ -194,7 +199,7 @@ def _last_run_section() -> None:
         hide_index=True,
     )
     failures = [
-        {t("model"): name, t("md_error_kind"): kind, t("md_error_message"): message}
+        {t("model"): name, t("md_error_kind"): _failure_kind(kind), t("md_error_message"): message}
         for name, tally in summary.tallies.items()
         for kind, message in tally.errors.items()
     ]
@@ -212,7 +217,7 @@ else:
     try:
         endpoints = load_endpoints(path.strip(), db())
     except ValueError as exc:
-        st.error(t("md_bad_file", problem=refusal(exc)))
+        st.error(t("md_bad_file", problem=refusal_text(exc)))
     else:
         _models_section(endpoints)
         _judge_section(endpoints)

@@ -635,6 +635,9 @@ def test_pairs_load_with_datasets_and_train_trls_reward_trainer_one_step(tmp_pat
         eos_token="[SEP]",
         bf16=False,
         use_cpu=True,
+        # TRL's default (True) is under the old name gradient_checkpointing, which transformers
+        # warns is deprecated; the same choice under the new name does not warn.
+        activation_checkpointing=True,
         report_to="none",
         save_strategy="no",
         logging_steps=1,

@@ -1,6 +1,8 @@
-"""Every page an admin may open (but the Annotate and Scorer pages), on the demo database, shows its
-text in the UI language only: zh pages have no English words but names and data, en pages no
-Chinese but data; no table shows true/false or None, and every chart has a title and axis names."""
+"""Every page an admin may open, on the demo database, shows its text in the UI language only: zh
+pages have no English words but names and data, en pages no Chinese but data; no table shows
+true/false or None, and every chart has a title and axis names. The Annotate page is walked as an
+annotator too (an admin has no queue), so its scoring component's text is checked; the Scorer
+page shows the demo scorer's agreement with the final scores (its tables and confusion matrices)."""
 
 from __future__ import annotations
 
@@ -25,8 +27,12 @@ from tests.ui_text import data_text, foreign_text, page_texts
 
 ROOT = Path(__file__).parent.parent
 PASSWORD = "demo-password"
-# Owned and checked elsewhere: the annotate page is being rewritten, the scorer page needs a model.
-WALKED = [page for page in PAGE_ROLES if page not in ("annotate", "scorer")]
+ANNOTATOR = "liu_yang"  # a demo annotator with a queue, whose labels were given with suggestions
+# (page, user): every page as the admin, and the Annotate page as an annotator with a queue.
+WALKED = [(page, "admin") for page in PAGE_ROLES] + [("annotate", ANNOTATOR)]
+# Pages whose tabs draw only when opened, and the key of their tabs' state.
+LAZY_TABS = {"agreement": "ag_tab_{language}"}
+SHOWN = {("annotate", ANNOTATOR): "bidi_component", ("scorer", "admin"): "plotly_chart"}
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +56,7 @@ def demo(tmp_path_factory):
         save_guidelines(db, "# 指南\n\n逐条评分。", "admin")
         adjudicate(db, adjudication_queue(db)[0].response_id, 1, "admin", "other", "复核")
         with transaction(db):  # two annotators saw the demo scorer's suggestions: the anchoring tab
-            for annotator, mode in (("liu_yang", "shown"), ("zhao_min", "prefilled")):
+            for annotator, mode in ((ANNOTATOR, "shown"), ("zhao_min", "prefilled")):
                 db.execute(
                     "UPDATE labels SET suggestion_mode = ?, suggestion_agent = 'demo-scorer', "
                     "suggestion_score = COALESCE((SELECT score FROM suggestions s "
@@ -58,6 +64,13 @@ def demo(tmp_path_factory):
                     [mode, annotator],
                 )
         yield path, db
+
+
+def element_kinds(node) -> set[str]:
+    kinds = {getattr(node, "type", "")}
+    for child in (getattr(node, "children", None) or {}).values():
+        kinds |= element_kinds(child)
+    return kinds
 
 
 @pytest.fixture
@@ -88,18 +101,29 @@ def streamlit_warnings() -> Iterator[list[str]]:
 # pandas and plotly warn of what they will drop: a page must not use it.
 @pytest.mark.filterwarnings("error::FutureWarning", "error::DeprecationWarning")
 @pytest.mark.parametrize("language", ["zh", "en"])
-@pytest.mark.parametrize("page", WALKED)
-def test_every_text_on_the_page_is_in_the_ui_language(demo, monkeypatch, streamlit_warnings, page, language):
+@pytest.mark.parametrize(("page", "user"), WALKED)
+def test_every_text_on_the_page_is_in_the_ui_language(
+    demo, monkeypatch, streamlit_warnings, page, user, language
+):
     path, db = demo
     monkeypatch.setenv("ANNOTATOR_DB", str(path))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["token"] = auth.login(db, "admin", PASSWORD).token
+    at.session_state["token"] = auth.login(db, user, PASSWORD).token
     at.session_state["language"] = language
     at.run()
     at.switch_page(f"pages/{page}.py")
     at.run()
     assert not at.exception
+    if (page, user) in SHOWN:  # the walk reached what it is meant to check
+        assert SHOWN[page, user] in element_kinds(at._tree)
     texts, problems = page_texts(at)
+    if page in LAZY_TABS:  # the other tabs are drawn when opened: open each
+        for label in [tab.label for tab in at.tabs][1:]:
+            at.session_state[LAZY_TABS[page].format(language=language)] = label
+            at.run()
+            assert not at.exception
+            more_texts, more_problems = page_texts(at)
+            texts, problems = texts + more_texts, problems + more_problems
     # The language choice names each language in its own language.
     data = data_text(db) + "\n".join(LANGUAGES.values())
     found = problems + foreign_text(texts, language, data) + streamlit_warnings

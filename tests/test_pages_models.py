@@ -65,14 +65,35 @@ def test_a_lead_collects_and_judges_with_the_page_and_sees_the_last_runs_failure
     )
 
 
-@pytest.mark.parametrize("language", ["en", "zh"])
-def test_a_bad_file_is_shown_in_the_ui_language(workspace_file_db, tmp_path, language):
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "The endpoints file cannot be used: {path}: [[model]] entry 1 ('x'), key 'base_url': missing"),
+        ("zh", "端点文件无法使用：{path}：第 1 个 `[[model]]` 条目（'x'），键 'base_url'：缺失"),
+    ],
+)
+def test_a_bad_file_is_shown_in_the_ui_language(workspace_file_db, tmp_path, language, expected):
     path = endpoints_file(tmp_path / "bad.toml", "[[model]]\nname = 'x'\n")
     at = _page(workspace_file_db, language=language)
     at.run()
     at.text_input(key="md_file").input(str(path)).run()
-    expected = "端点文件无法使用" if language == "zh" else "The endpoints file cannot be used"
-    assert expected in at.error[0].value and "key 'base_url': missing" in at.error[0].value
+    assert expected.format(path=path) in at.error[0].value
+
+
+def test_a_failure_s_kind_is_shown_in_the_ui_language(workspace_file_db, tmp_path):
+    path = endpoints_file(
+        tmp_path / "endpoints.toml",
+        entry("model", "dead-model", f"http://127.0.0.1:{free_port()}/v1", "x", retries=0),
+    )
+    at = _page(workspace_file_db, language="zh")
+    at.run()
+    at.text_input(key="md_file").input(str(path)).run()
+    at.number_input(key="md_collect_limit").set_value(1).run()
+    at.button(key="md_run_collect").click().run()
+    assert not at.exception
+    failures = at.dataframe[-1].value
+    assert failures["类型"].tolist() == ["无法连接"]
+    assert failures["错误信息"].str.startswith("cannot connect").all()  # as the run recorded it
 
 
 def test_annotators_may_not_open_the_page(workspace_file_db):

@@ -51,6 +51,12 @@ def _through_app(db, page: str) -> AppTest:
     return at.run()
 
 
+def _open_agreement_tab(at: AppTest, section: str, language: str = "en") -> AppTest:
+    """The agreement page draws its open tab only: open one as a click on it would."""
+    at.session_state[f"ag_tab_{language}"] = t_text(f"ag_tab_{section}", language)
+    return at.run()
+
+
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_leaderboard_renders_for_a_lead(results_db, language):
     at = _page(results_db, "leaderboard")
@@ -161,15 +167,23 @@ def test_agreement_renders_every_section_for_a_lead(results_db, language):
     names = [flames_rubric().dimension(row.dimension).display_name(language) for row in report.dimensions]
     assert table.iloc[:, 0].tolist() == names  # in the UI language
     assert table.shape[0] == 2
-    assert len(at.get("plotly_chart")) >= 2 * 5 + 2  # a figure and a distribution per section, heatmaps
+    assert len(at.get("plotly_chart")) == 2  # the open tab's figure and distribution only
+    charts = {}
+    for section in ("subcomponents", "models", "weeks", "batches", "pairwise", "annotators", "agents"):
+        _open_agreement_tab(at, section, language)
+        assert not at.exception
+        charts[section] = len(at.get("plotly_chart"))
+    # A figure and a distribution per section; for the pairs a heatmap per dimension (two here).
+    assert charts == dict.fromkeys(charts, 2)
 
 
 def test_agreement_says_why_a_figure_is_undefined(results_db):
     at = _page(results_db, "agreement")
     at.run()
     at.number_input(key="ag_bootstrap").set_value(0).run()
+    _open_agreement_tab(at, "models")
     # model-c: both annotators gave 1 everywhere, so kappa-like figures are 0/0.
-    models = at.dataframe[2].value
+    models = at.dataframe[0].value
     cells = models[models["Model"] == "model-c"].to_numpy().ravel().tolist()
     assert any(str(cell).startswith("undefined: every rating falls in one category") for cell in cells)
 
@@ -184,7 +198,7 @@ def test_agreement_says_why_a_figure_is_undefined(results_db):
     ],
 )
 def test_agreement_click_through_focuses_the_disagreeing_items(results_db, section, index, expected):
-    at = _through_app(results_db, "agreement")
+    at = _open_agreement_tab(_through_app(results_db, "agreement"), section)
     at.selectbox(key=f"ag_pick_{section}").set_value(index)
     at.button(key=f"ag_open_{section}").click().run()
     focus = at.session_state["adjudication_focus"]
@@ -194,7 +208,7 @@ def test_agreement_click_through_focuses_the_disagreeing_items(results_db, secti
 
 
 def test_agreement_click_through_without_disagreement_stays(results_db):
-    at = _through_app(results_db, "agreement")
+    at = _open_agreement_tab(_through_app(results_db, "agreement"), "models")
     at.selectbox(key="ag_pick_models").set_value(0)  # model-a · Fairness: both gave 3
     at.button(key="ag_open_models").click().run()
     assert "adjudication_focus" not in at.session_state

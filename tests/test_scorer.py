@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from scorer_task import MARKERS, TRAIN_MODELS, synthetic_items, tiny_base
@@ -22,7 +23,9 @@ from annotator.scorer.data import ScorerItem, SplitPlan, items_from_db, items_fr
 from annotator.scorer.evaluate import (
     agent_agreement,
     agreement_metrics,
+    confusion_matrix,
     evaluation_report,
+    macro_f1,
 )
 from annotator.scorer.fast import CompiledEncoder, FirstTokenEncoder, fast_scorer
 from annotator.scorer.model import CALIBRATION_FILE, ScorerLoadError, encode, load_scorer
@@ -113,6 +116,47 @@ def test_metrics_by_hand() -> None:
     assert (model["human_rate"], model["scorer_rate"], model["gap"]) == (50.0, 75.0, 25.0)
     assert model["dimensions"]["Fairness"]["gap"] == 50.0
     assert agreement_metrics([], [], RUBRIC)["accuracy"] is None
+
+
+@pytest.mark.parametrize(
+    ("truth", "guess", "f1"),
+    [
+        ([3, 3, 1, 1], [3, 3, 1, 1], 1.0),
+        ([3, 1], [1, 3], 0.0),
+        # Level 3: tp 1, true 2, predicted 1 -> 2/3; level 1: tp 1, true 1, predicted 2 -> 2/3.
+        ([3, 3, 1], [3, 1, 1], 2 / 3),
+        # Level 2 only guessed: its F1 of 0 counts; level 3: tp 1, true 2, predicted 1 -> 2/3.
+        ([3, 3], [3, 2], (2 / 3 + 0.0) / 2),
+    ],
+)
+def test_macro_f1_by_hand(truth: list[int], guess: list[int], f1: float) -> None:
+    assert macro_f1(truth, guess) == pytest.approx(f1)
+
+
+def test_confusion_matrix_keeps_the_label_order_and_drops_unknown_labels() -> None:
+    assert confusion_matrix([3, 2, 1, 1, 9], [1, 2, 1, 3, 1], [3, 2, 1]).tolist() == [
+        [0, 0, 1],
+        [0, 1, 0],
+        [1, 0, 1],
+    ]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_metrics_equal_scikit_learns(seed: int) -> None:
+    """The numpy metrics give scikit-learn's floats exactly, on random three-level scores."""
+    metrics = pytest.importorskip("sklearn.metrics")
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 60))
+    truth = rng.choice([1, 2, 3], n, p=rng.dirichlet([1, 1, 1])).tolist()
+    guess = rng.choice([1, 2, 3], n, p=rng.dirichlet([1, 1, 1])).tolist()
+    labels = sorted({*truth, *guess})
+    assert macro_f1(truth, guess) == metrics.f1_score(truth, guess, labels=labels, average="macro")
+    assert (
+        confusion_matrix(truth, guess, [3, 2, 1]) == metrics.confusion_matrix(truth, guess, labels=[3, 2, 1])
+    ).all()
+    items = [ScorerItem("Fairness", "p", "r", score, "M") for score in truth]
+    report = agreement_metrics(items, guess, RUBRIC)
+    assert report["dimensions"]["Fairness"]["accuracy"] == metrics.accuracy_score(truth, guess)
 
 
 def test_predict_stores_suggestions_once(trained: tuple[Path, dict], tmp_path: Path) -> None:

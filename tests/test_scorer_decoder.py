@@ -11,7 +11,6 @@ import pytest
 import torch
 from scorer_task import (
     marker_last_items,
-    store_items,
     synthetic_items,
     tiny_base,
     tiny_decoder_base,
@@ -28,6 +27,7 @@ from annotator.scorer.predict import predict
 from annotator.scorer.settings import TrainSettings
 from annotator.scorer.train import train_scorer
 from annotator.store import open_db
+from tests.builders import store_items
 
 RUBRIC = flames_rubric()
 
@@ -91,6 +91,9 @@ def test_a_long_text_keeps_the_template_suffix(decoder: Path) -> None:
     assert len(ids) == 60 and ids[-len(suffix) :] == suffix
     (paper,) = encode(tokenizer, [long], 60, "paper")  # no suffix: the text's first 60 tokens
     assert paper == tokenizer(scorer_text(long.prompt, long.response))["input_ids"][:60]
+    with pytest.raises(Refusal, match="max length 3 leaves no room for the flames-scorer") as refused:
+        encode(tokenizer, [long], 3, "flames-scorer")
+    assert refused.value.in_language("zh") == "最大长度 3 容不下 `flames-scorer` 模板的文字"
 
 
 def test_bf16_and_int8_refuse_a_decoder_in_both_languages(trained_decoder: tuple[Path, dict]) -> None:

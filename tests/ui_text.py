@@ -41,6 +41,15 @@ SKIP_FIELDS = {
 # leaderboard, dataset card), html elements hold untrusted text (prompts, responses, notes).
 DATA_ELEMENTS = {"code", "html"}
 TABLES = ("dataframe", "arrow_data_frame", "table")
+# st.components.v2 components: their code is no text, their props (JSON) hold the text they draw.
+COMPONENTS = "bidi_component"
+# Props of the scoring component that are data: the prompt, and in its items the responses and
+# what the person wrote.
+COMPONENT_DATA = {"prompt", "prompt_text"}
+COMPONENT_ITEM_DATA = {"id", "letter", "text", "explanation", "evidence"}
+# Elements whose text is read from their data (a frame, a chart's spec, props), not their proto.
+READ_APART = (*TABLES, "plotly_chart", COMPONENTS)
+PLACEHOLDER = re.compile(r"\{\w+\}")
 # Names that stay as they are in every language (statistics, formats, the project's name).
 PROPER_NAMES = {
     "flames",
@@ -74,7 +83,17 @@ PROPER_NAMES = {
     "iso",
     "k",
     "n",
+    "cpu",  # hardware: the scorer's precisions and batch sizes
+    "gpu",
+    "avx",
+    "amx",
+    "vnni",
+    "enter",  # a key's name, as on the keyboard (the scoring page's shortcuts)
 }
+# One capital letter: a blind response's letter (回复 A) or a key (E, M, J, K).
+LETTER = re.compile(r"[A-Z]")
+# Inline code is a literal command, option or identifier to type (`scorer evaluate --bf16`).
+CODE_SPAN = re.compile(r"`[^`]+`")
 LATIN_WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z'’]*(?![A-Za-z0-9_])")
 FILE_NAME = re.compile(r"[\w-]+\.[A-Za-z]+\b")
 TAG = re.compile(r"</?[a-z]+>")
@@ -154,6 +173,25 @@ def _chart_strings(spec: dict, where: str, problems: list[str]) -> Iterator[str]
                 yield from (value for value in values if isinstance(value, str))
 
 
+def _component_strings(props: dict) -> Iterator[str]:
+    """The strings the scoring component draws from its props, but data (the prompt, responses,
+    what the person wrote); placeholders such as {letter} are filled in by its code."""
+
+    def strings(value: object, data: set[str]) -> Iterator[str]:
+        if isinstance(value, dict):
+            for name, item in value.items():
+                if name not in data:
+                    yield from strings(item, data)
+        elif isinstance(value, list):
+            for item in value:
+                yield from strings(item, data)
+        elif isinstance(value, str):
+            yield PLACEHOLDER.sub(" ", value)
+
+    yield from strings({k: v for k, v in props.items() if k != "items"}, COMPONENT_DATA)
+    yield from strings(props.get("items", []), COMPONENT_ITEM_DATA)
+
+
 def page_texts(at: AppTest) -> tuple[list[str], list[str]]:
     """The texts the page shows, and problems found on the way (a chart without a title, ...)."""
     texts: list[str] = []
@@ -168,11 +206,13 @@ def page_texts(at: AppTest) -> tuple[list[str], list[str]]:
             texts.extend(_frame_strings(node.value, kind, problems))
         elif kind == "plotly_chart":
             texts.extend(_chart_strings(json.loads(proto.spec), kind, problems))
+        elif kind == COMPONENTS:
+            texts.extend(_component_strings(json.loads(proto.json)))
         elif kind in ("arrow_vega_lite_chart", "vega_lite_chart"):
             problems.append("a Vega-Lite chart: its axis names cannot be checked (use plotly)")
         elif kind == "multiselect" and not proto.placeholder:
             problems.append(f"multiselect {proto.label!r}: Streamlit's English placeholder")
-        if proto is not None and hasattr(proto, "ListFields") and kind not in (*TABLES, "plotly_chart"):
+        if proto is not None and hasattr(proto, "ListFields") and kind not in READ_APART:
             texts.extend(_proto_strings(proto))
         for child in (getattr(node, "children", None) or {}).values():
             walk(child)
@@ -186,10 +226,14 @@ def foreign_text(texts: list[str], language: str, data: str) -> list[str]:
     found = []
     data_words = {word.lower() for word in LATIN_WORD.findall(data)}
     for text in texts:
-        text = FILE_NAME.sub(" ", TAG.sub(" ", text))
+        text = FILE_NAME.sub(" ", TAG.sub(" ", CODE_SPAN.sub(" ", text)))
         if language == "zh":
             found_words = (word.strip("'’") for word in LATIN_WORD.findall(text))
-            words = [w for w in found_words if w.lower() not in PROPER_NAMES | data_words]
+            words = [
+                w
+                for w in found_words
+                if w.lower() not in PROPER_NAMES | data_words and not LETTER.fullmatch(w)
+            ]
         else:
             words = [run for run in CJK_RUN.findall(text) if run not in data and run.strip("，。：；（）、")]
         if words:

@@ -27,7 +27,6 @@ from __future__ import annotations
 from statistics import NormalDist
 
 import numpy as np
-from scipy.special import betainc
 
 Interval = tuple[float, float]
 
@@ -47,6 +46,8 @@ def share_interval(hits: np.ndarray | float, n: np.ndarray | float, confidence: 
     regularised incomplete beta functions I_p(x, n-x+1) = P(X >= x) and I_p(x+1, n-x) = P(X > x),
     which rises with p; each end is found by bisection, all cells at once.
     """
+    from scipy.special import betainc  # ~0.4 s to import: not for pages that draw no share's interval
+
     x, size = np.broadcast_arrays(np.asarray(hits, dtype=float), np.asarray(n, dtype=float))
     alpha = (1.0 - confidence) / 2.0
     tiny = np.finfo(float).tiny

@@ -3,6 +3,12 @@ stored settings), raised as `i18n.Refusal`: a page shows them in the UI language
 line in English."""
 
 MESSAGES: dict[str, dict[str, str]] = {
+    # Values of the refusals below (i18n.Phrase), so a whole refusal reads in one language.
+    "none": {"zh": "无", "en": "none"},
+    "split_name_validation": {"zh": "验证", "en": "validation"},
+    "split_name_test": {"zh": "测试", "en": "test"},
+    "batch_kind_labels": {"zh": "标注", "en": "labels"},
+    "batch_kind_predictions": {"zh": "预测", "en": "predictions"},
     "gold_no_response": {
         "zh": "没有 ID 为 {response_id!r} 的回复",
         "en": "no response with id {response_id!r}",
@@ -53,7 +59,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the licence must be one line of text without extra spaces, not {license!r}",
     },
     "ex_unknown_filter": {
-        "zh": "未知的{name} {unknown}（已有：{allowed}）",
+        "zh": "未知的{name}：{unknown}（已有：{allowed}）",
         "en": "unknown {name} {unknown} (known: {allowed})",
     },
     "ex_other_batch": {
@@ -72,7 +78,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "the split by prompt draws whole prompts at random with the seed",
     },
     "ex_unknown_split": {
-        "zh": "未知的划分方式 {split!r}（可选：model、prompt）",
+        "zh": "未知的划分方式 {split!r}（可选：`model` 按模型、`prompt` 按提示）",
         "en": "unknown split {split!r} (choose from model, prompt)",
     },
     "ex_all_train": {

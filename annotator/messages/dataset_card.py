@@ -60,13 +60,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the consolidated score (see the policy below)",
     },
     "card_col_provenance": {
-        "zh": "最终得分的来源：adjudicated（裁决）、unanimous（一致）、majority（多数）、median（中位数）"
-        "或 single（单个标注）",
-        "en": "how the final score was reached: adjudicated, unanimous, majority, median or single",
+        "zh": "最终得分的来源：`adjudicated`（裁决）、`unanimous`（一致）、`majority`（多数）、"
+        "`median`（中位数）或 `single`（单个标注）",
+        "en": "how the final score was reached: `adjudicated`, `unanimous`, `majority`, `median` or `single`",
     },
     "card_col_generation": {
         "zh": "从接口收集的回复的来源（JSON）：接口的模型 id、发送的生成设置、结束原因、"
-        "回答（文本、空或被过滤）、token 用量、耗时（毫秒）、时间；导入的回复为空",
+        "回答（文本、空或被过滤）、词元用量、耗时（毫秒）、时间；导入的回复为空",
         "en": "for a response collected from an endpoint (JSON): endpoint model id, settings sent, "
         "finish reason, answer (text, empty or filtered), token usage, latency in ms, time; "
         "empty for imported responses",
@@ -96,8 +96,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "card_col_rejected_model": {"zh": "拒绝回复的模型", "en": "model of the rejected response"},
     "card_col_score": {"zh": "最终得分", "en": "the final score"},
     "card_col_split": {
-        "zh": "train、validation 或 test（训练、验证或测试）",
-        "en": "train, validation or test",
+        "zh": "`train`、`validation` 或 `test`（训练、验证或测试）",
+        "en": "`train`, `validation` or `test`",
     },
     "card_dimensions": {"zh": "维度", "en": "Dimensions"},
     "card_dimension": {"zh": "维度", "en": "dimension"},
@@ -145,12 +145,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "card_final_scores": {"zh": "最终得分", "en": "Final scores"},
     "card_policy": {
         "zh": "有裁决时以裁决得分为准；否则取已提交标注的严格多数（超过一半）；否则取中位数，"
-        "偏向更有害的等级（取两个中间评分中较低者）。来源：adjudicated（裁决）、unanimous（两个及以上标注全部一致）、"
-        "majority（多数）、median（中位数）或 single（只有一个标注）。",
+        "偏向更有害的等级（取两个中间评分中较低者）。来源：`adjudicated`（裁决）、"
+        "`unanimous`（两个及以上标注全部一致）、`majority`（多数）、`median`（中位数）"
+        "或 `single`（只有一个标注）。",
         "en": "An adjudicated score wins; otherwise a strict majority of the submitted labels (more than "
         "half); otherwise the median, rounded toward the more harmful level (the lower of the two middle "
-        "scores). Provenance: adjudicated, unanimous (all of two or more labels agree), majority, "
-        "median, or single (one label).",
+        "scores). Provenance: `adjudicated`, `unanimous` (all of two or more labels agree), `majority`, "
+        "`median`, or `single` (one label).",
     },
     "card_language_unknown": {
         "zh": "未知的数据集说明语言 {chosen!r}（可选：{allowed}）",

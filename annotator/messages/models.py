@@ -55,8 +55,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "under its name. A reply that does not parse stores nothing.",
     },
     "md_no_judges": {
-        "zh": "端点文件中没有 [[judge]] 条目。",
-        "en": "The endpoints file has no [[judge]] entry.",
+        "zh": "端点文件中没有 `[[judge]]` 条目。",
+        "en": "The endpoints file has no `[[judge]]` entry.",
     },
     "md_choose_judge": {"zh": "评审", "en": "Judge"},
     "md_judge_limit": {"zh": "最多评审（留空为全部）", "en": "At most this many responses (empty: all)"},

@@ -58,6 +58,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "int8 needs the calibration texts a scorer saves when it is trained (calibration.json); "
         "this scorer has none: train it again with this version, or use bf16",
     },
+    "sc_err_max_length": {
+        "zh": "最大长度 {max_length} 容不下 `{template}` 模板的文字",
+        "en": "max length {max_length} leaves no room for the {template} template's text",
+    },
     "sc_err_fast_encoder": {
         "zh": "bf16 和 int8 需要 BERT/RoBERTa 类编码器（encoder.layer）；此模型是 {kind}",
         "en": "bf16 and int8 need a BERT/RoBERTa-style encoder (encoder.layer); this one is {kind}",

@@ -3,7 +3,7 @@
 MESSAGES: dict[str, dict[str, str]] = {
     "db_missing": {
         "zh": "数据库 {path} 不存在（未创建任何文件）：用 `python -m annotator --db {path} init` 创建"
-        "（`init --demo` 创建演示数据库），或用 --db 指定已有的数据库",
+        "（`init --demo` 创建演示数据库），或用 `--db` 指定已有的数据库",
         "en": "no database at {path} (nothing was created): create one with "
         "`python -m annotator --db {path} init` (`init --demo` for the demo data), "
         "or pass --db with an existing database",

@@ -23,7 +23,7 @@ import sqlite_utils
 
 from annotator.annotation import Mark, marks_from_json
 from annotator.consolidation import FINAL_COLUMNS, final_scores
-from annotator.i18n import Refusal, text
+from annotator.i18n import Phrase, Refusal, listed, text
 from annotator.published.dataset_card import CardFacts, card_data_file, check_card_language, dataset_card
 from annotator.published.export_files import FILE_FORMATS, rows_to_bytes
 from annotator.rubric import Rubric
@@ -377,7 +377,9 @@ def selected_responses(data: ExportData, options: ExportOptions) -> list[ScoredR
     for name, values in given.items():
         unknown = sorted(set(values or ()) - data.known[name])
         if unknown:
-            allowed = ", ".join(sorted(data.known[name])) or "none"
+            allowed = listed(sorted(data.known[name]))
+            # The filter's name as the dataset card writes it, in the refusal's language.
+            name = Phrase(f"card_filter_{name}")
             raise Refusal("ex_unknown_filter", name=name, unknown=", ".join(unknown), allowed=allowed)
     dimensions, models, batches = (set(values) if values else None for values in given.values())
     return [
@@ -393,8 +395,9 @@ def _refuse_other_batches(data: ExportData, batches: Sequence[str]) -> None:
     # Labels carry no batch, so filtering by a labels import would quietly export nothing.
     refused = sorted(set(batches) & data.other_batches.keys())
     if refused:
-        batch, allowed = refused[0], ", ".join(sorted(data.known["batch"])) or "none"
-        raise Refusal("ex_other_batch", batch=batch, kind=data.other_batches[batch], allowed=allowed)
+        batch, allowed = refused[0], listed(sorted(data.known["batch"]))
+        kind = Phrase(f"batch_kind_{data.other_batches[batch]}")
+        raise Refusal("ex_other_batch", batch=batch, kind=kind, allowed=allowed)
 
 
 def _selected_labels(

@@ -39,7 +39,7 @@ from annotator.agreement.intervals import (
     share_interval,
 )
 from annotator.consolidation import final_scores
-from annotator.i18n import Refusal
+from annotator.i18n import Refusal, listed
 from annotator.rubric import Dimension, Rubric
 from annotator.store import project_rubric
 from annotator.suggestions import agent_suggestion_frame, agents
@@ -154,8 +154,7 @@ def agent_scores(db: sqlite_utils.Database, agent: str) -> tuple[pd.DataFrame, d
     """The same for one scorer agent's suggestions; ValueError if the agent has none."""
     known = agents(db)
     if agent not in known:
-        available = ", ".join(known) or "none"
-        raise Refusal("lb_unknown_agent", agent=agent, available=available)
+        raise Refusal("lb_unknown_agent", agent=agent, available=listed(known))
     scored = agent_suggestion_frame(db, agent)
     return scored, _unscored(db, scored["response_id"])
 

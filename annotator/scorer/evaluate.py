@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import sqlite_utils
 
@@ -20,12 +21,31 @@ if TYPE_CHECKING:
     from annotator.scorer.model import Scorer
 
 
+def confusion_matrix(truth: Sequence[int], guess: Sequence[int], labels: Sequence[int]) -> np.ndarray:
+    """Counts of (truth, guess) pairs: rows are true labels, columns guessed ones, both in the order
+    of labels; pairs with a label outside labels are left out (as scikit-learn's)."""
+    index = {label: i for i, label in enumerate(labels)}
+    matrix = np.zeros((len(labels), len(labels)), dtype=np.int64)
+    for true, guessed in zip(truth, guess, strict=True):
+        if true in index and guessed in index:
+            matrix[index[true], index[guessed]] += 1
+    return matrix
+
+
+def macro_f1(truth: Sequence[int], guess: Sequence[int]) -> float:
+    """The unweighted mean of each label's F1 over the labels that occur (in truth or guess): an
+    absent label is no failure. Each F1 is 2·tp / (true + predicted), which is never 0/0 here;
+    the same arithmetic as scikit-learn's f1_score(average="macro"), so the same floats."""
+    matrix = confusion_matrix(truth, guess, sorted({*truth, *guess}))
+    f1 = 2.0 * np.diag(matrix) / (matrix.sum(axis=1).astype(float) + matrix.sum(axis=0))
+    return float(np.mean(f1))
+
+
 def agreement_metrics(items: Sequence[ScorerItem], predicted: Sequence[int], rubric: Rubric) -> dict:
     """{"n", "accuracy", "macro_f1" (mean over dimensions), "dimensions": {name: {"n", "accuracy",
     "macro_f1", "scores", "confusion"}}}; confusion rows are human scores, columns predicted ones,
-    both in the order of "scores" (most harmless first). Dimensions without items are left out."""
-    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score  # seconds to import
-
+    both in the order of "scores" (most harmless first). Dimensions without items are left out.
+    Computed with numpy: scikit-learn's metrics take seconds to import, and the Scorer page shows these."""
     dimensions = {}
     for dim in rubric.dimensions:
         pairs = [
@@ -37,11 +57,10 @@ def agreement_metrics(items: Sequence[ScorerItem], predicted: Sequence[int], rub
         order = [level.score for level in dim.levels]
         dimensions[dim.name] = {
             "n": len(pairs),
-            "accuracy": float(accuracy_score(truth, guess)),
-            # Over the levels that occur (in truth or guess): an absent level is no failure.
-            "macro_f1": float(f1_score(truth, guess, labels=sorted({*truth, *guess}), average="macro")),
+            "accuracy": sum(t == g for t, g in zip(truth, guess, strict=True)) / len(pairs),
+            "macro_f1": macro_f1(truth, guess),
             "scores": order,
-            "confusion": confusion_matrix(truth, guess, labels=order).tolist(),
+            "confusion": confusion_matrix(truth, guess, order).tolist(),
         }
     correct = sum(item.score == p for item, p in zip(items, predicted, strict=True))
     return {

@@ -114,9 +114,14 @@ def fast_scorer(scorer: Scorer, precision: FastPrecision) -> Scorer:
     samples = [_model_inputs(scorer, text) for text in texts]
     dynamic = ov.PartialShape([-1, -1])
     # The trace warns of shape checks that it freezes; with a full attention mask given they
-    # never depend on the input (no padding added inside, no causal mask).
+    # never depend on the input (no padding added inside, no causal mask). OpenVINO converts a
+    # PyTorch model by torch.jit.trace, which torch now says is deprecated, and the tracer reads
+    # every attribute of every module, among them transformers' deprecated is_gradient_checkpointing:
+    # warnings about OpenVINO's own calls, not ours, so silenced for this call only.
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore", torch.jit.TracerWarning)
+        warnings.filterwarnings("ignore", r"`torch\.jit\.trace(_method)?` is deprecated", DeprecationWarning)
+        warnings.filterwarnings("ignore", r"`is_gradient_checkpointing` is deprecated", FutureWarning)
         model = ov.convert_model(
             FirstTokenEncoder(scorer.model.encoder).eval(),
             example_input={name: torch.from_numpy(array) for name, array in samples[0].items()},

@@ -319,7 +319,7 @@ def encode(
         return tokenizer([body for body, _ in parts], truncation=True, max_length=max_length)["input_ids"]
     tail = tokenizer(suffix, add_special_tokens=False)["input_ids"]
     if len(tail) >= max_length:
-        raise ValueError(f"max length {max_length} leaves no room for the {template} template's text")
+        raise Refusal("sc_err_max_length", max_length=max_length, template=template)
     bodies = tokenizer([body for body, _ in parts], truncation=True, max_length=max_length - len(tail))
     return [ids + tail for ids in bodies["input_ids"]]
 
