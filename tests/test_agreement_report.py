@@ -295,3 +295,13 @@ def test_figures_on_few_responses_are_unreliable_and_shown_without_an_interval(r
     assert shown in text
     low, high = percent.ci
     assert f"[{low:.3f}, {high:.3f}]" not in text
+
+
+def test_prompts_without_an_import_batch_count_under_none(agreement_db):
+    # Only databases from before import batches (or made by hand) have such prompts.
+    legality_batch = batch_of(agreement_db, "pL")
+    agreement_db.execute("UPDATE prompts SET batch = NULL WHERE id = 'pL'")
+    agreement_db.conn.commit()
+    batches = agreement_report(agreement_db, bootstrap=0).batches
+    assert _row(batches, value="(none)", dimension="Legality").figures.n_units == 2
+    assert not [row for row in batches if row.value == legality_batch]
