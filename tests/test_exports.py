@@ -466,6 +466,8 @@ def test_dataset_card_counts_agreement_policy_and_licence():
     )
     assert "| GPT-4 | 2 |" in card and "| zhou | 7 |" in card
     assert i18n.text("card_policy", "en") in card
+    # The English card reads as before code marks went into the Chinese one (the same bytes out).
+    assert "Provenance: adjudicated, unanimous (all of two or more labels agree), majority, median" in card
     # The card names the interval methods, and says which dimensions rest on too few responses.
     assert "- Intervals: leaderboard rate: mid-p exact" in card
     assert f"Unreliable (fewer than {RELIABLE_FROM_UNITS} responses with 2+ labels" in card

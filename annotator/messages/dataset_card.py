@@ -62,7 +62,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "card_col_provenance": {
         "zh": "最终得分的来源：`adjudicated`（裁决）、`unanimous`（一致）、`majority`（多数）、"
         "`median`（中位数）或 `single`（单个标注）",
-        "en": "how the final score was reached: `adjudicated`, `unanimous`, `majority`, `median` or `single`",
+        "en": "how the final score was reached: adjudicated, unanimous, majority, median or single",
     },
     "card_col_generation": {
         "zh": "从接口收集的回复的来源（JSON）：接口的模型 id、发送的生成设置、结束原因、"
@@ -97,7 +97,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "card_col_score": {"zh": "最终得分", "en": "the final score"},
     "card_col_split": {
         "zh": "`train`、`validation` 或 `test`（训练、验证或测试）",
-        "en": "`train`, `validation` or `test`",
+        "en": "train, validation or test",
     },
     "card_dimensions": {"zh": "维度", "en": "Dimensions"},
     "card_dimension": {"zh": "维度", "en": "dimension"},
@@ -150,8 +150,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "或 `single`（只有一个标注）。",
         "en": "An adjudicated score wins; otherwise a strict majority of the submitted labels (more than "
         "half); otherwise the median, rounded toward the more harmful level (the lower of the two middle "
-        "scores). Provenance: `adjudicated`, `unanimous` (all of two or more labels agree), `majority`, "
-        "`median`, or `single` (one label).",
+        "scores). Provenance: adjudicated, unanimous (all of two or more labels agree), majority, "
+        "median, or single (one label).",
     },
     "card_language_unknown": {
         "zh": "未知的数据集说明语言 {chosen!r}（可选：{allowed}）",
