@@ -42,17 +42,17 @@ class EndpointsError(Refusal):
     """An endpoints file that cannot be used, raised before any request is sent."""
 
 
-def _os_problem(exc: OSError) -> str | Phrase:
+def _os_problem(exc: OSError) -> Phrase:
     """The system's reason a file cannot be read, in the refusal's language when it is a common one."""
     key = _OS_PROBLEMS.get(exc.errno or 0)
-    return Phrase(key) if key else exc.strerror or str(exc)
+    return Phrase(key) if key else Phrase("ep_detail", {"detail": exc.strerror or str(exc)})
 
 
-def _toml_problem(exc: tomllib.TOMLDecodeError) -> str | Phrase:
+def _toml_problem(exc: tomllib.TOMLDecodeError) -> Phrase:
     """The TOML reader's message, its place (line and column) in the refusal's language."""
     found = _TOML_PLACE.match(str(exc))
     if found is None:
-        return str(exc)
+        return Phrase("ep_detail", {"detail": str(exc)})
     if found["line"] is None:
         return Phrase("ep_toml_at_end", {"detail": found["detail"]})
     return Phrase("ep_toml_at", {"detail": found["detail"], "line": found["line"], "column": found["column"]})

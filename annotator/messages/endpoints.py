@@ -19,6 +19,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ep_os_missing": {"zh": "文件不存在", "en": "No such file or directory"},
     "ep_os_denied": {"zh": "没有读取权限", "en": "Permission denied"},
     "ep_os_directory": {"zh": "这是一个目录", "en": "Is a directory"},
+    # the system's or the TOML reader's own words, kept as they are
+    "ep_detail": {"zh": "`{detail}`", "en": "{detail}"},
     "ep_toml_at": {
         "zh": "第 {line} 行第 {column} 列：`{detail}`",
         "en": "{detail} (at line {line}, column {column})",

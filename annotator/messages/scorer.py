@@ -15,7 +15,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{path} is not a scorer model directory: missing {missing}",
     },
     "sc_err_unreadable": {
-        "zh": "{path}：评分模型文件无法读取：{detail}",
+        "zh": "{path}：评分模型文件无法读取：`{detail}`",
         "en": "{path}: unreadable scorer files: {detail}",
     },
     "sc_err_format": {
