@@ -116,10 +116,6 @@ def disagreement(scores: Sequence[int], dimension: Dimension) -> tuple[int, floa
     return spread, round(normalised, 6), majority
 
 
-def needs_adjudication(scores: Sequence[int], dimension: Dimension) -> bool:
-    return len(scores) > 1 and _disagrees(disagreement(scores, dimension))
-
-
 def _disagrees(measure: tuple[int, float, bool]) -> bool:
     spread, _, majority = measure
     return not majority or spread >= SPREAD_THRESHOLD
