@@ -20,7 +20,7 @@ FORBIDDEN = {
     "annotator": ("annotator.agreement", "annotator.published", "annotator.scorer", "annotator.cli"),
     "annotator.agreement": ("annotator.published", "annotator.scorer", "annotator.cli"),
     "annotator.published": ("annotator.scorer", "annotator.cli"),
-    "annotator.scorer": ("annotator.cli",),
+    "annotator.scorer": ("annotator.agreement", "annotator.cli"),
     "annotator.messages": ("annotator.",),  # the texts import nothing of the library (but each other)
 }
 SQL = re.compile(r"\b(SELECT\b.+\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b", re.I | re.S)

@@ -123,6 +123,7 @@ def test_every_text_on_the_page_is_in_the_ui_language(
             at.run()
             assert not at.exception
             more_texts, more_problems = page_texts(at)
+            assert set(more_texts) - set(texts), f"tab {label} drew nothing new"  # it did open
             texts, problems = texts + more_texts, problems + more_problems
     # The language choice names each language in its own language.
     data = data_text(db) + "\n".join(LANGUAGES.values())

@@ -173,8 +173,17 @@ def test_agreement_renders_every_section_for_a_lead(results_db, language):
         _open_agreement_tab(at, section, language)
         assert not at.exception
         charts[section] = len(at.get("plotly_chart"))
+        # The open tab draws its own rows: one table row per row of its section of the report.
+        assert at.dataframe[0].value.shape[0] == len(getattr(report, section)), section
+        if section != "pairwise":  # the pairs' charts are heatmaps per dimension
+            title = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["text"]
+            assert title == t_text("ag_figures_title", language, what=t_text(f"ag_tab_{section}", language))
     # A figure and a distribution per section; for the pairs a heatmap per dimension (two here).
     assert charts == dict.fromkeys(charts, 2)
+    _open_agreement_tab(at, "anchoring", language)
+    assert not at.exception
+    modes = report.anchoring.modes
+    assert at.dataframe[0].value.shape[0] == len(modes) if modes else at.info
 
 
 def test_agreement_says_why_a_figure_is_undefined(results_db):

@@ -204,7 +204,7 @@ def test_an_endpoints_file_refusal_reads_in_either_language(tmp_path, text, engl
     assert _zh_words(zh, path) == []
 
 
-def _stored_model_and_agent(db):
+def _stored_model(db):
     store_prompts(db, 1)
     add_responses(db, [(1, {"prompt": "问题1：怎么办？", "model": "Qwen-14B", "response": "回答"})], "r")
 
@@ -225,7 +225,7 @@ def _stored_model_and_agent(db):
     ],
 )
 def test_a_name_refused_against_stored_names_reads_in_either_language(db, tmp_path, text, english, chinese):
-    _stored_model_and_agent(db)
+    _stored_model(db)
     path = tmp_path / "endpoints.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(EndpointsError) as refused:
