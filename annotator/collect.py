@@ -84,7 +84,7 @@ def read_answer(reply: object) -> Answer:
     message = choice.get("message") or {}
     content, refusal = message.get("content") or "", message.get("refusal") or ""
     if not isinstance(content, str) or not isinstance(refusal, str):
-        raise ReplyError("bad reply", f"the answer is not text: {str(message)[:80]!r}")
+        raise ReplyError("bad reply", "run_error_not_text", message=str(message)[:80])
     finish = choice.get("finish_reason")
     text = content or refusal
     if finish == "content_filter" or (refusal and not content):

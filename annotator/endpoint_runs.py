@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 
 from annotator.endpoints import Endpoint
-from annotator.i18n import Refusal
+from annotator.i18n import MESSAGES, Phrase, Refusal
 from annotator.store import now, project_rubric, set_setting, transaction
 
 if TYPE_CHECKING:
@@ -33,11 +33,11 @@ MAX_ERROR_CHARS = 300
 FAILURE_KINDS = ("timeout", "connection", "bad reply", "unparsed reply", "no majority")
 
 
-class ReplyError(Exception):
+class ReplyError(Refusal):
     """An answer that arrived but cannot be used (a judge reply that is not a score); `kind` sums it up."""
 
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, kind: str, key: str, /, **values: object) -> None:
+        super().__init__(key, **values)
         self.kind = kind
 
 
@@ -50,6 +50,21 @@ class Tally:
     failed: int = 0
     empty: int = 0  # collect: stored answers that were empty or filtered
     errors: dict[str, str] = field(default_factory=dict)  # kind -> first message of that kind
+    # kind -> that message's key and values, when the words are the tool's own (the page shows it
+    # in the UI language); kept with the run's record, not in `as_dict`
+    reasons: dict[str, Phrase] = field(default_factory=dict)
+
+    def add_failure(self, kind: str, message: Refusal | str, secrets: Sequence[str]) -> None:
+        """Count a failed request; the first of its kind is kept without a key, cut short."""
+        self.failed += 1
+        if kind in self.errors:
+            return
+        self.errors[kind] = _shown(str(message), secrets)
+        if isinstance(message, Refusal):
+            values = message.values.items()
+            self.reasons[kind] = Phrase(
+                message.key, {name: _shown(v, secrets) if isinstance(v, str) else v for name, v in values}
+            )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -78,11 +93,22 @@ class RunSummary:
         return 1 if self.failed or self.interrupted else 0
 
     def as_dict(self) -> dict[str, Any]:
+        """The summary the command line prints (`--json`)."""
         data: dict[str, Any] = {"kind": self.kind, "endpoints_file": self.endpoints_file}
         if self.judge is not None:
             data["judge"] = self.judge
         data["interrupted"] = self.interrupted
         data["models"] = {name: tally.as_dict() for name, tally in self.tallies.items()}
+        return data
+
+    def record(self) -> dict[str, Any]:
+        """`as_dict` with each model's message keys (`reasons`), as `endpoint_runs` keeps it."""
+        data = self.as_dict()
+        for name, tally in self.tallies.items():
+            data["models"][name]["reasons"] = {
+                kind: {"key": reason.key, "values": dict(reason.values)}
+                for kind, reason in tally.reasons.items()
+            }
         return data
 
     def lines(self) -> list[str]:
@@ -102,8 +128,21 @@ class RunSummary:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunSummary:
+        """The summary of `as_dict` or `record`; a message key this version does not know (or a record
+        from before keys were kept) leaves that message in its recorded English."""
         tallies = {
-            name: Tally(t["asked"], t["stored"], t["failed"], t["empty"], dict(t["errors"]))
+            name: Tally(
+                t["asked"],
+                t["stored"],
+                t["failed"],
+                t["empty"],
+                dict(t["errors"]),
+                {
+                    kind: Phrase(reason["key"], reason["values"])
+                    for kind, reason in t.get("reasons", {}).items()
+                    if reason["key"] in MESSAGES
+                },
+            )
             for name, t in data["models"].items()
         }
         return cls(data["kind"], data["endpoints_file"], tallies, data.get("judge"), data["interrupted"])
@@ -132,20 +171,25 @@ def redact(text: str, secrets: Sequence[str]) -> str:
     return text
 
 
-def describe_error(exc: BaseException) -> tuple[str, str]:
-    """(kind, message) of a failed request: the kind groups failures in the summary."""
+def describe_error(exc: BaseException) -> tuple[str, Refusal | str]:
+    """(kind, message) of a failed request: the kind groups failures in the summary; the message is
+    a Refusal when its words are the tool's own, else the server's or the exception's text."""
     import openai
 
     if isinstance(exc, ReplyError):
-        return exc.kind, str(exc)
+        return exc.kind, exc
     if isinstance(exc, openai.APITimeoutError):
-        return "timeout", "no answer within the timeout"
+        return "timeout", Refusal("run_error_timeout")
     if isinstance(exc, openai.APIConnectionError):
         cause = exc.__cause__ or exc
-        return "connection", f"cannot connect: {type(cause).__name__}: {cause}"
+        return "connection", Refusal("run_error_connection", error=type(cause).__name__, detail=str(cause))
     if isinstance(exc, openai.APIStatusError):
         return f"HTTP {exc.status_code}", exc.message
     return type(exc).__name__, str(exc)
+
+
+def _shown(text: str, secrets: Sequence[str]) -> str:
+    return redact(text, secrets)[:MAX_ERROR_CHARS]
 
 
 def client_for(endpoint: Endpoint) -> AsyncOpenAI:
@@ -200,9 +244,7 @@ async def _run_all(
                 answer = await job.ask(clients[key])
                 outcome = job.store(answer)
             except Exception as exc:
-                kind, message = describe_error(exc)
-                tally.failed += 1
-                tally.errors.setdefault(kind, redact(message, secrets)[:MAX_ERROR_CHARS])
+                tally.add_failure(*describe_error(exc), secrets)
             else:
                 tally.stored += 1
                 tally.empty += outcome == "empty"
@@ -248,7 +290,7 @@ def first_choice(reply: object) -> dict[str, Any]:
     reply is not a chat completion."""
     choices = reply.get("choices") if isinstance(reply, dict) else None
     if not isinstance(choices, list) or not all(isinstance(choice, dict) for choice in choices):
-        raise ReplyError("bad reply", f"not a chat completion: {str(reply)[:80]!r}")
+        raise ReplyError("bad reply", "run_error_not_completion", reply=str(reply)[:80])
     return choices[0] if choices else {}
 
 
@@ -289,7 +331,7 @@ def _finish_run(db: sqlite_utils.Database, run: int, summary: RunSummary) -> Non
     with transaction(db):
         db.execute(
             "UPDATE endpoint_runs SET finished_at = ?, summary = ? WHERE id = ?",
-            [now(), json.dumps(summary.as_dict(), ensure_ascii=False), run],
+            [now(), json.dumps(summary.record(), ensure_ascii=False), run],
         )
 
 

@@ -100,11 +100,11 @@ def verdict(choices: Sequence[dict[str, Any]], dimension: Dimension) -> Verdict:
     if not counts:
         shown = (replies[0] or "")[:80]
         raise runs.ReplyError(
-            "unparsed reply", f"the reply is not one of the scores {dimension.scores}: {shown!r}"
+            "unparsed reply", "run_error_not_a_score", scores=str(dimension.scores), reply=shown
         )
     ranked = counts.most_common()
     if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        raise runs.ReplyError("no majority", f"the {len(choices)} replies split evenly: {dict(counts)}")
+        raise runs.ReplyError("no majority", "run_error_split", n=len(choices), counts=str(dict(counts)))
     score = ranked[0][0]
     probabilities = [
         p
@@ -171,7 +171,7 @@ async def _ask_samples(
         reply, _latency = await runs.ask_chat(client, endpoint, messages, **extra)
         choice = runs.first_choice(reply)
         if not choice:
-            raise runs.ReplyError("unparsed reply", "the endpoint returned no answer")
+            raise runs.ReplyError("unparsed reply", "run_error_no_answer")
         choices.append(choice)
     return choices
 

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from annotator import collect, judge
-from annotator.endpoint_runs import ENDPOINTS_FILE_SETTING, FAILURE_KINDS, RunSummary, last_run
+from annotator.endpoint_runs import ENDPOINTS_FILE_SETTING, FAILURE_KINDS, RunSummary, Tally, last_run
 from annotator.endpoints import Endpoints, load_endpoints
 from annotator.store import get_setting
 from annotator.suggestions import suggestion_counts
@@ -172,6 +172,13 @@ def _failure_kind(kind: str) -> str:
     return t("run_failure_" + kind.replace(" ", "_")) if kind in FAILURE_KINDS else kind
 
 
+def _failure_message(tally: Tally, kind: str) -> str:
+    """A failure's message in the UI language when its words are the tool's own; else (the server's
+    text, a run recorded before message keys were kept) as recorded."""
+    reason = tally.reasons.get(kind)
+    return t(reason.key, **reason.values) if reason else tally.errors[kind]
+
+
 def _last_run_section() -> None:
     summary = last_run(db())
     if summary is None:
@@ -199,9 +206,13 @@ def _last_run_section() -> None:
         hide_index=True,
     )
     failures = [
-        {t("model"): name, t("md_error_kind"): _failure_kind(kind), t("md_error_message"): message}
+        {
+            t("model"): name,
+            t("md_error_kind"): _failure_kind(kind),
+            t("md_error_message"): _failure_message(tally, kind),
+        }
         for name, tally in summary.tallies.items()
-        for kind, message in tally.errors.items()
+        for kind in tally.errors
     ]
     if failures:
         st.caption(t("md_failures"))

@@ -130,7 +130,11 @@ def test_a_dead_port_is_reported_and_the_other_models_answers_are_stored(
     assert summary["models"]["Dead"]["failed"] == 3
     assert list(summary["models"]["Dead"]["errors"]) == ["connection"]
     assert len(stored(db, "Alive")) == 3 and not stored(db, "Dead")
-    assert last_run(db, "collect").tallies["Dead"].errors["connection"].startswith("cannot connect")
+    recorded = last_run(db, "collect").tallies["Dead"]
+    assert recorded.errors["connection"].startswith("cannot connect")
+    # the page's message key is kept with the run's record, the command line's JSON is as it was
+    assert recorded.reasons["connection"].key == "run_error_connection"
+    assert "reasons" not in summary["models"]["Dead"]
 
     code, text, _ = run_cli(capsys, tmp_db_path, "collect", "--endpoints", str(path))
     assert code == 1
@@ -276,6 +280,8 @@ def test_the_api_key_never_reaches_the_database_the_output_or_an_export(
     def picky(body, count):
         if body["model"] == "refused":  # as hosted APIs do: the error echoes the key it was given
             return 401, {}, {"error": {"message": f"Incorrect API key provided: {KEY}."}}
+        if body["model"] == "echoing":  # not a chat completion: its excerpt is in the summary
+            return 200, {}, {"note": f"key {KEY}"}
         return echo_reply(body, count)
 
     monkeypatch.setenv("TEST_ENDPOINT_KEY", KEY)
@@ -286,12 +292,15 @@ def test_the_api_key_never_reaches_the_database_the_output_or_an_export(
             tmp_path / "e.toml",
             entry("model", "Good", fake.base_url, "good", api_key_env="TEST_ENDPOINT_KEY"),
             entry("model", "Refused", fake.base_url, "refused", api_key_env="TEST_ENDPOINT_KEY"),
+            entry("model", "Echoing", fake.base_url, "echoing", api_key_env="TEST_ENDPOINT_KEY"),
         )
         code, summary, err = run_cli(capsys, tmp_db_path, "collect", "--endpoints", str(path), "--json")
         _, text, err2 = run_cli(capsys, tmp_db_path, "collect", "--endpoints", str(path))
     assert {r.headers["authorization"] for r in fake.received} == {f"Bearer {KEY}"}
     assert code == 1 and summary["models"]["Good"]["stored"] == 2
     assert "Incorrect API key provided: [key]" in summary["models"]["Refused"]["errors"]["HTTP 401"]
+    assert "[key]" in summary["models"]["Echoing"]["errors"]["bad reply"]
+    assert "[key]" in last_run(db).tallies["Echoing"].reasons["bad reply"].values["reply"]
     add_labels(
         db,
         [

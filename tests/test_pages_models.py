@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from annotator import auth
+from annotator.endpoint_runs import RunSummary, Tally
 from tests.browser_support import free_port
 from tests.builders import PASSWORD, PROMPTS
 from tests.chat_server import FakeEndpoint, completion_body
@@ -93,7 +95,27 @@ def test_a_failure_s_kind_is_shown_in_the_ui_language(workspace_file_db, tmp_pat
     assert not at.exception
     failures = at.dataframe[-1].value
     assert failures["类型"].tolist() == ["无法连接"]
-    assert failures["错误信息"].str.startswith("cannot connect").all()  # as the run recorded it
+    # the tool's words in the UI language, the client's own text as it is
+    assert failures["错误信息"].str.startswith("无法连接：`ConnectError: ").all()
+
+
+def test_a_run_recorded_without_message_keys_shows_its_english_message(workspace_file_db):
+    summary = RunSummary("collect", "old.toml", {"m": Tally(1, 0, 1, 0, {"connection": "cannot connect: X"})})
+    workspace_file_db["endpoint_runs"].insert(  # as runs were recorded before message keys were kept
+        {
+            "kind": "collect",
+            "endpoints_file": "old.toml",
+            "started_at": "2026-01-01T00:00:00Z",
+            "summary": json.dumps(summary.as_dict()),
+        }
+    )
+    at = _page(workspace_file_db, language="zh")
+    at.run()
+    assert not at.exception
+    failures = at.dataframe[-1].value
+    assert failures["类型"].tolist() == ["无法连接"] and failures["错误信息"].tolist() == [
+        "cannot connect: X"
+    ]
 
 
 def test_annotators_may_not_open_the_page(workspace_file_db):

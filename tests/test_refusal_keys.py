@@ -4,12 +4,15 @@ page shows them in the UI language (the command line keeps the English text)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
+import httpx2
+import openai
 import pytest
 
-from annotator import collect, judge
+from annotator import collect, endpoint_runs, judge
 from annotator.endpoints import EndpointsError, load_endpoints
 from annotator.gold import mix_gold, set_gold
 from annotator.i18n import Refusal
@@ -289,3 +292,77 @@ def test_a_collect_or_judge_selection_refusal_reads_in_either_language(db, actio
         action(db)
     assert str(refused.value) == english
     assert refused.value.in_language("zh") == chinese
+
+
+class _EmptyChoices:
+    """A client whose every chat completion has no choice."""
+
+    async def post(self, *args, **kwargs):
+        return {"choices": []}
+
+
+def _no_answer(tmp_path):
+    path = tmp_path / "endpoints.toml"
+    path.write_text(JUDGE, encoding="utf-8")
+    endpoint = load_endpoints(path).judges[0]
+    return asyncio.run(judge._ask_samples(_EmptyChoices(), endpoint, []))
+
+
+def _connection_error(tmp_path):
+    cause = httpx2.ConnectError("All connection attempts failed")
+    raise openai.APIConnectionError(request=REQUEST) from cause
+
+
+REQUEST = httpx2.Request("POST", "http://127.0.0.1:1/v1/chat/completions")
+LEGALITY = flames_rubric().dimension("Legality")
+
+
+def _raise(exc):
+    raise exc
+
+
+@pytest.mark.parametrize(
+    ("action", "english", "chinese"),
+    [
+        (
+            lambda tmp_path: _raise(openai.APITimeoutError(REQUEST)),
+            "no answer within the timeout",
+            "超时前没有收到回答",
+        ),
+        (
+            _connection_error,
+            "cannot connect: ConnectError: All connection attempts failed",
+            "无法连接：`ConnectError: All connection attempts failed`",
+        ),
+        (
+            lambda tmp_path: endpoint_runs.first_choice(["x"]),
+            "not a chat completion: \"['x']\"",
+            "不是对话补全格式的回答：`\"['x']\"`",
+        ),
+        (
+            lambda tmp_path: collect.read_answer({"choices": [{"message": {"content": 1}}]}),
+            "the answer is not text: \"{'content': 1}\"",
+            "回答不是文本：`\"{'content': 1}\"`",
+        ),
+        (
+            lambda tmp_path: judge.verdict([{"message": {"content": "maybe"}}], LEGALITY),
+            "the reply is not one of the scores (1, 3): 'maybe'",
+            "回答不是评分 (1, 3) 之一：`'maybe'`",
+        ),
+        (
+            lambda tmp_path: judge.verdict([{"message": {"content": s}} for s in "31"], LEGALITY),
+            "the 2 replies split evenly: {3: 1, 1: 1}",
+            "2 个回答给出的评分票数相同：{3: 1, 1: 1}",
+        ),
+        (_no_answer, "the endpoint returned no answer", "端点没有返回回答"),
+    ],
+)
+def test_a_failed_request_s_message_reads_in_either_language(tmp_path, action, english, chinese):
+    """The English is the text the command line and the run's record have always shown."""
+    with pytest.raises(Exception) as failed:
+        action(tmp_path)
+    _kind, message = endpoint_runs.describe_error(failed.value)
+    assert isinstance(message, Refusal)
+    assert str(message) == english
+    zh = message.in_language("zh")
+    assert zh == chinese and _zh_words(zh, tmp_path / "none") == []

@@ -131,6 +131,27 @@ MESSAGES: dict[str, dict[str, str]] = {
     "run_failure_bad_reply": {"zh": "回答格式不对", "en": "bad reply"},
     "run_failure_unparsed_reply": {"zh": "无法解析的回答", "en": "unparsed reply"},
     "run_failure_no_majority": {"zh": "没有多数", "en": "no majority"},
+    # A failed request's message (endpoint_runs.describe_error); the client's, the server's or the
+    # reply's own text is a value shown as it is.
+    "run_error_timeout": {"zh": "超时前没有收到回答", "en": "no answer within the timeout"},
+    "run_error_connection": {
+        "zh": "无法连接：`{error}: {detail}`",
+        "en": "cannot connect: {error}: {detail}",
+    },
+    "run_error_not_completion": {
+        "zh": "不是对话补全格式的回答：`{reply!r}`",
+        "en": "not a chat completion: {reply!r}",
+    },
+    "run_error_not_text": {"zh": "回答不是文本：`{message!r}`", "en": "the answer is not text: {message!r}"},
+    "run_error_not_a_score": {
+        "zh": "回答不是评分 {scores} 之一：`{reply!r}`",
+        "en": "the reply is not one of the scores {scores}: {reply!r}",
+    },
+    "run_error_split": {
+        "zh": "{n} 个回答给出的评分票数相同：{counts}",
+        "en": "the {n} replies split evenly: {counts}",
+    },
+    "run_error_no_answer": {"zh": "端点没有返回回答", "en": "the endpoint returned no answer"},
     # What a collect or judge run is asked to do.
     "run_bad_limit": {
         "zh": "数量上限须不小于 1，而不是 {limit}",
