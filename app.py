@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -66,8 +67,11 @@ def _choose_language(user_name: str) -> None:
     set_language(db(), user_name, st.session_state.language)
     # A select box keeps showing its choice's label in the old language unless its value is set
     # again (Streamlit sends a kept value's label only when the value changes): set every
-    # widget's value to itself. Buttons and the like refuse that and need nothing.
+    # widget's value to itself. Buttons (a bool) and table selections (a mapping) need nothing and
+    # refuse it, not here but when the page draws them again.
     for key in list(st.session_state):
+        if isinstance(st.session_state[key], bool | Mapping):
+            continue
         with contextlib.suppress(StreamlitAPIException):
             st.session_state[key] = st.session_state[key]
 

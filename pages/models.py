@@ -43,15 +43,15 @@ def _show_result() -> None:
 
 
 def _dimension_choice(key: str) -> str | None:
-    names = dimension_names()
-    options = [None, *names]
+    names = {"": t("md_all_dimensions"), **dimension_names()}
+    # "" for all: a None value set again by the language switch would read as no choice at all
     chosen = st.selectbox(
         t("dimension"),
-        options,
-        format_func=lambda name: t("md_all_dimensions") if name is None else names[name],
+        list(names),
+        format_func=names.__getitem__,
         key=key,
     )
-    return chosen
+    return chosen or None
 
 
 def _limit(label: str, key: str) -> int | None:
