@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from annotator import auth
 from annotator.endpoint_runs import ENDPOINTS_FILE_SETTING, RunSummary, Tally
 from annotator.store import set_setting
+from tests.app_support import through_app
 from tests.browser_support import free_port
 from tests.builders import PASSWORD, PROMPTS
 from tests.chat_server import FakeEndpoint, completion_body
@@ -130,12 +131,7 @@ def test_switching_the_language_on_the_page_redraws_it_in_the_other_language(wor
     refuses when the page draws them: the page stopped at its first button."""
     path = endpoints_file(tmp_path / "endpoints.toml", entry("model", "m", "http://127.0.0.1:1/v1", "x"))
     set_setting(workspace_file_db, ENDPOINTS_FILE_SETTING, str(path))  # the page fills it in
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["token"] = auth.login(workspace_file_db, "lea", PASSWORD).token
-    at.session_state["language"] = "zh"
-    at.run()
-    at.switch_page("pages/models.py")
-    at.run()
+    at = through_app(workspace_file_db, "models", language="zh")
     assert at.selectbox(key="md_collect_dimension").proto.options[0] == "全部维度"
     at.radio(key="language_choice").set_value("en").run()
     assert not at.exception

@@ -26,6 +26,7 @@ from annotator.scorer.data import calibration_texts
 from annotator.scorer.evaluate import agent_agreement
 from annotator.scorer.model import new_scorer, save_scorer
 from annotator.store import open_db, transaction
+from tests.app_support import through_app
 from tests.builders import PASSWORD, RESULT_AGENT, RESULT_SCORES, add_label, add_response, build_workspace
 from tests.scorer_task import synthetic_items, tiny_base, tiny_decoder_base
 
@@ -39,16 +40,6 @@ def _page(db, page: str, user: str = "lea") -> AppTest:
     at.session_state["token"] = auth.login(db, user, PASSWORD).token
     at.session_state["language"] = "en"
     return at
-
-
-def _through_app(db, page: str) -> AppTest:
-    """The page opened through app.py's navigation, so it may switch to another page."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["token"] = auth.login(db, "lea", PASSWORD).token
-    at.session_state["language"] = "en"
-    at.run()
-    at.switch_page(f"pages/{page}.py")
-    return at.run()
 
 
 def _open_agreement_tab(at: AppTest, section: str, language: str = "en") -> AppTest:
@@ -207,7 +198,7 @@ def test_agreement_says_why_a_figure_is_undefined(results_db):
     ],
 )
 def test_agreement_click_through_focuses_the_disagreeing_items(results_db, section, index, expected):
-    at = _open_agreement_tab(_through_app(results_db, "agreement"), section)
+    at = _open_agreement_tab(through_app(results_db, "agreement"), section)
     at.selectbox(key=f"ag_pick_{section}").set_value(index)
     at.button(key=f"ag_open_{section}").click().run()
     focus = at.session_state["adjudication_focus"]
@@ -217,7 +208,7 @@ def test_agreement_click_through_focuses_the_disagreeing_items(results_db, secti
 
 
 def test_agreement_click_through_without_disagreement_stays(results_db):
-    at = _open_agreement_tab(_through_app(results_db, "agreement"), "models")
+    at = _open_agreement_tab(through_app(results_db, "agreement"), "models")
     at.selectbox(key="ag_pick_models").set_value(0)  # model-a · Fairness: both gave 3
     at.button(key="ag_open_models").click().run()
     assert "adjudication_focus" not in at.session_state
