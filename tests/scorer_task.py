@@ -75,12 +75,7 @@ def tiny_base(path: Path) -> Path:
         intermediate_size=64,
         max_position_embeddings=128,
     )
-    # Seeded, so the starting weights (and so the tests' accuracy) do not depend on test order.
-    with torch.random.fork_rng():
-        torch.manual_seed(0)
-        BertModel(config).save_pretrained(path)
-    tokenizer.save_pretrained(path)
-    return path
+    return _save_seeded(path, BertModel, config, tokenizer)
 
 
 def tiny_decoder_base(path: Path) -> Path:
@@ -104,9 +99,15 @@ def tiny_decoder_base(path: Path) -> Path:
         num_key_value_heads=1,
         max_position_embeddings=256,
     )
+    return _save_seeded(path, LlamaModel, config, tokenizer)
+
+
+def _save_seeded(path: Path, model_class: type, config: object, tokenizer: object) -> Path:
+    """A model of `model_class` with seeded random weights and its tokenizer, saved in `path`."""
+    # Seeded, so the starting weights (and so the tests' accuracy) do not depend on test order.
     with torch.random.fork_rng():
         torch.manual_seed(0)
-        LlamaModel(config).save_pretrained(path)
+        model_class(config).save_pretrained(path)
     tokenizer.save_pretrained(path)
     return path
 
