@@ -12,6 +12,8 @@ import os
 os.environ["HF_HUB_OFFLINE"] = "1"  # before transformers loads: nothing here may touch the network
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -60,6 +62,17 @@ def marker_last_items(items: list[ScorerItem]) -> list[ScorerItem]:
         marker = MARKERS[item.score]
         moved.append(replace(item, response=item.response.replace(marker, "", 1) + marker))
     return moved
+
+
+@contextmanager
+def one_torch_thread() -> Iterator[None]:
+    """Tiny models gain nothing from threads, and on a shared machine threads contend."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 def tiny_base(path: Path) -> Path:

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import torch
-from scorer_task import synthetic_items, tiny_base, write_export
+from scorer_task import one_torch_thread, synthetic_items, tiny_base, write_export
 
 import annotator.cli
 from annotator.published.export_files import rows_to_bytes
@@ -24,10 +23,8 @@ FAST = ["--epochs", "12", "--batch-size", "16", "--lr", "0.01", "--max-length", 
 @pytest.fixture(autouse=True)
 def scorer_commands(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(annotator.cli, "COMMAND_MODULES", ["annotator.cli.scorer"])
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # a tiny model gains nothing from threads
-    yield
-    torch.set_num_threads(threads)
+    with one_torch_thread():
+        yield
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from scorer_task import MARKERS, TRAIN_MODELS, synthetic_items, tiny_base
+from scorer_task import MARKERS, TRAIN_MODELS, one_torch_thread, synthetic_items, tiny_base
 
 from annotator.rubric import flames_rubric, parse_rubric
 from annotator.scorer import train as scorer_train
@@ -52,11 +52,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module", autouse=True)
 def one_thread() -> Iterator[None]:
-    """Tiny models gain nothing from threads, and on a shared machine threads contend."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+    with one_torch_thread():
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ import pytest
 import torch
 from scorer_task import (
     marker_last_items,
+    one_torch_thread,
     synthetic_items,
     tiny_base,
     tiny_decoder_base,
@@ -35,10 +36,8 @@ RUBRIC = flames_rubric()
 @pytest.fixture(autouse=True)
 def one_thread(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(annotator.cli, "COMMAND_MODULES", ["annotator.cli.scorer"])
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny models gain nothing from threads
-    yield
-    torch.set_num_threads(threads)
+    with one_torch_thread():
+        yield
 
 
 @pytest.fixture(scope="module")
